@@ -1,0 +1,296 @@
+// The engine's entry point: source text → findings. Two phases, so that a multi-file run can share facts:
+// `prepare` parses and copies out what the analysis needs (the tree is freed), `analyze` runs the dataflow.
+import type { Parser, Tree } from 'web-tree-sitter';
+import { createCParser } from './parse/parser';
+import { findFunctions, toFunctionSyntax, type FunctionCandidate, type FunctionSyntax } from './parse/functions';
+import { hasConditionalDirectives, maskConditionals } from './parse/preprocessor-mask';
+import { walk, child, unwrap, type Syntax } from './parse/syntax';
+import { Catalogue } from './catalogue/catalogue';
+import { DEFAULT_CONFIG, type FailpathConfig, type Severity } from './config/config';
+import { buildCfg } from './cfg/build';
+import type { Cfg } from './cfg/cfg';
+import { allocationCalls, siteFor } from './dataflow/site';
+import { SiteExplorer, type ExploreContext } from './dataflow/explore';
+import { collectFileFacts, factsForFile, type ConstantFacts, type FileFacts, NO_FACTS } from './dataflow/facts';
+import { summarize, type CalleeSummary } from './dataflow/callee-summary';
+import type { Span } from './dataflow/outcome';
+import { RULES } from './rules/registry';
+import type { SiteRuleContext } from './rules/rule';
+import { findSuppressions, applySuppressions, type Suppression } from './suppressions';
+import type { FileStats, Finding } from './findings';
+import { compareFindings } from './findings';
+
+export interface PreparedFile {
+  file: string;
+  config: FailpathConfig;
+  facts: FileFacts;
+  /** Functions that allocate, and the same-file functions they may call (for inlining). */
+  functions: Map<string, FunctionSyntax>;
+  analysed: string[];
+  noreturn: Set<string>;
+  suppressions: Suppression[];
+  stats: FileStats;
+  /** Why the file could not be used at all (binary, too large): counted in stats.parseErrors. */
+  unusable?: string;
+  text: string;
+}
+
+export interface FileResult {
+  file: string;
+  findings: Finding[];
+  stats: FileStats;
+  unusable?: string;
+}
+
+/** Files larger than this are not parsed (a generated table, not code a person maintains). */
+export const MAX_FILE_BYTES = 16 * 1024 * 1024;
+const NORETURN_ATTRIBUTE = /\b(_Noreturn|noreturn|__noreturn|G_NORETURN|NORETURN|ATTRIBUTE_NORETURN)\b/;
+const ERROR_RETURN = /\breturn\s+(-\s*\w+|false|FALSE|NULL)\s*;|=\s*-\s*(E[A-Z0-9]+|\d+)\s*;/;
+
+export class Engine {
+  private constructor(private readonly parser: Parser) {}
+
+  static async create(): Promise<Engine> {
+    return new Engine(await createCParser());
+  }
+
+  private readonly catalogues = new Map<string, Catalogue>();
+  catalogueFor(config: FailpathConfig): Catalogue {
+    const key = JSON.stringify([config.profiles, config.policy, config.allocators]);
+    let c = this.catalogues.get(key);
+    if (!c) {
+      c = new Catalogue({ profiles: config.profiles, policy: config.policy, allocators: config.allocators });
+      this.catalogues.set(key, c);
+    }
+    return c;
+  }
+
+  /** Parses one file. Parsing never fails: syntax errors leave ERROR nodes, and what parsed is analysed. */
+  prepare(file: string, text: string, config: FailpathConfig = DEFAULT_CONFIG): PreparedFile {
+    const stats: FileStats = { files: 1, bytes: text.length, functions: 0, allocationSites: 0, parseErrors: 0 };
+    const empty: PreparedFile = {
+      file, config, text, facts: { variables: [], functions: [], written: [] }, functions: new Map(), analysed: [],
+      noreturn: new Set(), suppressions: [], stats,
+    };
+    if (text.length > MAX_FILE_BYTES) return this.unusable(empty, `larger than ${MAX_FILE_BYTES >> 20} MB`);
+    if (text.indexOf('\0') >= 0) return this.unusable(empty, 'binary file (contains NUL bytes)');
+    let tree = this.parse(text);
+    if (!tree) return this.unusable(empty, 'the parser gave up (time budget)');
+    let source = text;
+    if (tree.rootNode.hasError && hasConditionalDirectives(text)) {
+      // Brace-breaking #if branches: keep one configuration and parse again; keep whichever parses better.
+      const masked = maskConditionals(text);
+      const retry = this.parse(masked);
+      if (retry && errorCount(retry) < errorCount(tree)) {
+        tree.delete();
+        tree = retry;
+        source = masked;
+      } else retry?.delete();
+    }
+    try {
+      const catalogue = this.catalogueFor(config);
+      const candidates = findFunctions(tree.rootNode);
+      stats.functions = candidates.length;
+      const facts = collectFileFacts(tree, candidates);
+      const byName = new Map<string, FunctionCandidate>();
+      for (const c of candidates) if (!byName.has(c.name)) byName.set(c.name, c);
+      const noreturn = new Set<string>();
+      for (const c of candidates) {
+        const header = text.slice(c.start, Math.min(c.end, c.start + 300)).split('{')[0];
+        if (NORETURN_ATTRIBUTE.test(header)) noreturn.add(c.name);
+      }
+      const functions = new Map<string, FunctionSyntax>();
+      const analysed: string[] = [];
+      const want = (c: FunctionCandidate, depth: number) => {
+        if (functions.has(c.name) && depth > 0) return;
+        const fs = functions.get(c.name) ?? toFunctionSyntax(c, source);
+        functions.set(c.name, fs);
+        if (depth >= 3) return;
+        // Same-file functions it mentions (called, or taken as a function pointer) may be inlined.
+        for (const id of new Set(fs.text.match(/[A-Za-z_]\w*/g) ?? [])) {
+          const callee = byName.get(id);
+          if (callee && callee !== c && !functions.has(id)) want(callee, depth + 1);
+        }
+      };
+      for (const c of candidates) {
+        if (!catalogue.allocationPattern.test(text.slice(c.start, c.end))) continue;
+        analysed.push(c.name);
+        want(c, 0);
+      }
+      const suppressions = findSuppressions(text, (offset) => {
+        const n = tree.rootNode.descendantForIndex(offset);
+        return n?.type === 'comment' || n?.type === 'ERROR' && /\/[*/][^\n]*$/.test(text.slice(Math.max(0, offset - 200), offset));
+      });
+      return { file, config, text, facts, functions, analysed, noreturn, suppressions, stats };
+    } finally {
+      tree.delete();
+    }
+  }
+
+  private unusable(p: PreparedFile, why: string): PreparedFile {
+    p.stats.parseErrors = 1;
+    p.unusable = why;
+    return p;
+  }
+
+  private parse(text: string): Tree | null {
+    const started = Date.now();
+    const budgetMs = 2000 + text.length / 100; // generous: ~100 KB/s worst case
+    try {
+      return this.parser.parse(text, null, { progressCallback: () => Date.now() - started > budgetMs });
+    } catch {
+      return null;
+    }
+  }
+
+  /** Runs the dataflow and the rules over a prepared file. `projectFacts` come from the other files of the run. */
+  analyze(p: PreparedFile, projectFacts: ConstantFacts = NO_FACTS): FileResult {
+    if (p.unusable) return { file: p.file, findings: [], stats: p.stats, unusable: p.unusable };
+    const catalogue = this.catalogueFor(p.config);
+    const facts = factsForFile(projectFacts, p.facts);
+    const cfgs = new Map<FunctionSyntax, Cfg>();
+    const summaries = new Map<FunctionSyntax, CalleeSummary>();
+    const ctx: ExploreContext = {
+      catalogue, facts, functions: p.functions,
+      cfgOf: (fn) => {
+        let c = cfgs.get(fn);
+        if (!c) cfgs.set(fn, (c = buildCfg(fn, { catalogue, noreturn: p.noreturn })));
+        return c;
+      },
+      summaryOf: (fn) => {
+        let s = summaries.get(fn);
+        if (!s) summaries.set(fn, (s = summarize(fn, catalogue)));
+        return s;
+      },
+      text: (n) => p.text.slice(n.start, n.end),
+    };
+    const findings: Finding[] = [];
+    const severityOf = (id: string, dflt: Severity): Severity | undefined => {
+      const s = p.config.rules[id];
+      return s === 'off' ? undefined : s ?? dflt;
+    };
+    for (const name of p.analysed) {
+      const fn = p.functions.get(name)!;
+      const cfg = ctx.cfgOf(fn);
+      const calls = allocationCalls(fn.body, catalogue);
+      p.stats.allocationSites += calls.length;
+      // Sites inside same-file helpers are followed from here too: they may return their allocation to us.
+      const inlined: Array<[Syntax, FunctionSyntax]> = [];
+      for (const callee of this.helperSources(fn, ctx, catalogue)) for (const c of allocationCalls(callee.body, catalogue)) inlined.push([c, callee]);
+      const assignments = assignmentTargets(fn);
+      const returnsErrors = ERROR_RETURN.test(fn.text);
+      for (const [call, owner] of [...calls.map((c) => [c, fn] as [Syntax, FunctionSyntax]), ...inlined]) {
+        const site = siteFor(call, catalogue, owner.name, ctx.text);
+        if (!site) continue;
+        const explorer = new SiteExplorer(ctx, cfg, site);
+        const outcome = explorer.run();
+        const target = owner === fn ? assignments.get(call) : undefined;
+        const oldArg = site.spec.reallocArg !== undefined ? call.children.find((c) => c.field === 'arguments')?.children[site.spec.reallocArg] : undefined;
+        const ruleCtx: SiteRuleContext = {
+          outcome,
+          text: () => '',
+          functionReturnsErrors: returnsErrors,
+          reallocTarget: target && oldArg ? {
+            lhs: normalise(ctx.text(target)), old: normalise(ctx.text(oldArg)), oldMayBeLive: explorer.realloc?.oldMayBeLive ?? true,
+          } : undefined,
+        };
+        for (const rule of RULES) {
+          if (!rule.check) continue;
+          const severity = severityOf(rule.id, rule.severity);
+          if (!severity) continue;
+          rule.check(ruleCtx, (r) => {
+            findings.push({
+              rule: rule.id, severity, message: r.message, file: p.file, span: r.at,
+              allocation: { span: spanOf(call), callee: site.callee },
+              related: (r.related ?? []).map((x) => ({ file: p.file, span: x.at, message: x.message })),
+            });
+          });
+        }
+      }
+    }
+    const unique = dedupe(findings);
+    const kept = applySuppressions(unique, p.suppressions, p.file, severityOf('unmatched-suppression', 'warning') !== undefined);
+    kept.sort(compareFindings);
+    return { file: p.file, findings: kept, stats: p.stats };
+  }
+
+  /** Same-file functions called from `fn` (up to 2 levels) that allocate and may hand the allocation back. */
+  private helperSources(fn: FunctionSyntax, ctx: ExploreContext, catalogue: Catalogue): FunctionSyntax[] {
+    const out: FunctionSyntax[] = [];
+    const seen = new Set([fn.name]);
+    let frontier = [fn];
+    for (let depth = 0; depth < 2 && frontier.length; depth++) {
+      const next: FunctionSyntax[] = [];
+      for (const f of frontier) {
+        for (const name of ctx.summaryOf(f).callees.concat(mentionedFunctions(f, ctx))) {
+          const g = ctx.functions.get(name);
+          if (!g || seen.has(name)) continue;
+          seen.add(name);
+          next.push(g);
+          if (catalogue.allocationPattern.test(g.text) && mayHandBack(g)) out.push(g);
+        }
+      }
+      frontier = next;
+    }
+    return out;
+  }
+
+  /** Convenience: one file on its own (its own facts only). */
+  analyzeText(file: string, text: string, config: FailpathConfig = DEFAULT_CONFIG): FileResult {
+    return this.analyze(this.prepare(file, text, config));
+  }
+}
+
+function mentionedFunctions(f: FunctionSyntax, ctx: ExploreContext): string[] {
+  return [...new Set(f.text.match(/[A-Za-z_]\w*/g) ?? [])].filter((n) => n !== f.name && ctx.functions.has(n));
+}
+
+/** A helper can give its allocation to the caller: it returns a pointer, or writes through a parameter or a global. */
+function mayHandBack(g: FunctionSyntax): boolean {
+  if (g.returns === 'pointer') return true;
+  let writes = false;
+  walk(g.body, (n) => {
+    if (writes) return false;
+    if (n.type === 'assignment_expression') {
+      const l = child(n, 'left');
+      const u = l ? unwrap(l) : undefined;
+      if (u && (u.type !== 'identifier' || !g.locals.has(u.text ?? ''))) writes = true;
+    }
+    return undefined;
+  });
+  return writes;
+}
+
+function assignmentTargets(fn: FunctionSyntax): Map<Syntax, Syntax> {
+  const out = new Map<Syntax, Syntax>();
+  walk(fn.body, (n) => {
+    if (n.type === 'assignment_expression' && n.op === '=') {
+      const r = child(n, 'right');
+      const l = child(n, 'left');
+      if (r && l && unwrap(r).type === 'call_expression') out.set(unwrap(r), l);
+    }
+  });
+  return out;
+}
+
+function normalise(s: string): string {
+  return s.replace(/\s+/g, '').replace(/^\((?:const)?[\w\s*]+\*?\)/, '');
+}
+
+function spanOf(n: Syntax): Span {
+  return { line: n.line, col: n.col, endLine: n.endLine, endCol: n.endCol };
+}
+
+function errorCount(tree: Tree): number {
+  return tree.rootNode.descendantsOfType('ERROR').length + (tree.rootNode.hasError ? 1 : 0);
+}
+
+function dedupe(findings: Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return findings.filter((f) => {
+    const key = `${f.rule}|${f.span.line}|${f.span.col}|${f.allocation?.span.line}:${f.allocation?.span.col}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

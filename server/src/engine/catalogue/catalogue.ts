@@ -1,0 +1,84 @@
+// The allocator catalogue in force for one file: the profiles its configuration loads, plus its own allocators.
+import type { AllocatorSpec, CheckSpec, DerefArgsSpec, ProfileData, ReleaserSpec } from './types';
+import { PROFILES } from './profiles';
+
+/** Profiles whose allocators stay fallible under `"policy": "abort"` (DESIGN §6). */
+const SYSTEM_PROFILES = new Set(['libc', 'posix']);
+
+export interface AllocatorEntry extends AllocatorSpec {
+  profile: string; // profile name, or 'config'
+  /** Under `"policy": "abort"`, the project's own allocators abort on OOM. */
+  abortsByPolicy: boolean;
+}
+
+export interface CatalogueOptions {
+  profiles: string[];
+  policy: 'handle' | 'abort';
+  allocators: AllocatorSpec[];
+}
+
+export class Catalogue {
+  private readonly allocators = new Map<string, AllocatorEntry>();
+  private readonly releasers = new Map<string, ReleaserSpec>();
+  private readonly checks = new Map<string, CheckSpec>();
+  private readonly derefArgs = new Map<string, number[]>();
+  private readonly noreturn = new Set<string>();
+  readonly scopeReleaseTokens: string[] = [];
+  /** Matches text that may contain a call of an allocator (cheap prefilter of whole functions). */
+  readonly allocationPattern: RegExp;
+  readonly unknownProfiles: string[] = [];
+
+  constructor(options: CatalogueOptions) {
+    for (const name of options.profiles) {
+      const profile: ProfileData | undefined = PROFILES[name];
+      if (!profile) {
+        this.unknownProfiles.push(name);
+        continue;
+      }
+      const abortsByPolicy = options.policy === 'abort' && !SYSTEM_PROFILES.has(name);
+      for (const a of profile.allocators) this.allocators.set(a.name, { ...a, profile: name, abortsByPolicy });
+      for (const r of profile.releasers) this.releasers.set(r.name, r);
+      for (const c of profile.checks) this.checks.set(c.name, c);
+      for (const d of profile.derefArgs) this.mergeDeref(d);
+      for (const n of profile.noreturn) this.noreturn.add(n);
+      // `__attribute__((cleanup(f)))` is recognised by its `cleanup`, not by the bare `__attribute__` token.
+      for (const s of profile.scopeRelease) {
+        if (s.token !== '__attribute__' && !this.scopeReleaseTokens.includes(s.token)) this.scopeReleaseTokens.push(s.token);
+      }
+    }
+    for (const a of options.allocators) {
+      this.allocators.set(a.name, { ...a, profile: 'config', abortsByPolicy: options.policy === 'abort' });
+      for (const r of a.release ?? []) if (!this.releasers.has(r)) this.releasers.set(r, { name: r });
+    }
+    const names = [...this.allocators.keys()].sort((a, b) => b.length - a.length).map(escapeRegExp);
+    this.allocationPattern = names.length ? new RegExp(`\\b(?:${names.join('|')})\\b`) : /$^/;
+  }
+
+  private mergeDeref(d: DerefArgsSpec): void {
+    const prev = this.derefArgs.get(d.name) ?? [];
+    this.derefArgs.set(d.name, [...new Set([...prev, ...d.args])]);
+  }
+
+  allocator(name: string): AllocatorEntry | undefined {
+    return this.allocators.get(name);
+  }
+  releaser(name: string): ReleaserSpec | undefined {
+    return this.releasers.get(name);
+  }
+  check(name: string): CheckSpec | undefined {
+    return this.checks.get(name);
+  }
+  dereferencedArgs(name: string): number[] | undefined {
+    return this.derefArgs.get(name);
+  }
+  isNoreturn(name: string): boolean {
+    return this.noreturn.has(name);
+  }
+  get allocatorNames(): string[] {
+    return [...this.allocators.keys()];
+  }
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -1,0 +1,294 @@
+// Builds the CFG backwards: each statement is built knowing its successor ("continuation" style), which makes
+// break/continue/goto and short-circuit conditions direct.
+import { child, calleeName, callArgs, unwrap, type Syntax } from '../parse/syntax';
+import { innermostIdentifier, type FunctionSyntax } from '../parse/functions';
+import type { Catalogue } from '../catalogue/catalogue';
+import type { Cfg, CfgNode, CfgNodeKind } from './cfg';
+
+interface Targets {
+  breakTo?: number;
+  continueTo?: number;
+}
+
+/** Functions that never return, beyond the catalogue's: same-file `_Noreturn`/`noreturn` definitions. */
+export interface CfgContext {
+  catalogue: Catalogue;
+  noreturn: ReadonlySet<string>;
+}
+
+const MAX_NODES = 20000;
+
+export function buildCfg(fn: FunctionSyntax, ctx: CfgContext): Cfg {
+  const nodes: CfgNode[] = [];
+  const labels = new Map<string, number>();
+  const scopeReleased = new Set<string>();
+  const add = (kind: CfgNodeKind, next: number[], syntax?: Syntax, statement?: Syntax): number => {
+    nodes.push({ id: nodes.length, kind, next, syntax, statement });
+    return nodes.length - 1;
+  };
+  const exit = add('exit', []);
+  const labelNode = (name: string): number => {
+    let id = labels.get(name);
+    if (id === undefined) {
+      id = add('label', [exit]);
+      nodes[id].label = name;
+      labels.set(name, id);
+    }
+    return id;
+  };
+  const tokenPattern = ctx.catalogue.scopeReleaseTokens.length
+    ? new RegExp(`(?:^|[^\\w])(?:${ctx.catalogue.scopeReleaseTokens.map((t) => t.replace(/[^\w]/g, '\\$&')).join('|')})(?:[^\\w]|$)`)
+    : null;
+
+  function buildCond(expr: Syntax | undefined, t: number, f: number): number {
+    if (!expr) return t;
+    const e = unwrapCondition(expr, ctx.catalogue);
+    if (e.type === 'binary_expression' && (e.op === '&&' || e.op === '||')) {
+      const [l, r] = [child(e, 'left'), child(e, 'right')];
+      return e.op === '&&' ? buildCond(l, buildCond(r, t, f), f) : buildCond(l, t, buildCond(r, t, f));
+    }
+    if (e.type === 'unary_expression' && e.op === '!') {
+      const inner = unwrapCondition(child(e, 'argument') ?? e, ctx.catalogue);
+      if (inner.type === 'binary_expression' && (inner.op === '&&' || inner.op === '||')) return buildCond(inner, f, t);
+      if (inner.type === 'unary_expression' && inner.op === '!') return buildCond(child(inner, 'argument'), t, f);
+    }
+    if (e.type === 'conditional_expression') {
+      const c = child(e, 'condition');
+      const yes = child(e, 'consequence') ?? c;
+      return buildCond(c, buildCond(yes, t, f), buildCond(child(e, 'alternative'), t, f));
+    }
+    if (e.type === 'comma_expression') {
+      return add('eval', [buildCond(child(e, 'right'), t, f)], child(e, 'left'));
+    }
+    return add('branch', [t, f], e);
+  }
+
+  function buildStatements(stmts: Syntax[], succ: number, tg: Targets): number {
+    // A call statement left without its `;` and followed by a statement is a loop macro:
+    // `FOR_EACH_ITEM(it, l) { … }`, `list_for_each_entry(pos, &h, list) do_it(pos);`.
+    let next = succ;
+    for (let i = stmts.length - 1; i >= 0; i--) {
+      const s = stmts[i];
+      const prev = stmts[i - 1];
+      if (prev && isLoopMacroHead(prev)) {
+        next = buildLoopMacro(prev, s, next, tg);
+        i--;
+        continue;
+      }
+      next = buildStmt(s, next, tg);
+    }
+    return next;
+  }
+
+  function buildLoopMacro(head: Syntax, body: Syntax, succ: number, tg: Targets): number {
+    const join = add('join', []);
+    const bodyEntry = buildStmt(body, join, { breakTo: succ, continueTo: join });
+    const test = add('branch', [bodyEntry, succ], undefined, head);
+    const evalHead = add('eval', [test], head.children[0], head);
+    nodes[join].next = [evalHead];
+    void tg;
+    return join;
+  }
+
+  function buildStmt(s: Syntax, succ: number, tg: Targets): number {
+    if (nodes.length > MAX_NODES) return succ;
+    switch (s.type) {
+      case 'compound_statement':
+      case 'ERROR':
+      case 'translation_unit':
+        return buildStatements(s.children, succ, tg);
+      case 'expression_statement': {
+        const e = s.children[0];
+        if (!e) return succ;
+        return buildExpressionStatement(e, s, succ);
+      }
+      case 'declaration': {
+        let next = succ;
+        const declarators = s.children.filter((c) => c.field === 'declarator');
+        if (tokenPattern) {
+          const typeEnd = declarators[0]?.start ?? s.end;
+          const prefix = s.children.filter((c) => c.end <= typeEnd).map((c) => c.text ?? c.type).join(' ');
+          const attrs = s.children.some((c) => c.type === 'attribute_specifier' && /\bcleanup\b/.test(sourceText(c)));
+          if (attrs || tokenPattern.test(' ' + prefix + ' ') || declaresWithMacroPrefix(s, tokenPattern)) {
+            for (const d of declarators) {
+              const name = innermostIdentifier(d);
+              if (name) scopeReleased.add(name);
+            }
+          }
+        }
+        for (let i = declarators.length - 1; i >= 0; i--) next = add('eval', [next], declarators[i], s);
+        return next;
+      }
+      case 'if_statement': {
+        const thenEntry = buildStmt(child(s, 'consequence') ?? s, succ, tg);
+        const alt = child(s, 'alternative');
+        const elseEntry = alt ? buildStmt(alt.children[0] ?? alt, succ, tg) : succ;
+        return buildCond(child(s, 'condition'), thenEntry, elseEntry);
+      }
+      case 'else_clause':
+        return s.children[0] ? buildStmt(s.children[0], succ, tg) : succ;
+      case 'while_statement': {
+        const head = add('join', []);
+        const body = buildStmt(child(s, 'body') ?? s, head, { breakTo: succ, continueTo: head });
+        nodes[head].next = [buildCond(child(s, 'condition'), body, succ)];
+        return head;
+      }
+      case 'do_statement': {
+        const head = add('join', []);
+        const cond = buildCond(child(s, 'condition'), head, succ);
+        const body = buildStmt(child(s, 'body') ?? s, cond, { breakTo: succ, continueTo: cond });
+        nodes[head].next = [body];
+        return head;
+      }
+      case 'for_statement': {
+        const head = add('join', []);
+        const update = child(s, 'update');
+        const updateEntry = update ? add('eval', [head], update, s) : head;
+        const body = buildStmt(child(s, 'body') ?? s, updateEntry, { breakTo: succ, continueTo: updateEntry });
+        const cond = child(s, 'condition');
+        nodes[head].next = [cond ? buildCond(cond, body, succ) : body];
+        const init = child(s, 'initializer');
+        if (!init) return head;
+        return init.type === 'declaration' ? buildStmt(init, head, tg) : add('eval', [head], init, s);
+      }
+      case 'switch_statement': {
+        const body = child(s, 'body');
+        const inner: Targets = { breakTo: succ, continueTo: tg.continueTo };
+        const cases = (body?.children ?? []).filter((c) => c.type === 'case_statement');
+        const entries: number[] = [];
+        const values: (Syntax | null)[] = [];
+        let fall = succ;
+        for (let i = cases.length - 1; i >= 0; i--) {
+          const c = cases[i];
+          const value = child(c, 'value') ?? null;
+          fall = buildStatements(c.children.filter((k) => k !== value), fall, inner);
+          entries.unshift(fall);
+          values.unshift(value);
+        }
+        if (!values.includes(null)) {
+          entries.push(succ);
+          values.push(null);
+        }
+        const sw = add('switch', entries, child(s, 'condition'), s);
+        nodes[sw].cases = values;
+        return sw;
+      }
+      case 'case_statement':
+        return buildStatements(s.children.filter((k) => k.field !== 'value'), succ, tg);
+      case 'break_statement':
+        return tg.breakTo ?? succ;
+      case 'continue_statement':
+        return tg.continueTo ?? succ;
+      case 'return_statement':
+        return add('return', [exit], s, s);
+      case 'goto_statement': {
+        const label = child(s, 'label')?.text ?? '';
+        const g = add('goto', [labelNode(label)], s, s);
+        nodes[g].label = label;
+        return g;
+      }
+      case 'labeled_statement': {
+        const name = child(s, 'label')?.text ?? '';
+        const l = labelNode(name);
+        const stmt = s.children.find((c) => c.field !== 'label');
+        nodes[l].next = [stmt ? buildStmt(stmt, succ, tg) : succ];
+        return l;
+      }
+      case 'attributed_statement':
+        return buildStatements(s.children.filter((c) => c.type !== 'attribute_declaration'), succ, tg);
+      case 'preproc_if':
+      case 'preproc_ifdef':
+      case 'preproc_elif':
+      case 'preproc_else':
+      case 'preproc_elifdef': {
+        // Both configurations are possible: a branch the dataflow cannot decide.
+        const alt = child(s, 'alternative');
+        const body = s.children.filter((c) => c !== alt && c.field !== 'condition' && c.field !== 'name');
+        const yes = buildStatements(body, succ, tg);
+        const no = alt ? buildStmt(alt, succ, tg) : succ;
+        if (yes === no) return yes;
+        const j = add('branch', [yes, no], undefined, s);
+        return j;
+      }
+      default:
+        return succ;
+    }
+  }
+
+  function buildExpressionStatement(e: Syntax, s: Syntax, succ: number): number {
+    const u = unwrap(e);
+    if (u.type === 'call_expression') {
+      const name = calleeName(u);
+      if (name) {
+        if (ctx.catalogue.isNoreturn(name) || ctx.noreturn.has(name)) return add('eval', [], e, s);
+        const check = ctx.catalogue.check(name);
+        const args = callArgs(u);
+        const arg = args[check?.arg ?? 0];
+        if (check && arg) {
+          const abort = add('join', []); // no successor: the path ends
+          switch (check.kind) {
+            case 'assert-true':
+              return buildCond(arg, succ, abort);
+            case 'assert-false':
+              return buildCond(arg, abort, succ);
+            case 'return-if-null': {
+              const ret = add('return', [exit], s, s);
+              nodes[ret].returnValue = 'error';
+              return buildCond(arg, succ, ret);
+            }
+            case 'return-unless': {
+              const ret = add('return', [exit], s, s);
+              nodes[ret].returnValue = args[1] ?? 'void';
+              return buildCond(arg, succ, ret);
+            }
+            default:
+              break;
+          }
+        }
+      }
+    }
+    if (u.type === 'comma_expression') {
+      const right = child(u, 'right');
+      const left = child(u, 'left');
+      let next = right ? buildExpressionStatement(right, s, succ) : succ;
+      if (left) next = buildExpressionStatement(left, s, next);
+      return next;
+    }
+    return add('eval', [succ], e, s);
+  }
+
+  function sourceText(n: Syntax): string {
+    return fn.text.slice(n.start - fn.start, n.end - fn.start);
+  }
+
+  const entryTarget = buildStmt(fn.body, exit, {});
+  const entry = add('entry', [entryTarget]);
+  return { fn, nodes, entry, exit, labels, scopeReleased };
+}
+
+/** `likely(x)`, `unlikely(x)`, `__builtin_expect(x, 1)`, `WARN_ON(x)`: the test is `x`. */
+export function unwrapCondition(expr: Syntax, catalogue: Catalogue): Syntax {
+  let e = unwrap(expr);
+  for (let guard = 0; guard < 10; guard++) {
+    if (e.type !== 'call_expression') return e;
+    const name = calleeName(e);
+    const check = name ? catalogue.check(name) : undefined;
+    if (!check || (check.kind !== 'transparent' && check.kind !== 'warn-true')) return e;
+    const arg = callArgs(e)[check.arg ?? 0];
+    if (!arg) return e;
+    e = unwrap(arg);
+  }
+  return e;
+}
+
+function isLoopMacroHead(s: Syntax): boolean {
+  return s.type === 'expression_statement' && !!s.hasMissingChild && s.children.length === 1 && unwrap(s.children[0]).type === 'call_expression';
+}
+
+/** `g_autoptr(GError) err = NULL;` parses as a macro-typed declaration; look at the leading tokens. */
+function declaresWithMacroPrefix(s: Syntax, pattern: RegExp): boolean {
+  const first = s.children[0];
+  if (!first) return false;
+  const text = first.text ?? first.children.map((c) => c.text ?? '').join(' ');
+  return pattern.test(' ' + text + ' ') || (first.type === 'macro_type_specifier' && pattern.test(' ' + (first.children[0]?.text ?? '') + ' '));
+}

@@ -1,0 +1,1193 @@
+// Path-sensitive exploration of one allocation site (ESP-style property simulation, Das et al. PLDI 2002):
+// the site's value is followed in two worlds, "the allocation succeeded" and "it failed", and every branch whose
+// condition the state decides (a test of the value, a known constant, a correlated flag) takes one side only.
+// Same-file callees are inlined (bounded), so flags, sources and sinks in helpers are followed too.
+import { child, calleeName, callArgs, unwrap, walk, type Syntax } from '../parse/syntax';
+import type { FunctionSyntax } from '../parse/functions';
+import type { Catalogue } from '../catalogue/catalogue';
+import type { Cfg, CfgNode } from '../cfg/cfg';
+import { unwrapCondition } from '../cfg/build';
+import type { AllocationSite } from './site';
+import { cloneState, holders, initialState, stateKey, widen, type State, type Value } from './state';
+import { spanKey, spanOf, type SiteOutcome, type Span, type TestKind } from './outcome';
+import type { ConstantFacts } from './facts';
+import type { CalleeSummary } from './callee-summary';
+import { testMismatch } from './conventions';
+
+export interface ExploreContext {
+  catalogue: Catalogue;
+  facts: ConstantFacts;
+  /** Same-file functions by name. */
+  functions: Map<string, FunctionSyntax>;
+  cfgOf(fn: FunctionSyntax): Cfg;
+  summaryOf(fn: FunctionSyntax): CalleeSummary;
+  /** Source text of a node. */
+  text(n: Syntax): string;
+}
+
+const STATES_PER_NODE = 12;
+const STEP_BUDGET = 60000;
+const MAX_INLINE_DEPTH = 3;
+const MAX_INLINE_NODES = 600;
+const ERROR_LABEL = /(^|_)(err|errs|error|errout|fail|failed|failure|bad|nomem|enomem|oom|unwind|undo|rollback|abort|eexit)|^(out_)?(free|put|release|destroy|unmap|dealloc|kfree|unreg|unregister|disable|del)/i;
+const STATUS_NAME = /^(ret|rc|err|error|r|res|result|status|rv|retval|ecode|errcode|e)$/i;
+/** Callees that take ownership of a pointer they are given (stored in a container, handed to another owner). */
+const TAKES_OWNERSHIP = /(add|append|prepend|push|insert|enqueue|queue|put|set|store|attach|register|take|steal|adopt|own|give|transfer|assign|move|link|save|keep|cache|install|emit|submit|send|post|hash|table|list|array|map|tree|replace|swap|new|create|init|wrap)/i;
+/** Callees that release what they are given (destructors by name, until workspace summaries know better). */
+const RELEASES = /(^|_)(free|destroy|release|unref|dispose|delete|cleanup|drop)\w*$|[a-z](Free|Destroy|Unref|Dispose|Release|Delete)$/;
+
+type Step = [number, State];
+
+export class SiteExplorer {
+  readonly outcome: SiteOutcome;
+  private steps = 0;
+  private depth = 0;
+  /** Calls in outer frames, outermost first: a use inside a callee is reported at callStack[0]. */
+  private readonly callStack: Syntax[] = [];
+  private readonly fnStack: FunctionSyntax[] = [];
+  private readonly inlineActive = new Set<string>();
+  private currentStatement: Syntax | undefined;
+
+  constructor(private readonly ctx: ExploreContext, private readonly top: Cfg, private readonly site: AllocationSite) {
+    this.outcome = {
+      site, fn: top.fn, uses: new Map(), tests: new Map(), leaks: new Map(), failureExits: new Map(), lost: new Map(),
+      complete: true,
+    };
+  }
+
+  run(): SiteOutcome {
+    this.fnStack.push(this.top.fn);
+    const exits = this.explore(this.top, [initialState()]);
+    for (const st of exits) this.recordExit(st);
+    return this.outcome;
+  }
+
+  // ---------------------------------------------------------------- graph walk
+
+  private explore(cfg: Cfg, starts: State[]): State[] {
+    const exits: State[] = [];
+    const seen = new Map<number, Set<string>>();
+    const work: Step[] = starts.map((s) => [cfg.entry, s]);
+    const siteNode = this.siteNodes(cfg);
+    while (work.length) {
+      if (++this.steps > STEP_BUDGET) {
+        this.outcome.complete = false;
+        return exits;
+      }
+      let [id, st] = work.pop()!;
+      let set = seen.get(id);
+      if (!set) seen.set(id, (set = new Set()));
+      let key = stateKey(st);
+      if (set.has(key)) continue;
+      if (set.size >= STATES_PER_NODE) {
+        st = widen(st);
+        key = stateKey(st);
+        if (set.has(key)) continue;
+      }
+      set.add(key);
+      const node = cfg.nodes[id];
+      if (node.kind === 'exit') {
+        exits.push(st);
+        continue;
+      }
+      const forks = siteNode.has(id) ? this.arm(st) : [st];
+      for (const s of forks) for (const step of this.step(cfg, node, s)) work.push(step);
+    }
+    return exits;
+  }
+
+  private readonly siteNodeCache = new Map<Cfg, Set<number>>();
+  /** CFG nodes whose syntax contains the site's call. */
+  private siteNodes(cfg: Cfg): Set<number> {
+    let s = this.siteNodeCache.get(cfg);
+    if (s) return s;
+    s = new Set();
+    const target = this.site.call;
+    for (const n of cfg.nodes) {
+      const syn = n.syntax;
+      if (syn && syn.start <= target.start && target.end <= syn.end) {
+        let found = false;
+        walk(syn, (x) => {
+          if (found) return false;
+          if (x === target) found = true;
+          return x.start <= target.start && target.end <= x.end;
+        });
+        if (found) s.add(n.id);
+      }
+    }
+    this.siteNodeCache.set(cfg, s);
+    return s;
+  }
+
+  /** On the node that makes the allocation: one state per world. */
+  private arm(st: State): State[] {
+    const ok = cloneState(st);
+    ok.arming = 'success';
+    if (!this.site.canFail) return [ok];
+    const bad = cloneState(st);
+    bad.arming = 'failure';
+    return [ok, bad];
+  }
+
+  private step(cfg: Cfg, node: CfgNode, st0: State): Step[] {
+    this.currentStatement = node.statement ?? node.syntax;
+    switch (node.kind) {
+      case 'entry':
+      case 'join':
+      case 'label':
+        return node.next.map((n) => [n, st0]);
+      case 'goto': {
+        const st = cloneState(st0);
+        if (st.phase !== 'before' && st.firstJump < 0) st.firstJump = node.id;
+        if (node.label && ERROR_LABEL.test(node.label)) st.errorPath = true;
+        return [[node.next[0], st]];
+      }
+      case 'eval': {
+        const results = this.evalStatement(node.syntax!, cloneState(st0));
+        const out: Step[] = [];
+        for (const st of results) {
+          if (!this.settleArming(st)) continue;
+          for (const n of node.next) out.push([n, st]);
+        }
+        return out;
+      }
+      case 'return': {
+        const out: Step[] = [];
+        for (const st of this.evalReturn(node, cloneState(st0))) {
+          if (!this.settleArming(st)) continue;
+          if (st.phase !== 'before' && st.returnNode < 0 && this.depth === 0) st.returnNode = node.id;
+          out.push([node.next[0], st]);
+        }
+        return out;
+      }
+      case 'branch':
+        return this.branch(node, cloneState(st0));
+      case 'switch': {
+        const st = cloneState(st0);
+        const v = node.syntax ? this.ev(node.syntax, st) : undefined;
+        if (!this.settleArming(st)) return [];
+        const cases = node.cases ?? [];
+        if (v?.k === 'int') {
+          for (let i = 0; i < cases.length; i++) {
+            const c = cases[i];
+            if (c) {
+              const cv = this.ev(c, cloneState(st));
+              if (cv?.k === 'int' && cv.n === v.n) return [[node.next[i], st]];
+            }
+          }
+          const def = cases.indexOf(null);
+          return def >= 0 ? [[node.next[def], st]] : [];
+        }
+        return node.next.map((n) => [n, cloneState(st)]);
+      }
+      default:
+        return node.next.map((n) => [n, st0]);
+    }
+  }
+
+  /** After a node: a failure-world copy whose allocation was not reached on this path is a duplicate. */
+  private settleArming(st: State): boolean {
+    if (st.arming === null) return true;
+    if (st.arming === 'failure') return false;
+    st.arming = null;
+    return true;
+  }
+
+  private branch(node: CfgNode, st: State): Step[] {
+    if (!node.syntax) return node.next.map((n) => [n, cloneState(st)]);
+    const cond = unwrapCondition(node.syntax, this.ctx.catalogue);
+    const v = this.ev(cond, st);
+    if (!this.settleArming(st)) return [];
+    const t = this.truth(v, st, cond);
+    // Which direction means "something failed" (for the error-path classification of leaks).
+    let failDirection: boolean | undefined;
+    if (v?.k === 'failtest') failDirection = v.whenTrue;
+    else if (v?.k === 'alloc') failDirection = v.failTest === 'status';
+    else if (v?.k === 'error') failDirection = true;
+    const out: Step[] = [];
+    for (const dir of [true, false]) {
+      if (t !== undefined && t !== dir) continue;
+      const s = t === undefined ? cloneState(st) : st;
+      if (failDirection === dir) s.errorPath = true;
+      this.refine(cond, dir, s);
+      out.push([node.next[dir ? 0 : 1], s]);
+    }
+    return out;
+  }
+
+  /** What a branch teaches about plain variables: `if (x)` → x ≠ 0, `if (x == 3)` → x = 3. */
+  private refine(cond: Syntax, dir: boolean, st: State): void {
+    let e = cond;
+    let d = dir;
+    while (e.type === 'unary_expression' && e.op === '!') {
+      const a = child(e, 'argument');
+      if (!a) return;
+      e = unwrap(a);
+      d = !d;
+    }
+    if (e.type === 'identifier') {
+      const key = this.keyOf(e);
+      if (!key) return;
+      const cur = st.env.get(key);
+      if (cur && cur.k !== 'int' && cur.k !== 'nonzero') return;
+      st.env.set(key, d ? cur?.k === 'int' ? cur : { k: 'nonzero' } : { k: 'int', n: 0 });
+      return;
+    }
+    if (e.type === 'binary_expression' && (e.op === '==' || e.op === '!=')) {
+      const l = child(e, 'left');
+      const r = child(e, 'right');
+      if (!l || !r) return;
+      const lu = unwrap(l);
+      if (lu.type !== 'identifier') return;
+      const key = this.keyOf(lu);
+      if (!key) return;
+      const cur = st.env.get(key);
+      if (cur && cur.k !== 'int' && cur.k !== 'nonzero') return;
+      const rv = this.constantOf(r);
+      if (rv === undefined) return;
+      const equal = e.op === '==' ? d : !d;
+      if (equal) st.env.set(key, { k: 'int', n: rv });
+      else if (rv === 0) st.env.set(key, cur?.k === 'int' ? cur : { k: 'nonzero' });
+    }
+  }
+
+  private constantOf(e: Syntax): number | undefined {
+    const v = this.ev(e, initialState());
+    return v?.k === 'int' ? v.n : undefined;
+  }
+
+  // ---------------------------------------------------------------- statements, inlining
+
+  private evalStatement(s: Syntax, st: State): State[] {
+    const target = this.inlineTarget(s, st);
+    if (target) {
+      const results = this.inlineCall(target.call, target.callee, st);
+      if (results) {
+        return results.map(([r, ret]) => {
+          if (target.assignTo) this.assignTo(target.assignTo, ret, r, target.declaration);
+          return r;
+        });
+      }
+    }
+    this.ev(s, st);
+    return [st];
+  }
+
+  private evalReturn(node: CfgNode, st: State): State[] {
+    if (node.returnValue === 'error') {
+      st.ret = { k: 'error' };
+      st.errorPath = true;
+      return [st];
+    }
+    if (node.returnValue === 'void') {
+      st.ret = undefined;
+      return [st];
+    }
+    const valueSyntax = node.returnValue ?? node.syntax?.children[0];
+    if (!valueSyntax) {
+      st.ret = undefined;
+      return [st];
+    }
+    const target = this.inlineTarget(valueSyntax, st);
+    if (target && !target.assignTo) {
+      const results = this.inlineCall(target.call, target.callee, st);
+      if (results) return results.map(([r, ret]) => this.finishReturn(r, ret, valueSyntax));
+    }
+    const v = this.ev(valueSyntax, st);
+    return [this.finishReturn(st, v, valueSyntax)];
+  }
+
+  private finishReturn(st: State, v: Value | undefined, syntax: Syntax): State {
+    st.ret = v;
+    if (v?.k === 'tracked' && st.phase !== 'before') st.escaped = true;
+    if (this.isErrorReturn(v, syntax)) st.errorPath = true;
+    return st;
+  }
+
+  private isErrorReturn(v: Value | undefined, syntax: Syntax): boolean {
+    const fn = this.fnStack[this.fnStack.length - 1];
+    if (v?.k === 'error') return true;
+    if (v?.k === 'int') {
+      if (v.n < 0) return true;
+      if (v.n === 0 && (fn.returns === 'pointer' || fn.returns === 'bool')) return true;
+    }
+    const u = unwrap(syntax);
+    if (u.type === 'unary_expression' && u.op === '-') return true;
+    return false;
+  }
+
+  private inlineTarget(s: Syntax, st: State): { call: Syntax; callee: FunctionSyntax; assignTo?: Syntax; declaration?: boolean } | undefined {
+    let call: Syntax | undefined;
+    let assignTo: Syntax | undefined;
+    let declaration = false;
+    const u = unwrap(s);
+    if (u.type === 'call_expression') call = u;
+    else if (u.type === 'assignment_expression' && u.op === '=') {
+      const r = child(u, 'right');
+      if (r && unwrap(r).type === 'call_expression') {
+        call = unwrap(r);
+        assignTo = child(u, 'left');
+      }
+    } else if (u.type === 'init_declarator') {
+      const v = child(u, 'value');
+      if (v && unwrap(v).type === 'call_expression') {
+        call = unwrap(v);
+        assignTo = child(u, 'declarator');
+        declaration = true;
+      }
+    }
+    if (!call) return undefined;
+    const callee = this.resolveCallee(call, st);
+    if (!callee) return undefined;
+    return { call, callee, assignTo, declaration };
+  }
+
+  /** A same-file function called directly or through a function pointer with a known target. */
+  private resolveCallee(call: Syntax, st: State): FunctionSyntax | undefined {
+    const fnExpr = child(call, 'function');
+    if (!fnExpr) return undefined;
+    const u = unwrap(fnExpr);
+    let v: Value | undefined;
+    if (u.type === 'identifier') v = this.read(this.keyOf(u), st);
+    else if (u.type === 'pointer_expression' && u.op === '*') {
+      const a = child(u, 'argument');
+      v = a ? this.read(this.keyOf(a), st) : undefined;
+    }
+    return v?.k === 'fn' ? this.ctx.functions.get(v.name) : undefined;
+  }
+
+  /** Runs a same-file callee on the current state; undefined when it is not worth or not possible to inline. */
+  private inlineCall(call: Syntax, callee: FunctionSyntax, st: State): Array<[State, Value | undefined]> | undefined {
+    if (this.depth >= MAX_INLINE_DEPTH || this.inlineActive.has(callee.name)) return undefined;
+    const cfg = this.ctx.cfgOf(callee);
+    if (cfg.nodes.length > MAX_INLINE_NODES) return undefined;
+    const args = callArgs(call);
+    const values = args.map((a) => this.ev(a, st));
+    const passesTracked = values.some((v) => v?.k === 'tracked' || (v?.k === 'addr' && st.env.get(v.key)?.k === 'tracked'));
+    const siteInside = st.phase === 'before' && this.siteWithin(callee, 0);
+    const globalsTracked = [...st.env].some(([k, v]) => k.startsWith('g:') && v.k === 'tracked');
+    const needsFlags = this.ctx.summaryOf(callee).readsGlobals && [...st.env.keys()].some((k) => k.startsWith('g:'));
+    if (!passesTracked && !siteInside && !globalsTracked && !needsFlags) {
+      // Not inlined: the call is evaluated with the callee's summary instead.
+      this.applySummary(call, callee, values, st);
+      return [[st, undefined]];
+    }
+    const frame = this.depth + 1;
+    const entry = cloneState(st);
+    callee.params.forEach((p, i) => {
+      const v = values[i];
+      if (v) entry.env.set(`${frame}:${p}`, v);
+      else entry.env.delete(`${frame}:${p}`);
+    });
+    const saved = { errorPath: st.errorPath, firstJump: st.firstJump, returnNode: st.returnNode };
+    this.depth = frame;
+    this.callStack.push(this.currentStatement ?? call);
+    this.fnStack.push(callee);
+    this.inlineActive.add(callee.name);
+    const exits = this.explore(cfg, [entry]);
+    this.inlineActive.delete(callee.name);
+    this.fnStack.pop();
+    this.callStack.pop();
+    this.depth = frame - 1;
+    const prefix = `${frame}:`;
+    return exits.map((e) => {
+      const ret = e.ret;
+      for (const k of [...e.env.keys()]) if (k.startsWith(prefix)) e.env.delete(k);
+      if (e.siteFrame === frame) e.siteFrame = frame - 1;
+      e.ret = undefined;
+      e.errorPath = saved.errorPath;
+      e.firstJump = saved.firstJump;
+      e.returnNode = saved.returnNode;
+      return [e, ret] as [State, Value | undefined];
+    });
+  }
+
+  private siteWithin(fn: FunctionSyntax, depth: number): boolean {
+    if (this.site.inFunction === fn.name) return true;
+    if (depth >= MAX_INLINE_DEPTH) return false;
+    return this.ctx.summaryOf(fn).callees.some((c) => {
+      const g = this.ctx.functions.get(c);
+      return !!g && g !== fn && this.siteWithin(g, depth + 1);
+    });
+  }
+
+  /** A same-file call that is not inlined: what the callee does to its pointer arguments, from its summary. */
+  private applySummary(call: Syntax, callee: FunctionSyntax, values: (Value | undefined)[], st: State): void {
+    const summary = this.ctx.summaryOf(callee);
+    values.forEach((v, i) => {
+      if (v?.k !== 'tracked') return;
+      if (summary.derefsParam.has(i)) this.derefUse(v, st, call);
+      if (summary.releasesParam.has(i)) this.release(st);
+      if (summary.storesParam.has(i)) this.escape(st);
+    });
+  }
+
+  // ---------------------------------------------------------------- expressions
+
+  /** The key of an lvalue: `0:x` for locals of frame 0, `g:x` for globals, `0:s->f`, `*0:pp`… */
+  private keyOf(e: Syntax, st?: State): string | undefined {
+    const u = unwrap(e);
+    switch (u.type) {
+      case 'identifier': {
+        const name = u.text ?? '';
+        for (let d = this.fnStack.length - 1; d >= 0; d--) {
+          const fn = this.fnStack[d];
+          if (fn.locals.has(name) || fn.params.includes(name)) return `${d}:${name}`;
+          break; // only the innermost frame's locals are visible
+        }
+        return `g:${name}`;
+      }
+      case 'field_expression': {
+        const base = child(u, 'argument');
+        const field = child(u, 'field');
+        if (!base || !field) return undefined;
+        const bk = this.keyOf(base, st);
+        return bk ? `${bk}${u.op === '->' ? '->' : '.'}${field.text}` : undefined;
+      }
+      case 'pointer_expression': {
+        if (u.op !== '*') return undefined;
+        const a = child(u, 'argument');
+        if (!a) return undefined;
+        const ak = this.keyOf(a, st);
+        if (!ak) return undefined;
+        const v = st?.env.get(ak);
+        if (v?.k === 'addr') return v.key;
+        return `*${ak}`;
+      }
+      case 'subscript_expression': {
+        const a = child(u, 'argument');
+        const i = child(u, 'index');
+        if (!a || !i) return undefined;
+        const ak = this.keyOf(a, st);
+        const v = ak ? st?.env.get(ak) : undefined;
+        if (v?.k === 'addr') return i.text === '0' ? v.key : undefined;
+        return ak && /^\d+$/.test(i.text ?? '') ? `${ak}[${i.text}]` : undefined;
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  private isPlainLocal(key: string): boolean {
+    return /^\d+:[A-Za-z_]\w*$/.test(key);
+  }
+
+  private read(key: string | undefined, st: State): Value | undefined {
+    if (!key) return undefined;
+    const v = st.env.get(key);
+    if (v) return v;
+    if (key.startsWith('g:')) {
+      const name = key.slice(2);
+      const c = this.ctx.facts.globals.get(name);
+      if (c !== undefined) return { k: 'int', n: c };
+      if (this.ctx.functions.has(name)) return { k: 'fn', name };
+    }
+    return undefined;
+  }
+
+  private assign(key: string | undefined, v: Value | undefined, st: State, at?: Syntax): void {
+    if (!key) {
+      if (v?.k === 'tracked') this.escape(st);
+      return;
+    }
+    const old = st.env.get(key);
+    if (v) st.env.set(key, v);
+    else st.env.delete(key);
+    if (v?.k === 'tracked' && !this.isPlainLocal(key)) this.escape(st);
+    if (old?.k === 'tracked' && v?.k !== 'tracked') this.checkLost(st, at);
+  }
+
+  private assignTo(lhs: Syntax, v: Value | undefined, st: State, declaration?: boolean): void {
+    if (declaration) {
+      const name = declaratorName(lhs);
+      if (name) this.assign(`${this.depth}:${name}`, v, st, lhs);
+      return;
+    }
+    this.evalLvalueBase(lhs, st);
+    this.assign(this.keyOf(lhs, st), v, st, lhs);
+  }
+
+  /** Writing `p->f = …`, `*p = …` or `p[i] = …` needs a valid `p`. */
+  private evalLvalueBase(lhs: Syntax, st: State): void {
+    const u = unwrap(lhs);
+    if (u.type === 'field_expression') {
+      const base = child(u, 'argument');
+      if (base) {
+        const bv = this.ev(base, st);
+        if (u.op === '->') this.derefUse(bv, st, u);
+      }
+    } else if (u.type === 'pointer_expression' && u.op === '*') {
+      const a = child(u, 'argument');
+      if (a) this.derefUse(this.ev(a, st), st, u);
+    } else if (u.type === 'subscript_expression') {
+      const a = child(u, 'argument');
+      const i = child(u, 'index');
+      if (a) this.derefUse(this.ev(a, st), st, u);
+      if (i) this.ev(i, st);
+    }
+  }
+
+  private checkLost(st: State, at?: Syntax): void {
+    if (st.phase !== 'success' || st.released || st.escaped || !this.site.owned) return;
+    if (holders(st).length > 0 || this.suppressedHere(st)) return;
+    const where = this.reportSpan(at ?? this.currentStatement);
+    if (where) this.outcome.lost.set(spanKey(where), where);
+  }
+
+  private ev(e: Syntax, st: State): Value | undefined {
+    switch (e.type) {
+      case 'number_literal': {
+        const n = parseNumber(e.text ?? '');
+        return n === undefined ? undefined : { k: 'int', n };
+      }
+      case 'null':
+        return { k: 'int', n: 0 };
+      case 'true':
+        return { k: 'int', n: 1 };
+      case 'false':
+        return { k: 'int', n: 0 };
+      case 'string_literal':
+      case 'concatenated_string':
+        return { k: 'nonzero' };
+      case 'char_literal':
+        return undefined;
+      case 'identifier':
+        return this.evIdentifier(e, st);
+      case 'parenthesized_expression':
+        return e.children.length ? this.ev(e.children[e.children.length - 1], st) : undefined;
+      case 'cast_expression': {
+        const v = child(e, 'value');
+        return v ? this.ev(v, st) : undefined;
+      }
+      case 'sizeof_expression':
+      case 'alignof_expression':
+      case 'offsetof_expression':
+        return undefined; // not evaluated: `sizeof(*p)` does not dereference
+      case 'comma_expression': {
+        const l = child(e, 'left');
+        const r = child(e, 'right');
+        if (l) this.ev(l, st);
+        return r ? this.ev(r, st) : undefined;
+      }
+      case 'unary_expression':
+        return this.evUnary(e, st);
+      case 'pointer_expression':
+        return this.evPointer(e, st);
+      case 'field_expression': {
+        const base = child(e, 'argument');
+        if (!base) return undefined;
+        const bv = this.ev(base, st);
+        if (e.op === '->') this.derefUse(bv, st, e);
+        return this.read(this.keyOf(e, st), st);
+      }
+      case 'subscript_expression': {
+        const a = child(e, 'argument');
+        const i = child(e, 'index');
+        const av = a ? this.ev(a, st) : undefined;
+        if (i) this.ev(i, st);
+        this.derefUse(av, st, e);
+        return this.read(this.keyOf(e, st), st);
+      }
+      case 'assignment_expression':
+        return this.evAssignment(e, st);
+      case 'update_expression': {
+        const a = child(e, 'argument');
+        if (!a) return undefined;
+        const key = this.keyOf(a, st);
+        const v = this.ev(a, st);
+        if (v?.k === 'int') {
+          const n = e.op === '++' ? v.n + 1 : v.n - 1;
+          this.assign(key, { k: 'int', n }, st);
+          return { k: 'int', n: e.text?.startsWith(e.op ?? '') ? n : v.n };
+        }
+        if (v?.k !== 'tracked') this.assign(key, undefined, st);
+        return v?.k === 'tracked' ? v : undefined;
+      }
+      case 'binary_expression':
+        return this.evBinary(e, st);
+      case 'conditional_expression':
+        return this.evConditional(e, st);
+      case 'call_expression':
+        return this.evCall(e, st);
+      case 'init_declarator': {
+        const d = child(e, 'declarator');
+        const v = child(e, 'value');
+        const val = v ? this.ev(v, st) : undefined;
+        const name = d ? declaratorName(d) : undefined;
+        if (name) {
+          const key = `${this.depth}:${name}`;
+          this.assign(key, val, st, e);
+        }
+        return val;
+      }
+      case 'initializer_list': {
+        for (const c of e.children) {
+          const v = this.ev(c.type === 'initializer_pair' ? c.children[c.children.length - 1] : c, st);
+          if (v?.k === 'tracked') this.escape(st);
+        }
+        return undefined;
+      }
+      case 'compound_literal_expression':
+        for (const c of e.children) this.ev(c, st);
+        return undefined;
+      case 'identifier_list':
+      case 'array_declarator':
+      case 'pointer_declarator':
+      case 'function_declarator':
+      case 'parenthesized_declarator': {
+        // A declaration without initializer: a fresh variable.
+        const name = declaratorName(e);
+        if (name) this.assign(`${this.depth}:${name}`, undefined, st, e);
+        return undefined;
+      }
+      default:
+        for (const c of e.children) this.ev(c, st);
+        return undefined;
+    }
+  }
+
+  private evIdentifier(e: Syntax, st: State): Value | undefined {
+    const name = e.text ?? '';
+    switch (name) {
+      case 'NULL':
+      case 'FALSE':
+      case 'false':
+        return { k: 'int', n: 0 };
+      case 'TRUE':
+      case 'true':
+        return { k: 'int', n: 1 };
+      case 'MAP_FAILED':
+        return { k: 'mapfailed' };
+    }
+    const key = this.keyOf(e);
+    const v = this.read(key, st);
+    if (v) return v;
+    if (/^E[A-Z0-9]{2,}$/.test(name)) return { k: 'int', n: 12 };
+    return undefined;
+  }
+
+  private evUnary(e: Syntax, st: State): Value | undefined {
+    const a = child(e, 'argument');
+    if (!a) return undefined;
+    const v = this.ev(a, st);
+    switch (e.op) {
+      case '!': {
+        if (v?.k === 'failtest') return { k: 'failtest', whenTrue: !v.whenTrue };
+        if (v?.k === 'alloc') return { k: 'failtest', whenTrue: v.failTest !== 'status' };
+        const t = this.truth(v, st, unwrap(a));
+        return t === undefined ? undefined : { k: 'int', n: t ? 0 : 1 };
+      }
+      case '-':
+        if (v?.k === 'int') return { k: 'int', n: -v.n };
+        return { k: 'error' } as Value;
+      case '+':
+        return v;
+      case '~':
+        return v?.k === 'int' ? { k: 'int', n: ~v.n } : undefined;
+      default:
+        return undefined;
+    }
+  }
+
+  private evPointer(e: Syntax, st: State): Value | undefined {
+    const a = child(e, 'argument');
+    if (!a) return undefined;
+    if (e.op === '&') {
+      const key = this.keyOf(a, st);
+      if (unwrap(a).type !== 'identifier') this.ev(a, st);
+      if (!key) return { k: 'nonzero' };
+      const target = st.env.get(key);
+      if (target?.k === 'fn') return target;
+      return { k: 'addr', key };
+    }
+    const v = this.ev(a, st);
+    this.derefUse(v, st, e);
+    if (v?.k === 'addr') return this.read(v.key, st);
+    if (v?.k === 'fn') return v;
+    return this.read(this.keyOf(e, st), st);
+  }
+
+  private evAssignment(e: Syntax, st: State): Value | undefined {
+    const l = child(e, 'left');
+    const r = child(e, 'right');
+    if (!l || !r) return undefined;
+    const rv = this.ev(r, st);
+    this.evalLvalueBase(l, st);
+    const key = this.keyOf(l, st);
+    if (e.op === '=') {
+      this.assign(key, rv, st, e);
+      return rv;
+    }
+    const cur = this.read(key, st);
+    let nv: Value | undefined;
+    if (cur?.k === 'int' && rv?.k === 'int') nv = arith(e.op?.slice(0, -1) ?? '', cur.n, rv.n);
+    else if (cur?.k === 'tracked' && (e.op === '+=' || e.op === '-=')) nv = cur;
+    this.assign(key, nv, st, e);
+    return nv;
+  }
+
+  private evBinary(e: Syntax, st: State): Value | undefined {
+    const op = e.op ?? '';
+    const l = child(e, 'left');
+    const r = child(e, 'right');
+    if (!l || !r) return undefined;
+    if (op === '&&' || op === '||') {
+      const lv = this.ev(l, st);
+      const lt = this.truth(lv, st, unwrap(l));
+      if (op === '&&' && lt === false) return { k: 'int', n: 0 };
+      if (op === '||' && lt === true) return { k: 'int', n: 1 };
+      const rv = this.ev(r, st);
+      const rt = this.truth(rv, st, unwrap(r));
+      if (lt !== undefined && rt !== undefined) return { k: 'int', n: (op === '&&' ? lt && rt : lt || rt) ? 1 : 0 };
+      if (op === '||' && rt === true) return { k: 'int', n: 1 };
+      if (op === '&&' && rt === false) return { k: 'int', n: 0 };
+      if (lv?.k === 'failtest' && rv?.k === 'failtest' && lv.whenTrue === rv.whenTrue && (op === '||') === lv.whenTrue) return lv;
+      return undefined;
+    }
+    const lv = this.ev(l, st);
+    const rv = this.ev(r, st);
+    if (op === '==' || op === '!=') {
+      const eq = this.equality(lv, rv, st, e);
+      if (eq === undefined) return undefined;
+      if (typeof eq === 'object') return op === '==' ? eq : { k: 'failtest', whenTrue: !eq.whenTrue };
+      return { k: 'int', n: (op === '==') === eq ? 1 : 0 };
+    }
+    if (op === '<' || op === '<=' || op === '>' || op === '>=') {
+      if (lv?.k === 'status' || rv?.k === 'status') {
+        const kind: TestKind = this.site.spec.failure === 'nonzero-return' && (op === '<' || op === '>') ? 'status-sign' : 'status';
+        this.recordTest(kind, e, st);
+        const s = this.statusValue(st);
+        const other = lv?.k === 'status' ? rv : lv;
+        if (s === undefined || other?.k !== 'int') return undefined;
+        const [a, b] = lv?.k === 'status' ? [s, other.n] : [other.n, s];
+        return { k: 'int', n: compare(op, a, b) ? 1 : 0 };
+      }
+      if (lv?.k === 'int' && rv?.k === 'int') return { k: 'int', n: compare(op, lv.n, rv.n) ? 1 : 0 };
+      // `x < 0` on a status: true means an error.
+      if (rv?.k === 'int' && rv.n === 0 && (op === '<' || op === '>=')) {
+        if (lv?.k === 'alloc' || lv === undefined || lv.k === 'error') return { k: 'failtest', whenTrue: op === '<' };
+      }
+      return undefined;
+    }
+    if (lv?.k === 'tracked' && rv?.k !== 'tracked' && (op === '+' || op === '-')) return lv;
+    if (rv?.k === 'tracked' && op === '+') return rv;
+    if (lv?.k === 'int' && rv?.k === 'int') return arith(op, lv.n, rv.n);
+    return undefined;
+  }
+
+  /** `a == b`: a boolean, a failure test of another allocation, or unknown. Records tests of the tracked value. */
+  private equality(lv: Value | undefined, rv: Value | undefined, st: State, e: Syntax): boolean | { k: 'failtest'; whenTrue: boolean } | undefined {
+    const isNull = (v: Value | undefined) => v?.k === 'int' && v.n === 0;
+    if (lv?.k === 'tracked' || rv?.k === 'tracked') {
+      const other = lv?.k === 'tracked' ? rv : lv;
+      if (isNull(other)) {
+        this.recordTest('null', e, st);
+        const n = this.pointerIsNull(st);
+        return n;
+      }
+      if (other?.k === 'mapfailed') {
+        this.recordTest('map-failed', e, st);
+        return this.isMapFailed(st);
+      }
+      return undefined;
+    }
+    if (lv?.k === 'status' || rv?.k === 'status') {
+      const other = lv?.k === 'status' ? rv : lv;
+      this.recordTest('status', e, st);
+      const s = this.statusValue(st);
+      if (s === undefined || other?.k !== 'int') return undefined;
+      return s === other.n;
+    }
+    if (lv?.k === 'alloc' || rv?.k === 'alloc') {
+      const a = (lv?.k === 'alloc' ? lv : rv) as Extract<Value, { k: 'alloc' }>;
+      const other = lv?.k === 'alloc' ? rv : lv;
+      if (a.failTest === 'null' && isNull(other)) return { k: 'failtest', whenTrue: true };
+      if (a.failTest === 'status' && isNull(other)) return { k: 'failtest', whenTrue: false };
+      if (a.failTest === 'status' && other?.k === 'int' && other.n < 0) return { k: 'failtest', whenTrue: true };
+      return undefined;
+    }
+    if (lv?.k === 'int' && rv?.k === 'int') return lv.n === rv.n;
+    if ((lv?.k === 'nonzero' && isNull(rv)) || (rv?.k === 'nonzero' && isNull(lv))) return false;
+    if ((lv?.k === 'addr' || lv?.k === 'fn') && isNull(rv)) return false;
+    // `ret == -1` / `rc != 0` on an unknown status.
+    const l = child(e, 'left');
+    const r = child(e, 'right');
+    if (lv === undefined && rv?.k === 'int' && l && r) {
+      const lu = unwrap(l);
+      const ru = unwrap(r);
+      // `f() == NULL` is a pointer that failed; `ret == 0` / `f() == 0` is a status that succeeded.
+      if (ru.type === 'null' || ru.text === 'NULL') return lu.type === 'call_expression' ? { k: 'failtest', whenTrue: true } : undefined;
+      const statusLike = lu.type === 'call_expression' || (lu.type === 'identifier' && STATUS_NAME.test(lu.text ?? ''));
+      if (rv.n < 0) return { k: 'failtest', whenTrue: true };
+      if (rv.n === 0 && statusLike) return { k: 'failtest', whenTrue: false };
+    }
+    return undefined;
+  }
+
+  private evConditional(e: Syntax, st: State): Value | undefined {
+    const c = child(e, 'condition');
+    const yes = child(e, 'consequence');
+    const no = child(e, 'alternative');
+    const cv = c ? this.ev(c, st) : undefined;
+    const t = c ? this.truth(cv, st, unwrap(c)) : undefined;
+    if (t === true) return yes ? this.ev(yes, st) : cv;
+    if (t === false) return no ? this.ev(no, st) : undefined;
+    const a = yes ? this.ev(yes, st) : cv;
+    const b = no ? this.ev(no, st) : undefined;
+    return a && b && stateValueEqual(a, b) ? a : undefined;
+  }
+
+  private evCall(call: Syntax, st: State): Value | undefined {
+    const fnExpr = child(call, 'function');
+    let name = calleeName(call);
+    if (fnExpr && !name) {
+      const fv = this.ev(fnExpr, st);
+      if (fv?.k === 'fn') name = fv.name;
+    } else if (name) {
+      const fv = st.env.get(this.keyOf(fnExpr!) ?? '');
+      if (fv?.k === 'fn') name = fv.name;
+    }
+    const args = callArgs(call);
+    const cat = this.ctx.catalogue;
+
+    if (call === this.site.call && st.arming) return this.allocate(call, args, st);
+
+    const check = name ? cat.check(name) : undefined;
+    if (check && name) return this.evCheck(check.kind, args[check.arg ?? 0], args, st, call);
+    if (name === 'ERR_PTR') {
+      for (const a of args) this.ev(a, st);
+      return { k: 'error' };
+    }
+
+    const values = args.map((a) => this.ev(a, st));
+    if (!name) {
+      values.forEach((v) => v?.k === 'tracked' && this.escape(st));
+      return undefined;
+    }
+
+    const alloc = cat.allocator(name);
+    if (alloc) {
+      if (alloc.reallocArg !== undefined && values[alloc.reallocArg]?.k === 'tracked') this.release(st);
+      const m = alloc.result && /^arg(\d+)$/.exec(alloc.result);
+      const failTest = alloc.failure === 'err-ptr' || alloc.failure === 'err-ptr-or-null' ? 'err' : 'null';
+      if (m) {
+        const target = args[Number(m[1])];
+        if (target) this.assign(this.outKey(target, st), { k: 'alloc', failTest: 'null' }, st, call);
+        return { k: 'alloc', failTest: 'status' };
+      }
+      return { k: 'alloc', failTest };
+    }
+
+    const rel = cat.releaser(name);
+    if (rel) {
+      const idx = rel.arg ?? 0;
+      const target = args[idx];
+      if (target) {
+        const v = rel.byAddress ? this.read(this.outKey(target, st), st) : values[idx];
+        if (v?.k === 'tracked') {
+          this.release(st);
+          if (rel.byAddress) this.assign(this.outKey(target, st), { k: 'int', n: 0 }, st);
+        }
+      }
+      return undefined;
+    }
+
+    const derefs = cat.dereferencedArgs(name);
+    if (derefs) for (const i of derefs) this.derefUse(values[i], st, call);
+
+    const constant = this.ctx.facts.functions.get(name);
+    if (constant !== undefined) return { k: 'int', n: constant };
+
+    if (name === 'g_steal_pointer' && args[0]) {
+      const key = this.outKey(args[0], st);
+      const v = this.read(key, st);
+      this.assign(key, { k: 'int', n: 0 }, st);
+      return v;
+    }
+
+    const local = this.ctx.functions.get(name);
+    if (local) {
+      this.applySummary(call, local, values, st);
+      return undefined;
+    }
+    if (derefs) return undefined;
+    // An unknown function: it borrows what it is given, unless its name says it takes or frees it, or it gets
+    // the address of the pointer (it may free or replace it).
+    values.forEach((v) => {
+      if (v?.k === 'addr' && this.read(v.key, st)?.k === 'tracked') this.escape(st);
+      else if (v?.k === 'tracked') {
+        if (RELEASES.test(name!)) this.release(st);
+        else if (TAKES_OWNERSHIP.test(name!)) this.escape(st);
+      }
+    });
+    return undefined;
+  }
+
+  /** The key an out argument writes: `&p` → p; a macro's bare `p` (VIR_ALLOC(p)) → p. */
+  private outKey(target: Syntax, st: State): string | undefined {
+    const u = unwrap(target);
+    if (u.type === 'pointer_expression' && u.op === '&') {
+      const a = child(u, 'argument');
+      return a ? this.keyOf(a, st) : undefined;
+    }
+    const v = this.read(this.keyOf(u, st), st);
+    if (v?.k === 'addr') return v.key;
+    return this.keyOf(u, st);
+  }
+
+  private allocate(call: Syntax, args: Syntax[], st: State): Value {
+    // The previous instance of this site (a loop) is lost if it was still owned.
+    if (st.phase === 'success' && !st.released && !st.escaped && this.site.owned && holders(st).length > 0 && !this.suppressedHere(st)) {
+      const where = this.reportSpan(this.currentStatement);
+      if (where) this.outcome.lost.set(spanKey(where), where);
+    }
+    const spec = this.site.spec;
+    const values = args.map((a) => this.ev(a, st));
+    if (spec.reallocArg !== undefined) {
+      const old = values[spec.reallocArg];
+      this.realloc = { oldMayBeLive: !(old?.k === 'int' && old.n === 0) };
+    }
+    for (const [k, v] of [...st.env]) if (v.k === 'tracked' || v.k === 'status') st.env.delete(k);
+    st.phase = st.arming!;
+    st.arming = null;
+    st.released = false;
+    st.escaped = false;
+    st.tested = false;
+    st.statusTested = false;
+    st.noticed = false;
+    st.crashed = false;
+    st.pendingUse = -1;
+    st.errorPath = false;
+    st.firstJump = -1;
+    st.returnNode = -1;
+    st.siteFrame = this.depth;
+    if (this.site.resultArg !== undefined) {
+      const target = args[this.site.resultArg];
+      if (target) this.assign(this.outKey(target, st), { k: 'tracked' }, st, call);
+      return { k: 'status' };
+    }
+    return { k: 'tracked' };
+  }
+  /** For realloc kin: whether the old block may be a live allocation when the site runs. */
+  realloc: { oldMayBeLive: boolean } | undefined;
+
+  private evCheck(kind: string, arg: Syntax | undefined, args: Syntax[], st: State, call: Syntax): Value | undefined {
+    if (!arg) return undefined;
+    const v = this.ev(arg, st);
+    for (const a of args) if (a !== arg) this.ev(a, st);
+    switch (kind) {
+      case 'transparent':
+      case 'warn-true':
+        return v;
+      case 'is-err':
+      case 'ptr-err-or-zero': {
+        if (v?.k === 'tracked') {
+          this.recordTest('is-err', call, st);
+          const r = this.isErr(st);
+          if (r === undefined) return undefined;
+          return kind === 'is-err' ? { k: 'int', n: r ? 1 : 0 } : r ? { k: 'error' } : { k: 'int', n: 0 };
+        }
+        if (v?.k === 'error') return kind === 'is-err' ? { k: 'int', n: 1 } : v;
+        return { k: 'failtest', whenTrue: true };
+      }
+      case 'is-err-or-null': {
+        if (v?.k === 'tracked') {
+          this.recordTest('is-err-or-null', call, st);
+          const n = this.pointerIsNull(st);
+          const r = this.isErr(st);
+          if (n === true || r === true) return { k: 'int', n: 1 };
+          if (n === false && r === false) return { k: 'int', n: 0 };
+          return undefined;
+        }
+        return { k: 'failtest', whenTrue: true };
+      }
+      case 'ptr-err':
+        return { k: 'error' };
+      default:
+        return undefined;
+    }
+  }
+
+  /** Truthiness of a value in a condition; testing the tracked pointer or its status is a failure test. */
+  private truth(v: Value | undefined, st: State, at: Syntax): boolean | undefined {
+    if (!v) return undefined;
+    switch (v.k) {
+      case 'int':
+        return v.n !== 0;
+      case 'nonzero':
+      case 'addr':
+      case 'fn':
+      case 'mapfailed':
+      case 'error':
+        return true;
+      case 'tracked': {
+        this.recordTest('null', at, st);
+        const n = this.pointerIsNull(st);
+        return n === undefined ? undefined : !n;
+      }
+      case 'status': {
+        this.recordTest('status', at, st);
+        const s = this.statusValue(st);
+        return s === undefined ? undefined : s !== 0;
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  // ---------------------------------------------------------------- the property
+
+  private pointerIsNull(st: State): boolean | undefined {
+    if (st.phase === 'success') return false;
+    if (st.phase !== 'failure') return undefined;
+    switch (this.site.failKind) {
+      case 'null': return true;
+      case 'err':
+      case 'mapFailed': return false;
+      default: return undefined;
+    }
+  }
+
+  private isMapFailed(st: State): boolean | undefined {
+    if (st.phase === 'success') return false;
+    if (st.phase !== 'failure') return undefined;
+    const k = this.site.failKind;
+    return k === 'mapFailed' ? true : k === 'null' || k === 'err' ? false : undefined;
+  }
+
+  private isErr(st: State): boolean | undefined {
+    if (st.phase === 'success') return false;
+    if (st.phase !== 'failure') return undefined;
+    const k = this.site.failKind;
+    return k === 'err' || k === 'mapFailed' ? true : k === 'null' ? false : undefined;
+  }
+
+  private statusValue(st: State): number | undefined {
+    if (st.phase === 'success') return 0;
+    if (st.phase !== 'failure') return undefined;
+    return this.site.spec.failure === 'nonzero-return' ? 12 : -1;
+  }
+
+  private suppressedHere(st: State): boolean {
+    return st.siteFrame > 0 && this.depth >= st.siteFrame;
+  }
+
+  /** Reports go to the analysed function: a place inside a callee is reported at the outermost call. */
+  private reportSpan(at: Syntax | undefined): Span | undefined {
+    if (this.callStack.length) return spanOf(this.callStack[0]);
+    return at ? spanOf(at) : undefined;
+  }
+
+  private derefUse(v: Value | undefined, st: State, at: Syntax): void {
+    if (v?.k !== 'tracked' || st.phase !== 'failure' || st.crashed || this.suppressedHere(st)) return;
+    const where = this.reportSpan(at)!;
+    const key = spanKey(where);
+    const prev = this.outcome.uses.get(key);
+    if (!prev) {
+      this.outcome.uses.set(key, {
+        at: where,
+        inner: this.callStack.length ? spanOf(at) : undefined,
+        innerFunction: this.callStack.length ? this.fnStack[this.fnStack.length - 1].name : undefined,
+        afterTest: st.tested,
+      });
+    } else if (!st.tested) prev.afterTest = false;
+    st.crashed = true;
+    if (!st.tested) st.pendingUse = where.line * 100000 + where.col;
+  }
+
+  private recordTest(kind: TestKind, at: Syntax, st: State): void {
+    if (st.phase === 'before') return;
+    if (!this.suppressedHere(st)) {
+      const where = this.reportSpan(at)!;
+      const key = spanKey(where);
+      if (!this.outcome.tests.has(key)) this.outcome.tests.set(key, { at: where, kind, statusTestedBefore: st.statusTested });
+      if (st.phase === 'failure' && st.pendingUse >= 0) {
+        for (const u of this.outcome.uses.values()) {
+          if (u.at.line * 100000 + u.at.col === st.pendingUse) u.laterTest = where;
+        }
+      }
+    }
+    st.pendingUse = -1;
+    if (st.phase === 'failure' && !testMismatch(this.site, kind, st.statusTested)) st.noticed = true;
+    st.tested = true;
+    if (kind === 'status' || kind === 'status-sign') st.statusTested = true;
+  }
+
+  private release(st: State): void {
+    if (st.phase === 'success') st.released = true;
+  }
+
+  private escape(st: State): void {
+    if (st.phase !== 'before') st.escaped = true;
+  }
+
+  // ---------------------------------------------------------------- exits
+
+  private recordExit(st: State): void {
+    if (st.phase === 'before') return;
+    const fn = this.top.fn;
+    const via: 'goto' | 'return' | 'end' = st.firstJump >= 0 ? 'goto' : st.returnNode >= 0 ? 'return' : 'end';
+    const closing: Span = { line: fn.closeLine, col: fn.closeCol, endLine: fn.closeLine, endCol: fn.closeCol + 1 };
+    const nodeSpan = (id: number) => spanOf(this.top.nodes[id].syntax ?? this.top.nodes[id].statement!);
+    const exitAt = st.returnNode >= 0 ? nodeSpan(st.returnNode) : closing;
+    const at = st.firstJump >= 0 ? nodeSpan(st.firstJump) : exitAt;
+    const event = { at, via, exitAt, world: st.phase, errorPath: st.errorPath, returned: st.ret };
+    const live = holders(st).filter((k) => !this.top.scopeReleased.has(k.replace(/^0:/, '')));
+    if (st.phase === 'success') {
+      if (!this.site.owned || st.released || st.escaped || st.siteFrame > 0) return;
+      if (live.length === 0) return;
+      const key = `${spanKey(at)}|${+st.errorPath}`;
+      if (!this.outcome.leaks.has(key)) this.outcome.leaks.set(key, event);
+    } else if (st.noticed && holders(st).length > 0 && st.siteFrame === 0) {
+      const key = spanKey(at);
+      if (!this.outcome.failureExits.has(key)) this.outcome.failureExits.set(key, event);
+    }
+  }
+}
+
+function declaratorName(d: Syntax): string | undefined {
+  let n: Syntax | undefined = d;
+  for (let guard = 0; n && guard < 50; guard++) {
+    if (n.type === 'identifier') return n.text;
+    n = child(n, 'declarator') ?? n.children[0];
+  }
+  return undefined;
+}
+
+function parseNumber(text: string): number | undefined {
+  const t = text.replace(/[uUlL]+$/, '');
+  if (/^0[xX][0-9a-fA-F]+$/.test(t)) return parseInt(t, 16);
+  if (/^0[0-7]*$/.test(t)) return parseInt(t, 8);
+  if (/^\d+$/.test(t)) return parseInt(t, 10);
+  if (/^\d*\.\d*([eE][-+]?\d+)?[fF]?$/.test(t)) return parseFloat(t);
+  return undefined;
+}
+
+function arith(op: string, a: number, b: number): Value | undefined {
+  switch (op) {
+    case '+': return { k: 'int', n: a + b };
+    case '-': return { k: 'int', n: a - b };
+    case '*': return { k: 'int', n: a * b };
+    case '/': return b === 0 ? undefined : { k: 'int', n: Math.trunc(a / b) };
+    case '%': return b === 0 ? undefined : { k: 'int', n: a % b };
+    case '&': return { k: 'int', n: a & b };
+    case '|': return { k: 'int', n: a | b };
+    case '^': return { k: 'int', n: a ^ b };
+    case '<<': return { k: 'int', n: a << b };
+    case '>>': return { k: 'int', n: a >> b };
+    default: return undefined;
+  }
+}
+
+function compare(op: string, a: number, b: number): boolean {
+  switch (op) {
+    case '<': return a < b;
+    case '<=': return a <= b;
+    case '>': return a > b;
+    default: return a >= b;
+  }
+}
+
+function stateValueEqual(a: Value, b: Value): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}

@@ -1,0 +1,121 @@
+// Constants that decide branches: `static const int STATIC_CONST_TRUE = 1;`, a never-written `static int
+// staticFive = 5;`, `int globalTrue = 1;` in another file, helpers whose body is `return 1;`.
+import type { Node as TsNode, Tree } from 'web-tree-sitter';
+import type { FunctionCandidate } from '../parse/functions';
+
+export interface ConstantFacts {
+  globals: Map<string, number>;
+  functions: Map<string, number>;
+}
+
+/** What one file contributes; merged across files by `mergeFacts`. */
+export interface FileFacts {
+  /** File-scope variables with a constant initializer, by name: [value, isStatic, isConst]. */
+  variables: Array<[string, number, boolean, boolean]>;
+  /** Functions whose body is a single `return <constant>;`: [name, value, isStatic]. */
+  functions: Array<[string, number, boolean]>;
+  /** Identifiers this file writes (assigns, increments, takes the address of). */
+  written: string[];
+}
+
+export const NO_FACTS: ConstantFacts = { globals: new Map(), functions: new Map() };
+
+function constantValue(n: TsNode | null): number | undefined {
+  if (!n) return undefined;
+  switch (n.type) {
+    case 'number_literal': {
+      const t = n.text.replace(/[uUlL]+$/, '');
+      const v = /^0[xX]/.test(t) ? parseInt(t, 16) : /^\d+$/.test(t) ? parseInt(t, 10) : NaN;
+      return Number.isNaN(v) ? undefined : v;
+    }
+    case 'true': return 1;
+    case 'false': return 0;
+    case 'parenthesized_expression': return constantValue(n.namedChild(0));
+    case 'unary_expression': {
+      const v = constantValue(n.childForFieldName('argument'));
+      const op = n.child(0)?.type;
+      return v === undefined ? undefined : op === '-' ? -v : op === '!' ? +!v : undefined;
+    }
+    default: return undefined;
+  }
+}
+
+export function collectFileFacts(tree: Tree, functions: FunctionCandidate[]): FileFacts {
+  const variables: FileFacts['variables'] = [];
+  for (const d of tree.rootNode.namedChildren) {
+    if (!d || d.type !== 'declaration') continue;
+    const isStatic = d.namedChildren.some((k) => k?.type === 'storage_class_specifier' && k.text === 'static');
+    const isExtern = d.namedChildren.some((k) => k?.type === 'storage_class_specifier' && k.text === 'extern');
+    const isConst = d.namedChildren.some((k) => k?.type === 'type_qualifier' && k.text === 'const');
+    if (isExtern) continue;
+    for (const decl of d.childrenForFieldName('declarator')) {
+      if (!decl || decl.type !== 'init_declarator') continue;
+      const name = decl.childForFieldName('declarator');
+      if (name?.type !== 'identifier') continue;
+      const v = constantValue(decl.childForFieldName('value'));
+      if (v !== undefined) variables.push([name.text, v, isStatic, isConst]);
+    }
+  }
+  const constFunctions: FileFacts['functions'] = [];
+  for (const f of functions) {
+    if (f.looseBody) continue;
+    const body = f.node.childForFieldName('body');
+    if (!body || body.namedChildCount !== 1) continue;
+    const ret = body.namedChild(0);
+    if (ret?.type !== 'return_statement') continue;
+    const v = constantValue(ret.namedChild(0));
+    if (v === undefined) continue;
+    const isStatic = f.node.namedChildren.some((k) => k?.type === 'storage_class_specifier' && k.text === 'static');
+    constFunctions.push([f.name, v, isStatic]);
+  }
+  const written = new Set<string>();
+  if (variables.length > 0) {
+    const names = new Set(variables.map((v) => v[0]));
+    const stack: TsNode[] = [tree.rootNode];
+    // Only subtrees that mention a candidate name are walked.
+    while (stack.length) {
+      const n = stack.pop()!;
+      if (n.type === 'assignment_expression') {
+        const l = n.childForFieldName('left');
+        if (l?.type === 'identifier' && names.has(l.text)) written.add(l.text);
+      } else if (n.type === 'update_expression' || (n.type === 'pointer_expression' && n.child(0)?.type === '&')) {
+        const a = n.childForFieldName('argument');
+        if (a?.type === 'identifier' && names.has(a.text)) written.add(a.text);
+      }
+      for (const c of n.namedChildren) if (c && c.childCount > 0) stack.push(c);
+    }
+  }
+  return { variables, functions: constFunctions, written: [...written] };
+}
+
+/** Project facts: constants defined anywhere and written nowhere (static ones only within their file). */
+export function mergeFacts(all: FileFacts[]): ConstantFacts {
+  const written = new Set(all.flatMap((f) => f.written));
+  const globals = new Map<string, number>();
+  const functions = new Map<string, number>();
+  const seen = new Map<string, number>();
+  for (const f of all) {
+    for (const [name, v, isStatic, isConst] of f.variables) {
+      if (isStatic) continue;
+      if (!isConst && written.has(name)) continue;
+      seen.set(name, (seen.get(name) ?? 0) + 1);
+      globals.set(name, v);
+    }
+    for (const [name, v, isStatic] of f.functions) if (!isStatic) functions.set(name, v);
+  }
+  for (const [name, count] of seen) if (count > 1) globals.delete(name);
+  return { globals, functions };
+}
+
+/** The facts in force in one file: the project's plus the file's own static ones. */
+export function factsForFile(project: ConstantFacts, own: FileFacts): ConstantFacts {
+  const written = new Set(own.written);
+  const globals = new Map(project.globals);
+  const functions = new Map(project.functions);
+  for (const [name, v, isStatic, isConst] of own.variables) {
+    if (isStatic && (isConst || !written.has(name))) globals.set(name, v);
+    else if (!isConst && written.has(name)) globals.delete(name);
+  }
+  for (const [name, v] of own.functions) functions.set(name, v);
+  return { globals, functions };
+}

@@ -1,0 +1,84 @@
+// An allocation site: one call of a catalogue allocator, with what its failure looks like.
+import { calleeName, callArgs, walk, type Syntax } from '../parse/syntax';
+import type { AllocatorEntry, Catalogue } from '../catalogue/catalogue';
+
+/** What the pointer holds on the failure path. */
+export type FailKind = 'null' | 'err' | 'errOrNull' | 'mapFailed' | 'garbage';
+
+export interface AllocationSite {
+  call: Syntax;
+  callee: string;
+  spec: AllocatorEntry;
+  /** False for allocators that abort on OOM (g_malloc, xmalloc, __GFP_NOFAIL, policy "abort"). */
+  canFail: boolean;
+  /** Why it cannot fail, for messages. */
+  cannotFailReason?: string;
+  failKind: FailKind;
+  /** Index of the out argument that receives the pointer, if any. */
+  resultArg?: number;
+  /** Whether the function must release it (not pool-, device- or gc-owned). */
+  owned: boolean;
+  /** The function (name) whose body holds the call: the analysed function or a same-file callee. */
+  inFunction: string;
+}
+
+const DIRECT_RECLAIM = /\b(GFP_KERNEL|GFP_NOIO|GFP_NOFS|GFP_USER|GFP_HIGHUSER\w*|__GFP_DIRECT_RECLAIM|__GFP_RECLAIM)\b/;
+
+function failKindOf(spec: AllocatorEntry): FailKind {
+  switch (spec.failure) {
+    case 'err-ptr': return 'err';
+    case 'err-ptr-or-null': return 'errOrNull';
+    case 'map-failed': return 'mapFailed';
+    case 'nonzero-return':
+    case 'minus-one-return': return 'garbage';
+    default: return 'null';
+  }
+}
+
+export function siteFor(call: Syntax, catalogue: Catalogue, inFunction: string, text: (n: Syntax) => string): AllocationSite | undefined {
+  const callee = calleeName(call);
+  if (!callee) return undefined;
+  const spec = catalogue.allocator(callee);
+  if (!spec) return undefined;
+  const args = callArgs(call);
+  let canFail = true;
+  let cannotFailReason: string | undefined;
+  if (spec.failure === 'aborts') {
+    canFail = false;
+    cannotFailReason = `${callee} aborts on OOM`;
+  } else if (spec.abortsByPolicy) {
+    canFail = false;
+    cannotFailReason = `${callee} aborts on OOM under "policy": "abort"`;
+  } else if (spec.gfpArg !== undefined || spec.failure === 'gfp' || spec.failsOnlyWithoutReclaim) {
+    const flags = args[spec.gfpArg ?? args.length - 1];
+    const flagText = flags ? text(flags) : '';
+    if (/__GFP_NOFAIL/.test(flagText)) {
+      canFail = false;
+      cannotFailReason = `${callee} with __GFP_NOFAIL cannot fail`;
+    } else if (spec.failsOnlyWithoutReclaim && DIRECT_RECLAIM.test(flagText)) {
+      canFail = false;
+      cannotFailReason = `${callee} cannot fail when the gfp mask allows direct reclaim`;
+    }
+  }
+  const m = spec.result && /^arg(\d+)$/.exec(spec.result);
+  return {
+    call, callee, spec, canFail, cannotFailReason, failKind: failKindOf(spec),
+    resultArg: m ? Number(m[1]) : undefined,
+    owned: !spec.ownedBy,
+    inFunction,
+  };
+}
+
+/** Every allocation call in `body`, in source order. */
+export function allocationCalls(body: Syntax, catalogue: Catalogue): Syntax[] {
+  const calls: Syntax[] = [];
+  walk(body, (n) => {
+    if (n.type === 'sizeof_expression') return false;
+    if (n.type === 'call_expression') {
+      const name = calleeName(n);
+      if (name && catalogue.allocator(name)) calls.push(n);
+    }
+    return undefined;
+  });
+  return calls;
+}

@@ -1,0 +1,87 @@
+// The abstract state of one path, ESP-style: the tracked allocation's property state plus the facts that decide
+// branches (known integer values, aliases, other allocations' results). Copied on write.
+
+/** Abstract values. Anything not listed is unknown (absent from the environment). */
+export type Value =
+  | { k: 'int'; n: number } // a known integer (NULL is 0)
+  | { k: 'nonzero' }
+  | { k: 'tracked' } // the pointer of the allocation under study
+  | { k: 'status' } // the status returned by the tracked out-argument allocator
+  | { k: 'alloc'; failTest: 'null' | 'err' | 'status' } // another allocation's result (not tracked)
+  | { k: 'failtest'; whenTrue: boolean } // a condition that holds exactly when something failed (or did not)
+  | { k: 'error' } // a known error value: ERR_PTR(…), PTR_ERR(…), -EXXX
+  | { k: 'mapfailed' } // MAP_FAILED
+  | { k: 'addr'; key: string } // &var
+  | { k: 'fn'; name: string }; // a function designator
+
+export type Phase = 'before' | 'success' | 'failure';
+
+export interface State {
+  env: Map<string, Value>;
+  phase: Phase;
+  /** Set on the node that makes the allocation: which world the next evaluation of the site enters. */
+  arming: 'success' | 'failure' | null;
+  released: boolean;
+  escaped: boolean;
+  /** The value (or its status) has been tested on this path. */
+  tested: boolean;
+  statusTested: boolean;
+  /** On the failure path, a test that detects the failure (one that matches the convention) was passed. */
+  noticed: boolean;
+  /** A failure-path use was reported on this path: later uses are the same crash. */
+  crashed: boolean;
+  /** The failure-path use not yet followed by a test (for use-before-check). */
+  pendingUse: number;
+  errorPath: boolean;
+  /** First goto after the allocation, and the return taken (node ids), for finding locations. */
+  firstJump: number;
+  returnNode: number;
+  /** The value returned (set by return nodes). */
+  ret: Value | undefined;
+  /** Depth of the inlined frame that created the site, and whether that frame is still running. */
+  siteFrame: number;
+}
+
+export function initialState(): State {
+  return {
+    env: new Map(), phase: 'before', arming: null, released: false, escaped: false, tested: false,
+    statusTested: false, noticed: false, crashed: false, pendingUse: -1, errorPath: false, firstJump: -1, returnNode: -1, ret: undefined,
+    siteFrame: 0,
+  };
+}
+
+export function cloneState(s: State): State {
+  return { ...s, env: new Map(s.env) };
+}
+
+function valueKey(v: Value): string {
+  switch (v.k) {
+    case 'int': return `i${v.n}`;
+    case 'addr': return `&${v.key}`;
+    case 'fn': return `f${v.name}`;
+    case 'alloc': return `a${v.failTest}`;
+    case 'failtest': return `t${v.whenTrue ? 1 : 0}`;
+    default: return v.k;
+  }
+}
+
+/** Identity of a state for deduplication at CFG nodes. */
+export function stateKey(s: State): string {
+  const env = [...s.env.entries()].map(([k, v]) => `${k}=${valueKey(v)}`).sort().join(',');
+  return `${s.phase}${s.arming ?? ''}|${+s.released}${+s.escaped}${+s.tested}${+s.statusTested}${+s.noticed}${+s.crashed}${+s.errorPath}|${s.pendingUse}|${s.firstJump}|${s.returnNode}|${s.siteFrame}|${env}`;
+}
+
+/** Forgets the integer facts: used when a node has seen too many states (loops counting up). */
+export function widen(s: State): State {
+  const w = cloneState(s);
+  for (const [k, v] of w.env) if (v.k === 'int' || v.k === 'nonzero') w.env.delete(k);
+  return w;
+}
+
+export function holders(s: State): string[] {
+  const out: string[] = [];
+  for (const [k, v] of s.env) if (v.k === 'tracked') out.push(k);
+  return out;
+}
+
+export const UNKNOWN = undefined;

@@ -1,0 +1,192 @@
+// Finds the function definitions of a file, also inside ERROR regions that error recovery left behind
+// (a function whose body could not be closed is still analysed for the statements that parsed).
+import type { Node as TsNode } from 'web-tree-sitter';
+import { toSyntax, child, walk, type Syntax } from './syntax';
+
+export type ReturnKind = 'void' | 'pointer' | 'bool' | 'int' | 'other';
+
+export interface FunctionSyntax {
+  name: string;
+  isStatic: boolean;
+  returns: ReturnKind;
+  params: string[];
+  /** Names declared inside the body (any block). */
+  locals: Set<string>;
+  body: Syntax;
+  /** The whole definition's range, and the closing brace (where falling off the end leaves). */
+  start: number;
+  end: number;
+  line: number;
+  endLine: number;
+  closeLine: number;
+  closeCol: number;
+  /** Source text of the whole definition (prefilter for allocation calls). */
+  text: string;
+  /** Line of the first token of the definition (for `/* failpath: no-alloc *\/` markers above it). */
+  headerLine: number;
+  recovered: boolean;
+}
+
+/** A function definition found cheaply, before its body is copied out of the tree. */
+export interface FunctionCandidate {
+  name: string;
+  node: TsNode;
+  /** For functions inside ERROR regions: the nodes that make the body. */
+  looseBody?: TsNode[];
+  start: number;
+  end: number;
+}
+
+const CONTAINERS = new Set([
+  'translation_unit', 'preproc_if', 'preproc_ifdef', 'preproc_else', 'preproc_elif', 'preproc_elifdef',
+  'linkage_specification', 'declaration_list', 'ERROR',
+]);
+
+function functionDeclarator(n: TsNode | null): TsNode | null {
+  let d = n;
+  for (let guard = 0; d && guard < 50; guard++) {
+    if (d.type === 'function_declarator') return d;
+    d = d.childForFieldName('declarator') ?? (d.type === 'parenthesized_declarator' ? d.namedChild(0) : null);
+  }
+  return null;
+}
+
+function declaratorName(n: TsNode | null): string | undefined {
+  let d = n;
+  for (let guard = 0; d && guard < 50; guard++) {
+    if (d.type === 'identifier' || d.type === 'field_identifier') return d.text;
+    d = d.childForFieldName('declarator') ?? d.namedChild(0);
+  }
+  return undefined;
+}
+
+export function findFunctions(root: TsNode): FunctionCandidate[] {
+  const found: FunctionCandidate[] = [];
+  const visit = (container: TsNode, depth: number) => {
+    const kids = container.namedChildren.filter((k): k is TsNode => k !== null);
+    for (let i = 0; i < kids.length; i++) {
+      const k = kids[i];
+      if (k.type === 'function_definition') {
+        const name = declaratorName(functionDeclarator(k.childForFieldName('declarator')));
+        if (name) found.push({ name, node: k, start: k.startIndex, end: k.endIndex });
+      } else if (CONTAINERS.has(k.type) && depth < 20) {
+        if (k.type === 'ERROR') recoverFromError(k, found);
+        else visit(k, depth + 1);
+      }
+    }
+  };
+  if (root.type === 'ERROR') recoverFromError(root, found);
+  else visit(root, 0);
+  return found;
+}
+
+/** Inside an ERROR node: a function declarator followed by a body or by loose statements. */
+function recoverFromError(err: TsNode, found: FunctionCandidate[]): void {
+  const kids = err.namedChildren.filter((k): k is TsNode => k !== null);
+  for (let i = 0; i < kids.length; i++) {
+    const k = kids[i];
+    if (k.type === 'function_definition') {
+      const name = declaratorName(functionDeclarator(k.childForFieldName('declarator')));
+      if (name) found.push({ name, node: k, start: k.startIndex, end: k.endIndex });
+      continue;
+    }
+    if (k.type === 'ERROR') { recoverFromError(k, found); continue; }
+    const fd = k.type === 'function_declarator' ? k : k.type === 'pointer_declarator' ? functionDeclarator(k) : null;
+    if (!fd) continue;
+    const name = declaratorName(fd);
+    if (!name) continue;
+    const body: TsNode[] = [];
+    let j = i + 1;
+    for (; j < kids.length; j++) {
+      const n = kids[j];
+      if (n.type === 'function_declarator' || n.type === 'function_definition' || functionDeclarator(n) && n.type === 'pointer_declarator') break;
+      body.push(n);
+    }
+    if (body.length > 0) {
+      found.push({ name, node: k, looseBody: body, start: k.startIndex, end: body[body.length - 1].endIndex });
+    }
+    i = j - 1;
+  }
+}
+
+function returnKind(def: TsNode): ReturnKind {
+  const type = def.childForFieldName('type')?.text ?? 'int';
+  const decl = def.childForFieldName('declarator');
+  if (decl && decl.type === 'pointer_declarator') return 'pointer';
+  if (/^(void)$/.test(type)) return 'void';
+  if (/^(bool|_Bool|gboolean)$/.test(type)) return 'bool';
+  if (/^(int|long|short|ssize_t|int32_t|int64_t|s32|s64|errno_t|(unsigned\s+)?(int|long))$/.test(type)) return 'int';
+  return type.endsWith('*') ? 'pointer' : 'other';
+}
+
+function paramNames(fd: TsNode | null): string[] {
+  const params = fd?.childForFieldName('parameters');
+  if (!params) return [];
+  const names: string[] = [];
+  for (const p of params.namedChildren) {
+    if (p && p.type === 'parameter_declaration') {
+      const n = declaratorName(p.childForFieldName('declarator'));
+      if (n) names.push(n);
+    }
+  }
+  return names;
+}
+
+export function declaredNames(body: Syntax): Set<string> {
+  const names = new Set<string>();
+  walk(body, (n) => {
+    if (n.type === 'declaration') {
+      for (const d of n.children) {
+        if (d.field !== 'declarator') continue;
+        const id = innermostIdentifier(d);
+        if (id) names.add(id);
+      }
+    }
+  });
+  return names;
+}
+
+export function innermostIdentifier(d: Syntax): string | undefined {
+  let n: Syntax | undefined = d;
+  for (let guard = 0; n && guard < 50; guard++) {
+    if (n.type === 'identifier') return n.text;
+    n = child(n, 'declarator') ?? (n.type === 'parenthesized_declarator' ? n.children[0] : undefined);
+  }
+  return undefined;
+}
+
+/** Copies one function out of the tree into the dataflow's own syntax. */
+export function toFunctionSyntax(c: FunctionCandidate, source: string): FunctionSyntax {
+  let body: Syntax;
+  let returns: ReturnKind = 'int';
+  let params: string[] = [];
+  let isStatic = false;
+  const def = c.node;
+  if (c.looseBody) {
+    const parts = c.looseBody.map((n) => toSyntax(n, source));
+    const flattened = parts.flatMap((p) => (p.type === 'compound_statement' && parts.length === 1 ? p.children : [p]));
+    const first = parts[0];
+    const last = parts[parts.length - 1];
+    body = {
+      id: -first.id, type: 'compound_statement', field: 'body', start: first.start, end: last.end,
+      line: first.line, col: first.col, endLine: last.endLine, endCol: last.endCol, children: flattened,
+    };
+    params = paramNames(def.type === 'function_declarator' ? def : functionDeclarator(def));
+  } else {
+    const b = def.childForFieldName('body');
+    body = b ? toSyntax(b, source) : {
+      id: 0, type: 'compound_statement', field: 'body', start: def.endIndex, end: def.endIndex,
+      line: def.endPosition.row, col: def.endPosition.column, endLine: def.endPosition.row, endCol: def.endPosition.column, children: [],
+    };
+    returns = returnKind(def);
+    params = paramNames(functionDeclarator(def.childForFieldName('declarator')));
+    isStatic = def.namedChildren.some((k) => k?.type === 'storage_class_specifier' && k.text === 'static');
+  }
+  const closeLine = body.endLine;
+  const closeCol = Math.max(0, body.endCol - 1);
+  return {
+    name: c.name, isStatic, returns, params, locals: declaredNames(body), body,
+    start: c.start, end: c.end, line: def.startPosition.row, endLine: body.endLine, closeLine, closeCol,
+    text: source.slice(c.start, c.end), headerLine: def.startPosition.row, recovered: !!c.looseBody || def.hasError,
+  };
+}

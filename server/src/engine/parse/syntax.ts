@@ -1,0 +1,127 @@
+// A compact, plain-JS mirror of the tree-sitter nodes of one function. Crossing into wasm for every node
+// property is slow, and the dataflow visits nodes many times: each function is copied once, with one cursor walk.
+import type { Node as TsNode } from 'web-tree-sitter';
+
+export interface Syntax {
+  id: number;
+  type: string;
+  /** Field name in the parent (`condition`, `left`, `function`, …) or null. */
+  field: string | null;
+  start: number; // UTF-16 offsets in the source text
+  end: number;
+  line: number; // 0-based; columns are UTF-16 code units
+  col: number;
+  endLine: number;
+  endCol: number;
+  children: Syntax[]; // named children only (comments dropped)
+  /** First operator token of an expression (`==`, `!`, `->`, `&`, `++`, `=`…). */
+  op?: string;
+  /** Source text of a leaf (identifiers, literals). */
+  text?: string;
+  /** The node is a MISSING token inserted by error recovery, or has one as a direct child. */
+  missing?: boolean;
+  hasMissingChild?: boolean;
+}
+
+const PUNCTUATION = new Set(['(', ')', '[', ']', '{', '}', ',', ';', ':', '"', "'", '?']);
+let nextId = 1;
+
+/** Copies `root` and its subtree. Depth is bounded so that pathological nesting cannot exhaust the stack. */
+export function toSyntax(root: TsNode, source: string, maxDepth = 400): Syntax {
+  const cursor = root.walk();
+  const make = (): Syntax => {
+    const start = cursor.startIndex;
+    const end = cursor.endIndex;
+    const sp = cursor.startPosition;
+    const ep = cursor.endPosition;
+    return {
+      id: nextId++, type: cursor.nodeType, field: cursor.currentFieldName, start, end,
+      line: sp.row, col: sp.column, endLine: ep.row, endCol: ep.column, children: [],
+    };
+  };
+  const top = make();
+  const stack: Syntax[] = [top];
+  let depth = 0;
+  // Iterative pre-order walk over all children (anonymous ones give operators).
+  if (cursor.gotoFirstChild()) {
+    depth = 1;
+    for (;;) {
+      const parent = stack[stack.length - 1];
+      const named = cursor.nodeIsNamed;
+      const type = cursor.nodeType;
+      let descended = false;
+      if (cursor.nodeIsMissing) parent.hasMissingChild = true;
+      if (named && type !== 'comment') {
+        const node = make();
+        if (cursor.nodeIsMissing) node.missing = true;
+        parent.children.push(node);
+        if (depth < maxDepth && cursor.gotoFirstChild()) {
+          stack.push(node);
+          depth++;
+          descended = true;
+        } else {
+          node.text = source.slice(node.start, node.end);
+        }
+      } else if (!named && parent.op === undefined && !PUNCTUATION.has(type)) {
+        parent.op = type;
+      }
+      if (descended) continue;
+      while (!cursor.gotoNextSibling()) {
+        if (!cursor.gotoParent() || depth <= 1) {
+          cursor.delete();
+          return finish(top, source);
+        }
+        depth--;
+        const done = stack.pop()!;
+        if (done.children.length === 0) done.text = source.slice(done.start, done.end);
+      }
+    }
+  }
+  cursor.delete();
+  return finish(top, source);
+}
+
+function finish(node: Syntax, source: string): Syntax {
+  if (node.children.length === 0 && node.text === undefined) node.text = source.slice(node.start, node.end);
+  return node;
+}
+
+export function child(node: Syntax, field: string): Syntax | undefined {
+  for (const c of node.children) if (c.field === field) return c;
+  return undefined;
+}
+
+/** Strips parentheses and casts: `((char *) p)` is `p` for the dataflow. */
+export function unwrap(node: Syntax): Syntax {
+  let n = node;
+  for (;;) {
+    if (n.type === 'parenthesized_expression' && n.children.length === 1) n = n.children[0];
+    else if (n.type === 'cast_expression') {
+      const v = child(n, 'value');
+      if (!v) return n;
+      n = v;
+    } else return n;
+  }
+}
+
+/** The callee's name of a call (`f(…)` → `f`), or undefined for calls through expressions. */
+export function calleeName(call: Syntax): string | undefined {
+  const fn = child(call, 'function');
+  if (!fn) return undefined;
+  const u = unwrap(fn);
+  return u.type === 'identifier' ? u.text : undefined;
+}
+
+export function callArgs(call: Syntax): Syntax[] {
+  const args = child(call, 'arguments');
+  return args ? args.children.filter((c) => c.type !== 'ERROR' || c.children.length > 0) : [];
+}
+
+export function walk(node: Syntax, visit: (n: Syntax) => boolean | void): void {
+  const stack = [node];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (visit(n) === false) continue;
+    for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i]);
+  }
+}

@@ -1,0 +1,48 @@
+// What a rule is: its fixed id (DESIGN §2), title, default severity, doc, and its check over one site's outcome.
+import type { SiteOutcome, Span } from '../dataflow/outcome';
+import type { Severity } from '../config/config';
+
+/** The Juliet scorer's categories (and SARIF `properties.category`). */
+export type RuleCategory = 'null-deref' | 'leak' | 'other';
+
+export interface RuleDoc {
+  /** What it finds, one paragraph. */
+  what: string;
+  /** Why it matters. */
+  why: string;
+  bad: string;
+  good: string;
+}
+
+export interface SiteReport {
+  at: Span;
+  message: string;
+  related?: { at: Span; message: string }[];
+}
+
+export interface SiteRuleContext {
+  outcome: SiteOutcome;
+  /** Source text of the analysed function between two spans' starts, for syntactic details. */
+  text(span: Span): string;
+  /** For realloc kin: the assignment target of the call, when the call is `x = realloc(old, n)`. */
+  reallocTarget?: { lhs: string; old: string; oldMayBeLive: boolean };
+  /** The function has returns of error values (negative constants, -EXXX, false). */
+  functionReturnsErrors: boolean;
+}
+
+export interface Rule {
+  id: string;
+  title: string;
+  severity: Severity;
+  category: RuleCategory;
+  /** LSP `Unnecessary` tag (faded code). */
+  unnecessary?: boolean;
+  doc: RuleDoc;
+  /** Site rules read a site's outcome; the file rule `unmatched-suppression` is checked by suppressions.ts. */
+  check?(ctx: SiteRuleContext, report: (r: SiteReport) => void): void;
+}
+
+export function allocatedHere(ctx: SiteRuleContext): { at: Span; message: string } {
+  const call = ctx.outcome.site.call;
+  return { at: { line: call.line, col: call.col, endLine: call.endLine, endCol: call.endCol }, message: `allocated here by ${ctx.outcome.site.callee}()` };
+}

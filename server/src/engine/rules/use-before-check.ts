@@ -1,0 +1,25 @@
+import type { Rule } from './rule';
+import { allocatedHere } from './rule';
+
+export const useBeforeCheck: Rule = {
+  id: 'use-before-check',
+  title: 'Allocation result used before its failure test',
+  severity: 'warning',
+  category: 'null-deref',
+  doc: {
+    what: 'A use that needs a valid pointer comes before a later failure test of the same value: the test shows that failure was expected, but the use already crashed.',
+    why: 'The check is in the wrong place: the code looks handled in review, yet the failure path dereferences NULL before it gets to the test.',
+    bad: 'struct conn *c = calloc(1, sizeof(*c));\nc->fd = fd;\nif (!c)\n    return NULL;',
+    good: 'struct conn *c = calloc(1, sizeof(*c));\nif (!c)\n    return NULL;\nc->fd = fd;',
+  },
+  check(ctx, report) {
+    for (const use of ctx.outcome.uses.values()) {
+      if (!use.laterTest) continue;
+      report({
+        at: use.at,
+        message: `the result of ${ctx.outcome.site.callee}() is used here before it is tested for failure (line ${use.laterTest.line + 1})`,
+        related: [allocatedHere(ctx), { at: use.laterTest, message: 'tested here, too late' }],
+      });
+    }
+  },
+};
