@@ -3,7 +3,7 @@
 import type { Parser, Tree } from 'web-tree-sitter';
 import { createCParser } from './parse/parser';
 import { findFunctions, toFunctionSyntax, type FunctionCandidate, type FunctionSyntax } from './parse/functions';
-import { hasConditionalDirectives, maskConditionals } from './parse/preprocessor-mask';
+import { hasConditionalDirectives, maskAttributes, maskConditionals } from './parse/preprocessor-mask';
 import { walk, child, unwrap, type Syntax } from './parse/syntax';
 import { Catalogue } from './catalogue/catalogue';
 import { DEFAULT_CONFIG, type FailpathConfig, type Severity } from './config/config';
@@ -45,7 +45,7 @@ export interface FileResult {
 /** Files larger than this are not parsed (a generated table, not code a person maintains). */
 export const MAX_FILE_BYTES = 16 * 1024 * 1024;
 const NORETURN_ATTRIBUTE = /\b(_Noreturn|noreturn|__noreturn|G_NORETURN|NORETURN|ATTRIBUTE_NORETURN)\b/;
-const ERROR_RETURN = /\breturn\s+(-\s*\w+|false|FALSE|NULL)\s*;|=\s*-\s*(E[A-Z0-9]+|\d+)\s*;/;
+const ERROR_RETURN = /\breturn\s+(-\s*\w+|false|FALSE|NULL|ret|rc|err|error|res|result|status|rv|retval)\s*;|=\s*-\s*(E[A-Z0-9]+|\d+)\s*;/;
 
 export class Engine {
   private constructor(private readonly parser: Parser) {}
@@ -77,9 +77,12 @@ export class Engine {
     let tree = this.parse(text);
     if (!tree) return this.unusable(empty, 'the parser gave up (time budget)');
     let source = text;
-    if (tree.rootNode.hasError && hasConditionalDirectives(text)) {
-      // Brace-breaking #if branches: keep one configuration and parse again; keep whichever parses better.
-      const masked = maskConditionals(text);
+    // Code a preprocessor-less parser only half understands: retry with brace-breaking #if branches and
+    // stray attributes blanked out (offsets stay the same), and keep whichever parses better.
+    for (const mask of [hasConditionalDirectives(text) ? maskConditionals : undefined, maskAttributes]) {
+      if (!mask || !tree.rootNode.hasError) continue;
+      const masked = mask(source);
+      if (masked === source) continue;
       const retry = this.parse(masked);
       if (retry && errorCount(retry) < errorCount(tree)) {
         tree.delete();
@@ -119,7 +122,7 @@ export class Engine {
       }
       const suppressions = findSuppressions(text, (offset) => {
         const n = tree.rootNode.descendantForIndex(offset);
-        return n?.type === 'comment' || n?.type === 'ERROR' && /\/[*/][^\n]*$/.test(text.slice(Math.max(0, offset - 200), offset));
+        return n?.type === 'comment' ? n.startIndex : -1;
       });
       return { file, config, text, facts, functions, analysed, noreturn, suppressions, stats };
     } finally {
@@ -191,7 +194,8 @@ export class Engine {
           text: () => '',
           functionReturnsErrors: returnsErrors,
           reallocTarget: target && oldArg ? {
-            lhs: normalise(ctx.text(target)), old: normalise(ctx.text(oldArg)), oldMayBeLive: explorer.realloc?.oldMayBeLive ?? true,
+            lhs: normalise(ctx.text(target)), old: normalise(ctx.text(oldArg)),
+            oldMayBeLive: (explorer.realloc?.oldMayBeLive ?? true) && !savedBefore(fn, normalise(ctx.text(oldArg)), call, ctx.text),
           } : undefined,
         };
         for (const rule of RULES) {
@@ -271,6 +275,18 @@ function assignmentTargets(fn: FunctionSyntax): Map<Syntax, Syntax> {
     }
   });
   return out;
+}
+
+/** `old = p; p = realloc(p, n);`: another pointer keeps the old block, so the overwrite loses nothing. */
+function savedBefore(fn: FunctionSyntax, old: string, call: Syntax, text: (n: Syntax) => string): boolean {
+  let saved = false;
+  walk(fn.body, (n) => {
+    if (saved || n.start >= call.start) return false;
+    const value = n.type === 'assignment_expression' && n.op === '=' ? child(n, 'right') : n.type === 'init_declarator' ? child(n, 'value') : undefined;
+    if (value && normalise(text(value)) === old) saved = true;
+    return undefined;
+  });
+  return saved;
 }
 
 function normalise(s: string): string {

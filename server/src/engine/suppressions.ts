@@ -13,28 +13,37 @@ export interface Suppression {
   used: boolean;
 }
 
-const DIRECTIVE = /failpath-ignore(-next-line|-file)?\b([^\n]*)/g;
+const DIRECTIVE = /failpath-ignore(-next-line|-file)?(?![\w-])([^\n]*)/g;
+const RULE_ID = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
 
-/** Finds the suppressions in `text`; `isComment(offset)` tells whether an offset lies inside a comment. */
-export function findSuppressions(text: string, isComment: (offset: number) => boolean): Suppression[] {
+/**
+ * Finds the suppressions in `text`. A directive opens its comment (`// failpath-ignore leak`,
+ * `/* failpath-ignore-file realloc-leak *\/`) and is followed by rule ids, optionally `-- a reason`; a comment that
+ * merely mentions the word in prose is not a directive. `commentStart(offset)` gives the start of the comment
+ * that contains an offset, or -1.
+ */
+export function findSuppressions(text: string, commentStart: (offset: number) => number): Suppression[] {
   const out: Suppression[] = [];
   if (!text.includes('failpath-ignore')) return out;
   const lineStarts = [0];
   for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) lineStarts.push(i + 1);
   DIRECTIVE.lastIndex = 0;
   for (let m = DIRECTIVE.exec(text); m; m = DIRECTIVE.exec(text)) {
-    if (!isComment(m.index)) continue;
+    const start = commentStart(m.index);
+    if (start < 0 || !/^(\/\/|\/\*)[\s*!/]*$/.test(text.slice(start, m.index))) continue;
+    const rest = m[2].split('*/')[0].split(/\s--(\s|$)/)[0];
+    const tokens = rest.split(/[\s,]+/).filter(Boolean);
+    if (!tokens.every((t) => RULE_ID.test(t))) continue; // prose, not a directive
     let lo = 0, hi = lineStarts.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
       if (lineStarts[mid] <= m.index) lo = mid; else hi = mid - 1;
     }
-    const rest = m[2].split('*/')[0];
-    const rules = rest.split(/[\s,]+/).map((s) => s.trim()).filter((s) => /^[a-z][a-z-]*$/.test(s));
+    const col = m.index - lineStarts[lo];
     out.push({
-      line: lo, col: m.index - lineStarts[lo], endCol: m.index - lineStarts[lo] + m[0].length - (m[2].length - rest.length),
+      line: lo, col, endCol: col + m[0].length - (m[2].length - m[2].split('*/')[0].trimEnd().length),
       scope: m[1] === '-next-line' ? 'next-line' : m[1] === '-file' ? 'file' : 'line',
-      rules, used: false,
+      rules: tokens, used: false,
     });
   }
   return out;

@@ -1,6 +1,6 @@
 // Builds the CFG backwards: each statement is built knowing its successor ("continuation" style), which makes
 // break/continue/goto and short-circuit conditions direct.
-import { child, calleeName, callArgs, unwrap, type Syntax } from '../parse/syntax';
+import { child, calleeName, callArgs, unwrap, walk, type Syntax } from '../parse/syntax';
 import { innermostIdentifier, type FunctionSyntax } from '../parse/functions';
 import type { Catalogue } from '../catalogue/catalogue';
 import type { Cfg, CfgNode, CfgNodeKind } from './cfg';
@@ -105,17 +105,7 @@ export function buildCfg(fn: FunctionSyntax, ctx: CfgContext): Cfg {
       case 'declaration': {
         let next = succ;
         const declarators = s.children.filter((c) => c.field === 'declarator');
-        if (tokenPattern) {
-          const typeEnd = declarators[0]?.start ?? s.end;
-          const prefix = s.children.filter((c) => c.end <= typeEnd).map((c) => c.text ?? c.type).join(' ');
-          const attrs = s.children.some((c) => c.type === 'attribute_specifier' && /\bcleanup\b/.test(sourceText(c)));
-          if (attrs || tokenPattern.test(' ' + prefix + ' ') || declaresWithMacroPrefix(s, tokenPattern)) {
-            for (const d of declarators) {
-              const name = innermostIdentifier(d);
-              if (name) scopeReleased.add(name);
-            }
-          }
-        }
+        for (const name of scopeReleasedNames(s, declarators, tokenPattern, sourceText)) scopeReleased.add(name);
         for (let i = declarators.length - 1; i >= 0; i--) next = add('eval', [next], declarators[i], s);
         return next;
       }
@@ -193,6 +183,15 @@ export function buildCfg(fn: FunctionSyntax, ctx: CfgContext): Cfg {
         const stmt = s.children.find((c) => c.field !== 'label');
         nodes[l].next = [stmt ? buildStmt(stmt, succ, tg) : succ];
         return l;
+      }
+      case 'function_definition': {
+        // `for_each_possible_cpu(cpu) { … }` inside a body parses as a nested function definition: a loop macro.
+        const body = child(s, 'body');
+        if (!body) return succ;
+        const join = add('join', []);
+        const bodyEntry = buildStmt(body, join, { breakTo: succ, continueTo: join });
+        nodes[join].next = [add('branch', [bodyEntry, succ], undefined, s)];
+        return join;
       }
       case 'attributed_statement':
         return buildStatements(s.children.filter((c) => c.type !== 'attribute_declaration'), succ, tg);
@@ -285,10 +284,30 @@ function isLoopMacroHead(s: Syntax): boolean {
   return s.type === 'expression_statement' && !!s.hasMissingChild && s.children.length === 1 && unwrap(s.children[0]).type === 'call_expression';
 }
 
-/** `g_autoptr(GError) err = NULL;` parses as a macro-typed declaration; look at the leading tokens. */
-function declaresWithMacroPrefix(s: Syntax, pattern: RegExp): boolean {
-  const first = s.children[0];
-  if (!first) return false;
-  const text = first.text ?? first.children.map((c) => c.text ?? '').join(' ');
-  return pattern.test(' ' + text + ' ') || (first.type === 'macro_type_specifier' && pattern.test(' ' + (first.children[0]?.text ?? '') + ' '));
+/** Variables of a declaration that are released at scope exit: `__attribute__((cleanup(f)))`, a scope-release
+ *  token before the declarator (`g_autofree`, `_cleanup_free_`, `g_autoptr(T)`, `VIR_AUTOFREE(T)`), or one inside it
+ *  (`void *p __free(kfree) = …`). */
+function scopeReleasedNames(s: Syntax, declarators: Syntax[], tokens: RegExp | null, text: (n: Syntax) => string): string[] {
+  const firstDeclarator = declarators[0]?.start ?? s.end;
+  const prefix = s.children.filter((c) => c.end <= firstDeclarator);
+  const attribute = prefix.some((c) => c.type === 'attribute_specifier' && /\bcleanup\s*\(/.test(text(c)));
+  const prefixText = ' ' + prefix.map((c) => text(c)).join(' ') + ' ';
+  const all = attribute || (!!tokens && tokens.test(prefixText));
+  const out: string[] = [];
+  for (const d of declarators) {
+    const name = innermostIdentifier(d);
+    if (!name) continue;
+    if (all) out.push(name);
+    else if (tokens) {
+      let inner = false;
+      walk(d, (n) => {
+        if (n.type === 'function_declarator' || n.type === 'attribute_specifier') {
+          if (tokens.test(' ' + text(n) + ' ') || /\bcleanup\s*\(/.test(text(n))) inner = true;
+        }
+        return n.type !== 'init_declarator' || n === d ? undefined : false;
+      });
+      if (inner) out.push(name);
+    }
+  }
+  return out;
 }

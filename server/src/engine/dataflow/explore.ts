@@ -3,7 +3,7 @@
 // condition the state decides (a test of the value, a known constant, a correlated flag) takes one side only.
 // Same-file callees are inlined (bounded), so flags, sources and sinks in helpers are followed too.
 import { child, calleeName, callArgs, unwrap, walk, type Syntax } from '../parse/syntax';
-import type { FunctionSyntax } from '../parse/functions';
+import { innermostIdentifier as declaratorName, type FunctionSyntax } from '../parse/functions';
 import type { Catalogue } from '../catalogue/catalogue';
 import type { Cfg, CfgNode } from '../cfg/cfg';
 import { unwrapCondition } from '../cfg/build';
@@ -12,7 +12,6 @@ import { cloneState, holders, initialState, stateKey, widen, type State, type Va
 import { spanKey, spanOf, type SiteOutcome, type Span, type TestKind } from './outcome';
 import type { ConstantFacts } from './facts';
 import type { CalleeSummary } from './callee-summary';
-import { testMismatch } from './conventions';
 
 export interface ExploreContext {
   catalogue: Catalogue;
@@ -32,7 +31,7 @@ const MAX_INLINE_NODES = 600;
 const ERROR_LABEL = /(^|_)(err|errs|error|errout|fail|failed|failure|bad|nomem|enomem|oom|unwind|undo|rollback|abort|eexit)|^(out_)?(free|put|release|destroy|unmap|dealloc|kfree|unreg|unregister|disable|del)/i;
 const STATUS_NAME = /^(ret|rc|err|error|r|res|result|status|rv|retval|ecode|errcode|e)$/i;
 /** Callees that take ownership of a pointer they are given (stored in a container, handed to another owner). */
-const TAKES_OWNERSHIP = /(add|append|prepend|push|insert|enqueue|queue|put|set|store|attach|register|take|steal|adopt|own|give|transfer|assign|move|link|save|keep|cache|install|emit|submit|send|post|hash|table|list|array|map|tree|replace|swap|new|create|init|wrap)/i;
+const TAKES_OWNERSHIP = /(add|append|prepend|push|insert|enqueue|queue|put|store|attach|register|take|steal|adopt|own|give|transfer|assign|move|link|keep|cache|install|submit|replace|swap)/i;
 /** Callees that release what they are given (destructors by name, until workspace summaries know better). */
 const RELEASES = /(^|_)(free|destroy|release|unref|dispose|delete|cleanup|drop)\w*$|[a-z](Free|Destroy|Unref|Dispose|Release|Delete)$/;
 
@@ -50,7 +49,7 @@ export class SiteExplorer {
 
   constructor(private readonly ctx: ExploreContext, private readonly top: Cfg, private readonly site: AllocationSite) {
     this.outcome = {
-      site, fn: top.fn, uses: new Map(), tests: new Map(), leaks: new Map(), failureExits: new Map(), lost: new Map(),
+      site, fn: top.fn, uses: new Map(), tests: new Map(), leaks: new Map(), failureExits: new Map(), lost: new Map(), undetectedTests: new Set(),
       complete: true,
     };
   }
@@ -126,7 +125,11 @@ export class SiteExplorer {
     if (!this.site.canFail) return [ok];
     const bad = cloneState(st);
     bad.arming = 'failure';
-    return [ok, bad];
+    if (this.site.failKind !== 'errOrNull') return [ok, bad];
+    const asErr = cloneState(bad);
+    bad.failKind = 'null';
+    asErr.failKind = 'err';
+    return [ok, bad, asErr];
   }
 
   private step(cfg: Cfg, node: CfgNode, st0: State): Step[] {
@@ -817,7 +820,7 @@ export class SiteExplorer {
       const ru = unwrap(r);
       // `f() == NULL` is a pointer that failed; `ret == 0` / `f() == 0` is a status that succeeded.
       if (ru.type === 'null' || ru.text === 'NULL') return lu.type === 'call_expression' ? { k: 'failtest', whenTrue: true } : undefined;
-      const statusLike = lu.type === 'call_expression' || (lu.type === 'identifier' && STATUS_NAME.test(lu.text ?? ''));
+      const statusLike = lu.type === 'identifier' && STATUS_NAME.test(lu.text ?? '');
       if (rv.n < 0) return { k: 'failtest', whenTrue: true };
       if (rv.n === 0 && statusLike) return { k: 'failtest', whenTrue: false };
     }
@@ -936,13 +939,15 @@ export class SiteExplorer {
   }
 
   private allocate(call: Syntax, args: Syntax[], st: State): Value {
+    const spec = this.site.spec;
+    const values = args.map((a) => this.ev(a, st));
+    // realloc kin consume the previous instance they are given.
+    if (spec.reallocArg !== undefined && values[spec.reallocArg]?.k === 'tracked') this.release(st);
     // The previous instance of this site (a loop) is lost if it was still owned.
     if (st.phase === 'success' && !st.released && !st.escaped && this.site.owned && holders(st).length > 0 && !this.suppressedHere(st)) {
       const where = this.reportSpan(this.currentStatement);
       if (where) this.outcome.lost.set(spanKey(where), where);
     }
-    const spec = this.site.spec;
-    const values = args.map((a) => this.ev(a, st));
     if (spec.reallocArg !== undefined) {
       const old = values[spec.reallocArg];
       this.realloc = { oldMayBeLive: !(old?.k === 'int' && old.n === 0) };
@@ -955,6 +960,7 @@ export class SiteExplorer {
     st.tested = false;
     st.statusTested = false;
     st.noticed = false;
+    st.undetected = [];
     st.crashed = false;
     st.pendingUse = -1;
     st.errorPath = false;
@@ -1040,7 +1046,7 @@ export class SiteExplorer {
   private pointerIsNull(st: State): boolean | undefined {
     if (st.phase === 'success') return false;
     if (st.phase !== 'failure') return undefined;
-    switch (this.site.failKind) {
+    switch (st.failKind ?? this.site.failKind) {
       case 'null': return true;
       case 'err':
       case 'mapFailed': return false;
@@ -1051,14 +1057,14 @@ export class SiteExplorer {
   private isMapFailed(st: State): boolean | undefined {
     if (st.phase === 'success') return false;
     if (st.phase !== 'failure') return undefined;
-    const k = this.site.failKind;
+    const k = st.failKind ?? this.site.failKind;
     return k === 'mapFailed' ? true : k === 'null' || k === 'err' ? false : undefined;
   }
 
   private isErr(st: State): boolean | undefined {
     if (st.phase === 'success') return false;
     if (st.phase !== 'failure') return undefined;
-    const k = this.site.failKind;
+    const k = st.failKind ?? this.site.failKind;
     return k === 'err' || k === 'mapFailed' ? true : k === 'null' ? false : undefined;
   }
 
@@ -1108,9 +1114,26 @@ export class SiteExplorer {
       }
     }
     st.pendingUse = -1;
-    if (st.phase === 'failure' && !testMismatch(this.site, kind, st.statusTested)) st.noticed = true;
+    if (st.phase === 'failure') {
+      if (this.detects(kind, st)) {
+        st.noticed = true;
+        st.undetected = [];
+      } else if (!st.noticed) st.undetected.push(spanKey(this.reportSpan(at)!));
+    }
     st.tested = true;
     if (kind === 'status' || kind === 'status-sign') st.statusTested = true;
+  }
+
+  /** Whether a test of this kind tells this failure world from the success world. */
+  private detects(kind: TestKind, st: State): boolean {
+    switch (kind) {
+      case 'null': return this.pointerIsNull(st) === true;
+      case 'is-err': return this.isErr(st) === true;
+      case 'is-err-or-null': return this.pointerIsNull(st) === true || this.isErr(st) === true;
+      case 'map-failed': return this.isMapFailed(st) === true;
+      case 'status': return true;
+      case 'status-sign': return this.site.spec.failure !== 'nonzero-return';
+    }
   }
 
   private release(st: State): void {
@@ -1138,24 +1161,23 @@ export class SiteExplorer {
       if (live.length === 0) return;
       const key = `${spanKey(at)}|${+st.errorPath}`;
       if (!this.outcome.leaks.has(key)) this.outcome.leaks.set(key, event);
-    } else if (st.noticed && holders(st).length > 0 && st.siteFrame === 0) {
+    } else if (!st.noticed) {
+      for (const k of st.undetected) this.outcome.undetectedTests.add(k);
+    } else if (holders(st).length > 0 && st.siteFrame === 0) {
       const key = spanKey(at);
       if (!this.outcome.failureExits.has(key)) this.outcome.failureExits.set(key, event);
     }
   }
 }
 
-function declaratorName(d: Syntax): string | undefined {
-  let n: Syntax | undefined = d;
-  for (let guard = 0; n && guard < 50; guard++) {
-    if (n.type === 'identifier') return n.text;
-    n = child(n, 'declarator') ?? n.children[0];
-  }
-  return undefined;
+function parseNumber(text: string): number | undefined {
+  const sign = text.startsWith('-') ? -1 : 1;
+  const t = text.replace(/^[-+]\s*/, '').replace(/[uUlL]+$/, '');
+  const n = parseMagnitude(t);
+  return n === undefined ? undefined : sign * n;
 }
 
-function parseNumber(text: string): number | undefined {
-  const t = text.replace(/[uUlL]+$/, '');
+function parseMagnitude(t: string): number | undefined {
   if (/^0[xX][0-9a-fA-F]+$/.test(t)) return parseInt(t, 16);
   if (/^0[0-7]*$/.test(t)) return parseInt(t, 8);
   if (/^\d+$/.test(t)) return parseInt(t, 10);

@@ -24,9 +24,10 @@ function constantValue(n: TsNode | null): number | undefined {
   if (!n) return undefined;
   switch (n.type) {
     case 'number_literal': {
-      const t = n.text.replace(/[uUlL]+$/, '');
+      const sign = n.text.startsWith('-') ? -1 : 1;
+      const t = n.text.replace(/^[-+]/, '').replace(/[uUlL]+$/, '');
       const v = /^0[xX]/.test(t) ? parseInt(t, 16) : /^\d+$/.test(t) ? parseInt(t, 10) : NaN;
-      return Number.isNaN(v) ? undefined : v;
+      return Number.isNaN(v) ? undefined : sign * v;
     }
     case 'true': return 1;
     case 'false': return 0;

@@ -54,6 +54,8 @@ export interface SiteOutcome {
   leaks: Map<string, ExitEvent>;
   /** Failure-world exits after the failure was noticed (for failure-swallowed). */
   failureExits: Map<string, ExitEvent>;
+  /** Tests that a failure passed undetected, on a path that never noticed the failure (span keys). */
+  undetectedTests: Set<string>;
   /** The last reference to the owned allocation was overwritten here. */
   lost: Map<string, Span>;
   /** False when the exploration hit its budget (the function is too large to follow every path). */

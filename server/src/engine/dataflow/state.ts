@@ -1,5 +1,6 @@
 // The abstract state of one path, ESP-style: the tracked allocation's property state plus the facts that decide
 // branches (known integer values, aliases, other allocations' results). Copied on write.
+import type { FailKind } from './site';
 
 /** Abstract values. Anything not listed is unknown (absent from the environment). */
 export type Value =
@@ -23,6 +24,10 @@ export interface State {
   arming: 'success' | 'failure' | null;
   released: boolean;
   escaped: boolean;
+  /** err-ptr-or-null allocators fail in two ways: each is a world of its own. */
+  failKind: FailKind | null;
+  /** Failure-world tests passed on this path that did not tell the failure from success. */
+  undetected: string[];
   /** The value (or its status) has been tested on this path. */
   tested: boolean;
   statusTested: boolean;
@@ -44,14 +49,14 @@ export interface State {
 
 export function initialState(): State {
   return {
-    env: new Map(), phase: 'before', arming: null, released: false, escaped: false, tested: false,
+    env: new Map(), phase: 'before', arming: null, failKind: null, undetected: [], released: false, escaped: false, tested: false,
     statusTested: false, noticed: false, crashed: false, pendingUse: -1, errorPath: false, firstJump: -1, returnNode: -1, ret: undefined,
     siteFrame: 0,
   };
 }
 
 export function cloneState(s: State): State {
-  return { ...s, env: new Map(s.env) };
+  return { ...s, env: new Map(s.env), undetected: s.undetected.slice() };
 }
 
 function valueKey(v: Value): string {
@@ -68,7 +73,7 @@ function valueKey(v: Value): string {
 /** Identity of a state for deduplication at CFG nodes. */
 export function stateKey(s: State): string {
   const env = [...s.env.entries()].map(([k, v]) => `${k}=${valueKey(v)}`).sort().join(',');
-  return `${s.phase}${s.arming ?? ''}|${+s.released}${+s.escaped}${+s.tested}${+s.statusTested}${+s.noticed}${+s.crashed}${+s.errorPath}|${s.pendingUse}|${s.firstJump}|${s.returnNode}|${s.siteFrame}|${env}`;
+  return `${s.phase}${s.arming ?? ''}|${+s.released}${+s.escaped}${+s.tested}${+s.statusTested}${+s.noticed}${+s.crashed}${+s.errorPath}|${s.pendingUse}|${s.firstJump}|${s.returnNode}|${s.siteFrame}|${s.failKind ?? ''}|${s.undetected.join(';')}|${env}`;
 }
 
 /** Forgets the integer facts: used when a node has seen too many states (loops counting up). */

@@ -146,11 +146,16 @@ export function declaredNames(body: Syntax): Set<string> {
   return names;
 }
 
+/** The variable a declarator declares. `void *fw __free(kfree) = …` parses as a function declarator named
+ *  `__free` with the real name in an ERROR node beside it: the ERROR's identifier wins there. */
 export function innermostIdentifier(d: Syntax): string | undefined {
   let n: Syntax | undefined = d;
   for (let guard = 0; n && guard < 50; guard++) {
     if (n.type === 'identifier') return n.text;
-    n = child(n, 'declarator') ?? (n.type === 'parenthesized_declarator' ? n.children[0] : undefined);
+    const recovered = n.children.find((c) => c.type === 'ERROR' && c.children.length === 1 && c.children[0].type === 'identifier');
+    const next: Syntax | undefined = child(n, 'declarator') ?? (n.type === 'parenthesized_declarator' ? n.children[0] : undefined);
+    if (recovered && next?.type === 'function_declarator') return recovered.children[0].text;
+    n = next;
   }
   return undefined;
 }

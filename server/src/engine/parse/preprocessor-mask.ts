@@ -64,3 +64,12 @@ export function maskConditionals(text: string): string {
   }
   return out.join('');
 }
+
+const ATTRIBUTE = /__attribute__\s*\(\((?:[^()]|\((?:[^()]|\([^()]*\))*\))*\)\)/g;
+
+/** tree-sitter-c does not accept attributes after a declarator (`char *p __attribute__((unused)) = …`).
+ *  Blanking attributes that carry no meaning for the analysis (all but `cleanup(…)`) lets such code parse. */
+export function maskAttributes(text: string): string {
+  if (!text.includes('__attribute__')) return text;
+  return text.replace(ATTRIBUTE, (m) => (/\bcleanup\s*\(/.test(m) ? m : m.replace(/[^\n\r]/g, ' ')));
+}

@@ -15,7 +15,10 @@ export const wrongFailureCheck: Rule = {
   },
   check(ctx, report) {
     for (const test of ctx.outcome.tests.values()) {
-      const why = testMismatch(ctx.outcome.site, test.kind, test.statusTestedBefore);
+      const { site } = ctx.outcome;
+      const undetected = site.failKind === 'errOrNull' && ctx.outcome.undetectedTests.has(`${test.at.line}:${test.at.col}`);
+      const why = testMismatch(site, test.kind, test.statusTestedBefore)
+        ?? (undetected ? `${site.callee}() returns NULL or an ERR_PTR on failure and this test misses one of them: use IS_ERR_OR_NULL()` : undefined);
       if (why) report({ at: test.at, message: why, related: [allocatedHere(ctx)] });
     }
   },
