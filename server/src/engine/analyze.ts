@@ -2,7 +2,7 @@
 // `prepare` parses and copies out what the analysis needs (the tree is freed), `analyze` runs the dataflow.
 import type { Parser, Tree } from 'web-tree-sitter';
 import { createCParser } from './parse/parser';
-import { findFunctions, toFunctionSyntax, type FunctionCandidate, type FunctionSyntax } from './parse/functions';
+import { findFunctions, toFunctionSyntax, unionTypeNames, type FunctionCandidate, type FunctionSyntax } from './parse/functions';
 import { hasConditionalDirectives, maskAttributes, maskConditionals } from './parse/preprocessor-mask';
 import { walk, child, unwrap, type Syntax } from './parse/syntax';
 import { Catalogue } from './catalogue/catalogue';
@@ -13,7 +13,8 @@ import { allocationCalls, siteFor } from './dataflow/site';
 import { SiteExplorer, type ExploreContext } from './dataflow/explore';
 import { collectFileFacts, factsForFile, type ConstantFacts, type FileFacts, NO_FACTS } from './dataflow/facts';
 import { summarize, type CalleeSummary } from './dataflow/callee-summary';
-import type { Span } from './dataflow/outcome';
+import { unreleasedStatics } from './dataflow/static-storage';
+import type { SiteOutcome, Span } from './dataflow/outcome';
 import { RULES } from './rules/registry';
 import type { SiteRuleContext } from './rules/rule';
 import { findSuppressions, applySuppressions, type Suppression } from './suppressions';
@@ -28,6 +29,8 @@ export interface PreparedFile {
   functions: Map<string, FunctionSyntax>;
   analysed: string[];
   noreturn: Set<string>;
+  /** File-static pointers that nothing releases: storing there is not an escape. */
+  unreleasedStatics: Set<string>;
   suppressions: Suppression[];
   stats: FileStats;
   /** Why the file could not be used at all (binary, too large): counted in stats.parseErrors. */
@@ -70,7 +73,7 @@ export class Engine {
     const stats: FileStats = { files: 1, bytes: text.length, functions: 0, allocationSites: 0, parseErrors: 0 };
     const empty: PreparedFile = {
       file, config, text, facts: { variables: [], functions: [], written: [] }, functions: new Map(), analysed: [],
-      noreturn: new Set(), suppressions: [], stats,
+      noreturn: new Set(), unreleasedStatics: new Set(), suppressions: [], stats,
     };
     if (text.length > MAX_FILE_BYTES) return this.unusable(empty, `larger than ${MAX_FILE_BYTES >> 20} MB`);
     if (text.indexOf('\0') >= 0) return this.unusable(empty, 'binary file (contains NUL bytes)');
@@ -93,6 +96,7 @@ export class Engine {
     try {
       const catalogue = this.catalogueFor(config);
       const candidates = findFunctions(tree.rootNode);
+      const unionTypes = unionTypeNames(tree.rootNode);
       stats.functions = candidates.length;
       const facts = collectFileFacts(tree, candidates);
       const byName = new Map<string, FunctionCandidate>();
@@ -106,7 +110,7 @@ export class Engine {
       const analysed: string[] = [];
       const want = (c: FunctionCandidate, depth: number) => {
         if (functions.has(c.name) && depth > 0) return;
-        const fs = functions.get(c.name) ?? toFunctionSyntax(c, source);
+        const fs = functions.get(c.name) ?? toFunctionSyntax(c, source, unionTypes);
         functions.set(c.name, fs);
         if (depth >= 3) return;
         // Same-file functions it mentions (called, or taken as a function pointer) may be inlined.
@@ -115,8 +119,32 @@ export class Engine {
           if (callee && callee !== c && !functions.has(id)) want(callee, depth + 1);
         }
       };
+      // Functions that allocate, then (twice) the functions that call a same-file function that allocates:
+      // a helper's allocation may come back to its caller (a wrapper, a "source" function).
+      let sources = new Set<string>();
+      const chosen = new Set<FunctionCandidate>();
       for (const c of candidates) {
-        if (!catalogue.allocationPattern.test(text.slice(c.start, c.end))) continue;
+        if (catalogue.allocationPattern.test(text.slice(c.start, c.end))) {
+          chosen.add(c);
+          sources.add(c.name);
+        }
+      }
+      for (let round = 0; round < 2 && sources.size > 0 && chosen.size < candidates.length; round++) {
+        const mentions = new RegExp(`\\b(?:${[...sources].join('|')})\\b`);
+        const next = new Set<string>();
+        for (const c of candidates) {
+          if (chosen.has(c)) continue;
+          const body = text.slice(c.start, c.end);
+          const own = body.indexOf(c.name);
+          if (mentions.test(own >= 0 ? body.slice(own + c.name.length) : body)) {
+            chosen.add(c);
+            next.add(c.name);
+          }
+        }
+        sources = next;
+      }
+      for (const c of candidates) {
+        if (!chosen.has(c)) continue;
         analysed.push(c.name);
         want(c, 0);
       }
@@ -124,7 +152,8 @@ export class Engine {
         const n = tree.rootNode.descendantForIndex(offset);
         return n?.type === 'comment' ? n.startIndex : -1;
       });
-      return { file, config, text, facts, functions, analysed, noreturn, suppressions, stats };
+      const statics = analysed.length ? unreleasedStatics(tree, candidates, source, catalogue) : new Set<string>();
+      return { file, config, text, facts, functions, analysed, noreturn, unreleasedStatics: statics, suppressions, stats };
     } finally {
       tree.delete();
     }
@@ -154,7 +183,7 @@ export class Engine {
     const cfgs = new Map<FunctionSyntax, Cfg>();
     const summaries = new Map<FunctionSyntax, CalleeSummary>();
     const ctx: ExploreContext = {
-      catalogue, facts, functions: p.functions,
+      catalogue, facts, functions: p.functions, unreleasedStatics: p.unreleasedStatics,
       cfgOf: (fn) => {
         let c = cfgs.get(fn);
         if (!c) cfgs.set(fn, (c = buildCfg(fn, { catalogue, noreturn: p.noreturn })));
@@ -172,6 +201,10 @@ export class Engine {
       const s = p.config.rules[id];
       return s === 'off' ? undefined : s ?? dflt;
     };
+    // First every site in every context, then the rules: a static helper's realloc is judged by what its
+    // callers in this file pass it (a caller passing NULL makes `p = realloc(p, n)` a plain allocation).
+    const runs: Array<{ fn: FunctionSyntax; owner: FunctionSyntax; call: Syntax; outcome: SiteOutcome; oldMayBeLive?: boolean }> = [];
+    const liveInCallers = new Map<Syntax, boolean>();
     for (const name of p.analysed) {
       const fn = p.functions.get(name)!;
       const cfg = ctx.cfgOf(fn);
@@ -180,36 +213,45 @@ export class Engine {
       // Sites inside same-file helpers are followed from here too: they may return their allocation to us.
       const inlined: Array<[Syntax, FunctionSyntax]> = [];
       for (const callee of this.helperSources(fn, ctx, catalogue)) for (const c of allocationCalls(callee.body, catalogue)) inlined.push([c, callee]);
-      const assignments = assignmentTargets(fn);
-      const returnsErrors = ERROR_RETURN.test(fn.text);
       for (const [call, owner] of [...calls.map((c) => [c, fn] as [Syntax, FunctionSyntax]), ...inlined]) {
         const site = siteFor(call, catalogue, owner.name, ctx.text);
         if (!site) continue;
         const explorer = new SiteExplorer(ctx, cfg, site);
         const outcome = explorer.run();
-        const target = owner === fn ? assignments.get(call) : undefined;
-        const oldArg = site.spec.reallocArg !== undefined ? call.children.find((c) => c.field === 'arguments')?.children[site.spec.reallocArg] : undefined;
-        const ruleCtx: SiteRuleContext = {
-          outcome,
-          text: () => '',
-          functionReturnsErrors: returnsErrors,
-          reallocTarget: target && oldArg ? {
-            lhs: normalise(ctx.text(target)), old: normalise(ctx.text(oldArg)),
-            oldMayBeLive: (explorer.realloc?.oldMayBeLive ?? true) && !savedBefore(fn, normalise(ctx.text(oldArg)), call, ctx.text),
-          } : undefined,
-        };
-        for (const rule of RULES) {
-          if (!rule.check) continue;
-          const severity = severityOf(rule.id, rule.severity);
-          if (!severity) continue;
-          rule.check(ruleCtx, (r) => {
-            findings.push({
-              rule: rule.id, severity, message: r.message, file: p.file, span: r.at,
-              allocation: { span: spanOf(call), callee: site.callee },
-              related: (r.related ?? []).map((x) => ({ file: p.file, span: x.at, message: x.message })),
-            });
+        const oldMayBeLive = explorer.realloc?.oldMayBeLive;
+        if (owner !== fn && oldMayBeLive !== undefined) liveInCallers.set(call, (liveInCallers.get(call) ?? false) || oldMayBeLive);
+        runs.push({ fn, owner, call, outcome, oldMayBeLive });
+      }
+    }
+    const assignments = new Map<FunctionSyntax, Map<Syntax, Syntax>>();
+    for (const run of runs) {
+      const { fn, owner, call, outcome } = run;
+      const site = outcome.site;
+      let targets = assignments.get(fn);
+      if (!targets) assignments.set(fn, (targets = assignmentTargets(fn)));
+      const target = owner === fn ? targets.get(call) : undefined;
+      const oldArg = site.spec.reallocArg !== undefined ? call.children.find((c) => c.field === 'arguments')?.children[site.spec.reallocArg] : undefined;
+      const fromCallers = fn.isStatic ? liveInCallers.get(call) : undefined;
+      const ruleCtx: SiteRuleContext = {
+        outcome,
+        text: () => '',
+        functionReturnsErrors: ERROR_RETURN.test(fn.text),
+        reallocTarget: target && oldArg ? {
+          lhs: normalise(ctx.text(target)), old: normalise(ctx.text(oldArg)),
+          oldMayBeLive: (fromCallers ?? run.oldMayBeLive ?? true) && !savedBefore(fn, normalise(ctx.text(oldArg)), call, ctx.text),
+        } : undefined,
+      };
+      for (const rule of RULES) {
+        if (!rule.check) continue;
+        const severity = severityOf(rule.id, rule.severity);
+        if (!severity) continue;
+        rule.check(ruleCtx, (r) => {
+          findings.push({
+            rule: rule.id, severity, message: r.message, file: p.file, span: r.at,
+            allocation: { span: spanOf(call), callee: site.callee },
+            related: (r.related ?? []).map((x) => ({ file: p.file, span: x.at, message: x.message })),
           });
-        }
+        });
       }
     }
     const unique = dedupe(findings);

@@ -22,6 +22,8 @@ export interface ExploreContext {
   summaryOf(fn: FunctionSyntax): CalleeSummary;
   /** Source text of a node. */
   text(n: Syntax): string;
+  /** File-static pointers that nothing releases (storing there does not escape). */
+  unreleasedStatics: ReadonlySet<string>;
 }
 
 const STATES_PER_NODE = 12;
@@ -302,7 +304,7 @@ export class SiteExplorer {
 
   private finishReturn(st: State, v: Value | undefined, syntax: Syntax): State {
     st.ret = v;
-    if (v?.k === 'tracked' && st.phase !== 'before') st.escaped = true;
+    if (v?.k === 'tracked' && st.phase !== 'before' && this.depth === 0) st.escaped = true;
     if (this.isErrorReturn(v, syntax)) st.errorPath = true;
     return st;
   }
@@ -445,7 +447,11 @@ export class SiteExplorer {
         const field = child(u, 'field');
         if (!base || !field) return undefined;
         const bk = this.keyOf(base, st);
-        return bk ? `${bk}${u.op === '->' ? '->' : '.'}${field.text}` : undefined;
+        if (!bk) return undefined;
+        // Every member of a local union is the same storage.
+        const ub = unwrap(base);
+        if (u.op !== '->' && ub.type === 'identifier' && this.fnStack[this.fnStack.length - 1].unionLocals.has(ub.text ?? '')) return `${bk}.<union>`;
+        return `${bk}${u.op === '->' ? '->' : '.'}${field.text}`;
       }
       case 'pointer_expression': {
         if (u.op !== '*') return undefined;
@@ -471,8 +477,9 @@ export class SiteExplorer {
     }
   }
 
+  /** A local variable, or a member of a local struct or union (still this frame's storage). */
   private isPlainLocal(key: string): boolean {
-    return /^\d+:[A-Za-z_]\w*$/.test(key);
+    return /^\d+:[A-Za-z_]\w*(\.[\w<>]+)*$/.test(key);
   }
 
   private read(key: string | undefined, st: State): Value | undefined {
@@ -496,7 +503,7 @@ export class SiteExplorer {
     const old = st.env.get(key);
     if (v) st.env.set(key, v);
     else st.env.delete(key);
-    if (v?.k === 'tracked' && !this.isPlainLocal(key)) this.escape(st);
+    if (v?.k === 'tracked' && !this.isPlainLocal(key) && !this.ctx.unreleasedStatics.has(key.slice(2))) this.escape(st);
     if (old?.k === 'tracked' && v?.k !== 'tracked') this.checkLost(st, at);
   }
 

@@ -12,6 +12,8 @@ export interface FunctionSyntax {
   params: string[];
   /** Names declared inside the body (any block). */
   locals: Set<string>;
+  /** Locals of a union type: all their members are one place. */
+  unionLocals: Set<string>;
   body: Syntax;
   /** The whole definition's range, and the closing brace (where falling off the end leaves). */
   start: number;
@@ -132,17 +134,32 @@ function paramNames(fd: TsNode | null): string[] {
   return names;
 }
 
-export function declaredNames(body: Syntax): Set<string> {
-  const names = new Set<string>();
+export function declaredNames(body: Syntax, unionTypes: ReadonlySet<string> = new Set()): { locals: Set<string>; unionLocals: Set<string> } {
+  const locals = new Set<string>();
+  const unionLocals = new Set<string>();
   walk(body, (n) => {
     if (n.type === 'declaration') {
+      const type = child(n, 'type');
+      const isUnion = !!type && (type.type === 'union_specifier' || (type.type === 'type_identifier' && unionTypes.has(type.text ?? '')));
       for (const d of n.children) {
         if (d.field !== 'declarator') continue;
         const id = innermostIdentifier(d);
-        if (id) names.add(id);
+        if (!id) continue;
+        locals.add(id);
+        if (isUnion && (d.type === 'identifier' || (d.type === 'init_declarator' && child(d, 'declarator')?.type === 'identifier'))) unionLocals.add(id);
       }
     }
   });
+  return { locals, unionLocals };
+}
+
+/** Type names that are unions: `typedef union { … } name;` at file scope. */
+export function unionTypeNames(root: TsNode): Set<string> {
+  const names = new Set<string>();
+  for (const d of root.namedChildren) {
+    if (d?.type !== 'type_definition' || d.childForFieldName('type')?.type !== 'union_specifier') continue;
+    for (const decl of d.childrenForFieldName('declarator')) if (decl?.type === 'type_identifier') names.add(decl.text);
+  }
   return names;
 }
 
@@ -161,7 +178,7 @@ export function innermostIdentifier(d: Syntax): string | undefined {
 }
 
 /** Copies one function out of the tree into the dataflow's own syntax. */
-export function toFunctionSyntax(c: FunctionCandidate, source: string): FunctionSyntax {
+export function toFunctionSyntax(c: FunctionCandidate, source: string, unionTypes: ReadonlySet<string> = new Set()): FunctionSyntax {
   let body: Syntax;
   let returns: ReturnKind = 'int';
   let params: string[] = [];
@@ -187,10 +204,11 @@ export function toFunctionSyntax(c: FunctionCandidate, source: string): Function
     params = paramNames(functionDeclarator(def.childForFieldName('declarator')));
     isStatic = def.namedChildren.some((k) => k?.type === 'storage_class_specifier' && k.text === 'static');
   }
+  const { locals, unionLocals } = declaredNames(body, unionTypes);
   const closeLine = body.endLine;
   const closeCol = Math.max(0, body.endCol - 1);
   return {
-    name: c.name, isStatic, returns, params, locals: declaredNames(body), body,
+    name: c.name, isStatic, returns, params, locals, unionLocals, body,
     start: c.start, end: c.end, line: def.startPosition.row, endLine: body.endLine, closeLine, closeCol,
     text: source.slice(c.start, c.end), headerLine: def.startPosition.row, recovered: !!c.looseBody || def.hasError,
   };
