@@ -35,6 +35,7 @@ const walk = (dir) => {
 };
 if (exists('test')) walk('test');
 const benches = exists('bench') ? fs.readdirSync(path.join(root, 'bench')).filter((f) => f.endsWith('.ts')).map((f) => `bench/${f}`) : [];
+benches.push('scripts/gen-docs.ts');
 if (tests.length + benches.length) {
   fs.rmSync(path.join(root, 'out'), { recursive: true, force: true });
   await esbuild.build({ ...common, entryPoints: [...tests, ...benches], outdir: 'out', outbase: '.', packages: 'external' });

@@ -234,7 +234,7 @@ export class Engine {
       const fromCallers = fn.isStatic ? liveInCallers.get(call) : undefined;
       const ruleCtx: SiteRuleContext = {
         outcome,
-        text: () => '',
+        inlinedSite: owner !== fn,
         functionReturnsErrors: ERROR_RETURN.test(fn.text),
         reallocTarget: target && oldArg ? {
           lhs: normalise(ctx.text(target)), old: normalise(ctx.text(oldArg)),

@@ -274,7 +274,9 @@ export class SiteExplorer {
         });
       }
     }
+    this.overwritten = undefined;
     this.ev(s, st);
+    if (this.overwritten) this.checkLost(st, this.overwritten);
     return [st];
   }
 
@@ -504,8 +506,11 @@ export class SiteExplorer {
     if (v) st.env.set(key, v);
     else st.env.delete(key);
     if (v?.k === 'tracked' && !this.isPlainLocal(key) && !this.ctx.unreleasedStatics.has(key.slice(2))) this.escape(st);
-    if (old?.k === 'tracked' && v?.k !== 'tracked') this.checkLost(st, at);
+    // Whether that lost the last pointer is decided when the statement ends: the value may still be in
+    // flight (`s->items[i] = g_steal_pointer(&p)`).
+    if (old?.k === 'tracked' && v?.k !== 'tracked') this.overwritten = at ?? this.currentStatement;
   }
+  private overwritten: Syntax | undefined;
 
   private assignTo(lhs: Syntax, v: Value | undefined, st: State, declaration?: boolean): void {
     if (declaration) {

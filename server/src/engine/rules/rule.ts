@@ -22,10 +22,10 @@ export interface SiteReport {
 
 export interface SiteRuleContext {
   outcome: SiteOutcome;
-  /** Source text of the analysed function between two spans' starts, for syntactic details. */
-  text(span: Span): string;
   /** For realloc kin: the assignment target of the call, when the call is `x = realloc(old, n)`. */
   reallocTarget?: { lhs: string; old: string; oldMayBeLive: boolean };
+  /** The site is in a same-file helper followed from the analysed function (not the function's own call). */
+  inlinedSite: boolean;
   /** The function has returns of error values (negative constants, -EXXX, false). */
   functionReturnsErrors: boolean;
 }

@@ -1,0 +1,154 @@
+// The `failpath` command, run as a user runs it: exit codes, the three formats, options, bad input.
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { RULES } from '../server/src/engine/rules/registry';
+
+const root = path.resolve(__dirname, '..', '..');
+const cli = path.join(root, 'dist', 'cli.js');
+const run = (args: string[], cwd = root) => spawnSync(process.execPath, [cli, ...args], { cwd, encoding: 'utf8', timeout: 120_000 });
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'failpath-cli-'));
+const write = (name: string, content: string | Buffer) => {
+  const p = path.join(tmp, name);
+  fs.mkdirSync(path.dirname(p), { recursive: true });
+  fs.writeFileSync(p, content);
+  return p;
+};
+
+/** The intended findings of examples/, as listed in examples/README.md. */
+function intendedExampleFindings(): string[] {
+  const readme = fs.readFileSync(path.join(root, 'examples', 'README.md'), 'utf8');
+  return [...readme.matchAll(/^- `(examples\/[^:`]+):(\d+)` `([a-z-]+)`/gm)].map((m) => `${m[1]}:${m[2]}:${m[3]}`).sort();
+}
+
+test('examples/: exactly the intended findings, exit status 1', () => {
+  const r = run(['examples/', '--format', 'json']);
+  assert.equal(r.status, 1, r.stderr);
+  const report = JSON.parse(r.stdout);
+  const got = report.findings.map((f: { file: string; line: number; rule: string }) => `${f.file}:${f.line}:${f.rule}`).sort();
+  const want = intendedExampleFindings();
+  assert.ok(want.length >= 10, 'examples/README.md lists the intended findings');
+  assert.deepEqual(got, want);
+});
+
+test('JSON follows the documented format', () => {
+  const r = run(['examples/libc', '--format', 'json']);
+  const report = JSON.parse(r.stdout);
+  assert.equal(report.version, '1');
+  for (const f of report.findings) {
+    for (const k of ['file', 'line', 'column', 'endLine', 'endColumn', 'rule', 'severity', 'message']) assert.ok(k in f, `finding has ${k}`);
+    assert.ok(f.line >= 1 && f.column >= 1);
+    assert.ok(f.allocation && f.allocation.line >= 1 && typeof f.allocation.callee === 'string');
+    assert.ok(Array.isArray(f.related) && f.related[0].message.includes('allocated here'));
+  }
+  for (const k of ['files', 'bytes', 'functions', 'allocationSites', 'parseErrors', 'durationMs']) assert.equal(typeof report.stats[k], 'number', k);
+  assert.equal(report.stats.files, 1);
+});
+
+test('text output reads like a compiler', () => {
+  const r = run(['examples/libc/confparse.c']);
+  assert.match(r.stdout, /^examples\/libc\/confparse\.c:265:\d+: warning: .* \[use-before-check\]$/m);
+  assert.match(r.stdout, /^examples\/libc\/confparse\.c:\d+:\d+: note: allocated here by malloc\(\)$/m);
+  assert.match(r.stdout, /^\d+ findings in 1 file/m);
+});
+
+test('SARIF 2.1.0 with a descriptor per rule and stable fingerprints', () => {
+  const a = JSON.parse(run(['examples/', '--format', 'sarif']).stdout);
+  const b = JSON.parse(run(['examples/', '--format', 'sarif', '--jobs', '1']).stdout);
+  assert.equal(a.version, '2.1.0');
+  const driver = a.runs[0].tool.driver;
+  assert.deepEqual(driver.rules.map((r: { id: string }) => r.id), RULES.map((r) => r.id));
+  for (const d of driver.rules) assert.ok(d.shortDescription.text && d.fullDescription.text && d.helpUri.endsWith(`${d.id}.md`));
+  const results = a.runs[0].results;
+  assert.equal(results.length, intendedExampleFindings().length);
+  for (const res of results) {
+    assert.equal(driver.rules[res.ruleIndex].id, res.ruleId);
+    assert.ok(res.locations[0].physicalLocation.region.startLine >= 1);
+    assert.ok(['leak', 'null-deref', 'other'].includes(res.properties.category));
+  }
+  const prints = (s: typeof a) => s.runs[0].results.map((x: { partialFingerprints: Record<string, string> }) => x.partialFingerprints['failpath/v1']).sort();
+  assert.deepEqual(prints(a), prints(b));
+  assert.equal(new Set(prints(a)).size, results.length, 'fingerprints are distinct');
+});
+
+test('--output writes the report to a file', () => {
+  const out = path.join(tmp, 'report.sarif');
+  const r = run(['examples/glib', '--format', 'sarif', '--output', out]);
+  assert.equal(r.stdout, '');
+  assert.equal(JSON.parse(fs.readFileSync(out, 'utf8')).version, '2.1.0');
+});
+
+test('--fail-on decides the exit status', () => {
+  const warningsOnly = path.join(root, 'test', 'fixtures', 'leak', 'success_paths.c');
+  assert.equal(run([warningsOnly, '--fail-on', 'error']).status, 0);
+  assert.equal(run([warningsOnly, '--fail-on', 'warning']).status, 1);
+  assert.equal(run(['examples/', '--fail-on', 'error']).status, 1);
+  assert.equal(run(['examples/', '--fail-on', 'none']).status, 0);
+});
+
+test('--rules keeps only the named rules', () => {
+  const report = JSON.parse(run(['examples/', '--format', 'json', '--rules', 'realloc-leak,dead-oom-check']).stdout);
+  assert.deepEqual([...new Set(report.findings.map((f: { rule: string }) => f.rule))].sort(), ['dead-oom-check', 'realloc-leak']);
+});
+
+test('--jobs 2 gives the same findings as --jobs 1', () => {
+  const one = JSON.parse(run(['examples/', 'test/fixtures', '--format', 'json', '--jobs', '1']).stdout).findings;
+  const two = JSON.parse(run(['examples/', 'test/fixtures', '--format', 'json', '--jobs', '2']).stdout).findings;
+  assert.deepEqual(two, one);
+  assert.ok(one.length > 50);
+});
+
+test('usage errors exit 2 with a message', () => {
+  for (const args of [['--format', 'xml'], ['--fail-on', 'maybe'], ['--jobs', '0'], ['--rules', 'no-such-rule'], ['--bogus']]) {
+    const r = run(['examples/', ...args]);
+    assert.equal(r.status, 2, args.join(' '));
+    assert.match(r.stderr, /failpath: /);
+  }
+  const missing = run([path.join(tmp, 'does-not-exist')]);
+  assert.equal(missing.status, 2);
+  assert.match(missing.stderr, /no such file or directory/);
+});
+
+test('an invalid configuration names the file, position and key, and defaults are used', () => {
+  const dir = path.join(tmp, 'badconf');
+  write('badconf/.failpath.json', '{\n  // comment\n  "profiles": ["libc", "no-such-profile"],\n  "policy": "sometimes",\n  "rules": { "leak": "loud" }\n}\n');
+  write('badconf/a.c', '#include <stdlib.h>\nvoid f(void) { char *p = malloc(4); p[0] = 1; free(p); }\n');
+  const r = run([dir, '--format', 'json']);
+  assert.match(r.stderr, /\.failpath\.json:3:\d+: error: "profiles": unknown profile "no-such-profile"/);
+  assert.match(r.stderr, /\.failpath\.json:4:\d+: error: "policy": /);
+  assert.match(r.stderr, /\.failpath\.json:5:\d+: error: "rules\.leak": /);
+  assert.equal(JSON.parse(r.stdout).findings.length, 1, 'still analysed with the valid part');
+});
+
+test('exclude globs and skipped directories', () => {
+  write('ex/.failpath.json', '{ "exclude": ["vendor/**"] }');
+  write('ex/vendor/v.c', 'void f(void) { char *p = malloc(4); *p = 0; }');
+  write('ex/node_modules/n.c', 'void f(void) { char *p = malloc(4); *p = 0; }');
+  write('ex/src/s.c', 'void f(void) { char *p = malloc(4); *p = 0; }');
+  const report = JSON.parse(run([path.join(tmp, 'ex'), '--format', 'json']).stdout);
+  assert.equal(report.stats.files, 1);
+  assert.match(report.findings[0].file, /src\/s\.c$/);
+});
+
+test('bad input: binary, non-UTF-8, unbalanced, deeply nested and large files never crash', () => {
+  const dir = path.join(tmp, 'bad');
+  write('bad/binary.c', Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 1, 2, 3, 0, 0]));
+  write('bad/latin1.c', Buffer.concat([Buffer.from('/* caf'), Buffer.from([0xe9]), Buffer.from(' */\nvoid f(void) { char *p = malloc(4); *p = 0; }\n')]));
+  write('bad/unbalanced.c', '#include <stdlib.h>\nvoid g(void) {\n  char *p = malloc(4);\n  p[0] = 1;\n  if (x) {\n    free(p);\n');
+  write('bad/nested.c', `int f(void) { return ${'('.repeat(20000)}1${')'.repeat(20000)}; }\nint h(void) { ${'{'.repeat(5000)} char *p = malloc(1); *p = 0; ${'}'.repeat(5000)} return 0; }\n`);
+  const body = 'static int f%d(int n) { char *p = malloc(n); if (!p) return -1; p[0] = 0; free(p); return 0; }\n';
+  write('bad/large.c', Array.from({ length: 60000 }, (_, i) => body.replace('%d', String(i))).join(''));
+  const r = run([dir, '--format', 'json']);
+  assert.equal(r.status, 1, r.stderr);
+  const report = JSON.parse(r.stdout);
+  assert.equal(report.stats.files, 5);
+  assert.equal(report.stats.parseErrors, 1);
+  assert.match(r.stderr, /binary\.c: skipped: binary file/);
+  const files = report.findings.map((f: { file: string; line: number }) => `${path.basename(f.file)}:${f.line}`);
+  assert.ok(files.includes('latin1.c:2'), 'a non-UTF-8 file is analysed');
+  assert.ok(files.includes('unbalanced.c:4'), 'a function whose body never closes is analysed for what parsed');
+  assert.ok(report.stats.bytes > 5_000_000);
+});
