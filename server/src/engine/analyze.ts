@@ -14,6 +14,7 @@ import { SiteExplorer, type ExploreContext } from './dataflow/explore';
 import { collectFileFacts, factsForFile, type ConstantFacts, type FileFacts, NO_FACTS } from './dataflow/facts';
 import { summarize, type CalleeSummary } from './dataflow/callee-summary';
 import { unreleasedStatics } from './dataflow/static-storage';
+import { fileKnowledge, type FileKnowledge } from './parse/file-knowledge';
 import type { SiteOutcome, Span } from './dataflow/outcome';
 import { RULES } from './rules/registry';
 import type { SiteRuleContext } from './rules/rule';
@@ -28,7 +29,8 @@ export interface PreparedFile {
   /** Functions that allocate, and the same-file functions they may call (for inlining). */
   functions: Map<string, FunctionSyntax>;
   analysed: string[];
-  noreturn: Set<string>;
+  /** Same-file noreturn functions and `__builtin_expect` wrappers. */
+  knowledge: FileKnowledge;
   /** File-static pointers that nothing releases: storing there is not an escape. */
   unreleasedStatics: Set<string>;
   suppressions: Suppression[];
@@ -47,7 +49,6 @@ export interface FileResult {
 
 /** Files larger than this are not parsed (a generated table, not code a person maintains). */
 export const MAX_FILE_BYTES = 16 * 1024 * 1024;
-const NORETURN_ATTRIBUTE = /\b(_Noreturn|noreturn|__noreturn|G_NORETURN|NORETURN|ATTRIBUTE_NORETURN)\b/;
 const ERROR_RETURN = /\breturn\s+(-\s*\w+|false|FALSE|NULL|ret|rc|err|error|res|result|status|rv|retval)\s*;|=\s*-\s*(E[A-Z0-9]+|\d+)\s*;/;
 
 export class Engine {
@@ -73,7 +74,7 @@ export class Engine {
     const stats: FileStats = { files: 1, bytes: text.length, functions: 0, allocationSites: 0, parseErrors: 0 };
     const empty: PreparedFile = {
       file, config, text, facts: { variables: [], functions: [], written: [] }, functions: new Map(), analysed: [],
-      noreturn: new Set(), unreleasedStatics: new Set(), suppressions: [], stats,
+      knowledge: { noreturn: new Set(), transparent: new Set() }, unreleasedStatics: new Set(), suppressions: [], stats,
     };
     if (text.length > MAX_FILE_BYTES) return this.unusable(empty, `larger than ${MAX_FILE_BYTES >> 20} MB`);
     if (text.indexOf('\0') >= 0) return this.unusable(empty, 'binary file (contains NUL bytes)');
@@ -101,11 +102,7 @@ export class Engine {
       const facts = collectFileFacts(tree, candidates);
       const byName = new Map<string, FunctionCandidate>();
       for (const c of candidates) if (!byName.has(c.name)) byName.set(c.name, c);
-      const noreturn = new Set<string>();
-      for (const c of candidates) {
-        const header = text.slice(c.start, Math.min(c.end, c.start + 300)).split('{')[0];
-        if (NORETURN_ATTRIBUTE.test(header)) noreturn.add(c.name);
-      }
+      const knowledge = fileKnowledge(tree.rootNode, candidates, text, catalogue);
       const functions = new Map<string, FunctionSyntax>();
       const analysed: string[] = [];
       const want = (c: FunctionCandidate, depth: number) => {
@@ -153,7 +150,7 @@ export class Engine {
         return n?.type === 'comment' ? n.startIndex : -1;
       });
       const statics = analysed.length ? unreleasedStatics(tree, candidates, source, catalogue) : new Set<string>();
-      return { file, config, text, facts, functions, analysed, noreturn, unreleasedStatics: statics, suppressions, stats };
+      return { file, config, text, facts, functions, analysed, knowledge, unreleasedStatics: statics, suppressions, stats };
     } finally {
       tree.delete();
     }
@@ -183,10 +180,10 @@ export class Engine {
     const cfgs = new Map<FunctionSyntax, Cfg>();
     const summaries = new Map<FunctionSyntax, CalleeSummary>();
     const ctx: ExploreContext = {
-      catalogue, facts, functions: p.functions, unreleasedStatics: p.unreleasedStatics,
+      catalogue, facts, functions: p.functions, unreleasedStatics: p.unreleasedStatics, knowledge: p.knowledge,
       cfgOf: (fn) => {
         let c = cfgs.get(fn);
-        if (!c) cfgs.set(fn, (c = buildCfg(fn, { catalogue, noreturn: p.noreturn })));
+        if (!c) cfgs.set(fn, (c = buildCfg(fn, { catalogue, knowledge: p.knowledge })));
         return c;
       },
       summaryOf: (fn) => {

@@ -3,6 +3,7 @@
 import { child, calleeName, callArgs, unwrap, walk, type Syntax } from '../parse/syntax';
 import { innermostIdentifier, type FunctionSyntax } from '../parse/functions';
 import type { Catalogue } from '../catalogue/catalogue';
+import type { FileKnowledge } from '../parse/file-knowledge';
 import type { Cfg, CfgNode, CfgNodeKind } from './cfg';
 
 interface Targets {
@@ -10,10 +11,10 @@ interface Targets {
   continueTo?: number;
 }
 
-/** Functions that never return, beyond the catalogue's: same-file `_Noreturn`/`noreturn` definitions. */
 export interface CfgContext {
   catalogue: Catalogue;
-  noreturn: ReadonlySet<string>;
+  /** Same-file noreturn functions and transparent macros, beyond the catalogue's. */
+  knowledge: FileKnowledge;
 }
 
 const MAX_NODES = 20000;
@@ -42,13 +43,13 @@ export function buildCfg(fn: FunctionSyntax, ctx: CfgContext): Cfg {
 
   function buildCond(expr: Syntax | undefined, t: number, f: number): number {
     if (!expr) return t;
-    const e = unwrapCondition(expr, ctx.catalogue);
+    const e = unwrapCondition(expr, ctx.catalogue, ctx.knowledge.transparent);
     if (e.type === 'binary_expression' && (e.op === '&&' || e.op === '||')) {
       const [l, r] = [child(e, 'left'), child(e, 'right')];
       return e.op === '&&' ? buildCond(l, buildCond(r, t, f), f) : buildCond(l, t, buildCond(r, t, f));
     }
     if (e.type === 'unary_expression' && e.op === '!') {
-      const inner = unwrapCondition(child(e, 'argument') ?? e, ctx.catalogue);
+      const inner = unwrapCondition(child(e, 'argument') ?? e, ctx.catalogue, ctx.knowledge.transparent);
       if (inner.type === 'binary_expression' && (inner.op === '&&' || inner.op === '||')) return buildCond(inner, f, t);
       if (inner.type === 'unary_expression' && inner.op === '!') return buildCond(child(inner, 'argument'), t, f);
     }
@@ -219,7 +220,7 @@ export function buildCfg(fn: FunctionSyntax, ctx: CfgContext): Cfg {
     if (u.type === 'call_expression') {
       const name = calleeName(u);
       if (name) {
-        if (ctx.catalogue.isNoreturn(name) || ctx.noreturn.has(name)) return add('eval', [], e, s);
+        if (ctx.catalogue.isNoreturn(name) || ctx.knowledge.noreturn.has(name)) return add('eval', [], e, s);
         const check = ctx.catalogue.check(name);
         const args = callArgs(u);
         const arg = args[check?.arg ?? 0];
@@ -266,14 +267,15 @@ export function buildCfg(fn: FunctionSyntax, ctx: CfgContext): Cfg {
 }
 
 /** `likely(x)`, `unlikely(x)`, `__builtin_expect(x, 1)`, `WARN_ON(x)`: the test is `x`. */
-export function unwrapCondition(expr: Syntax, catalogue: Catalogue): Syntax {
+export function unwrapCondition(expr: Syntax, catalogue: Catalogue, transparent: ReadonlySet<string>): Syntax {
   let e = unwrap(expr);
   for (let guard = 0; guard < 10; guard++) {
     if (e.type !== 'call_expression') return e;
     const name = calleeName(e);
     const check = name ? catalogue.check(name) : undefined;
-    if (!check || (check.kind !== 'transparent' && check.kind !== 'warn-true')) return e;
-    const arg = callArgs(e)[check.arg ?? 0];
+    const passes = name !== undefined && (transparent.has(name) || check?.kind === 'transparent' || check?.kind === 'warn-true');
+    if (!passes) return e;
+    const arg = callArgs(e)[check?.arg ?? 0];
     if (!arg) return e;
     e = unwrap(arg);
   }

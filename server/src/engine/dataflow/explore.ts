@@ -12,6 +12,7 @@ import { cloneState, holders, initialState, stateKey, widen, type State, type Va
 import { spanKey, spanOf, type SiteOutcome, type Span, type TestKind } from './outcome';
 import type { ConstantFacts } from './facts';
 import type { CalleeSummary } from './callee-summary';
+import type { FileKnowledge } from '../parse/file-knowledge';
 
 export interface ExploreContext {
   catalogue: Catalogue;
@@ -24,6 +25,7 @@ export interface ExploreContext {
   text(n: Syntax): string;
   /** File-static pointers that nothing releases (storing there does not escape). */
   unreleasedStatics: ReadonlySet<string>;
+  knowledge: FileKnowledge;
 }
 
 const STATES_PER_NODE = 12;
@@ -200,7 +202,7 @@ export class SiteExplorer {
 
   private branch(node: CfgNode, st: State): Step[] {
     if (!node.syntax) return node.next.map((n) => [n, cloneState(st)]);
-    const cond = unwrapCondition(node.syntax, this.ctx.catalogue);
+    const cond = unwrapCondition(node.syntax, this.ctx.catalogue, this.ctx.knowledge.transparent);
     const v = this.ev(cond, st);
     if (!this.settleArming(st)) return [];
     const t = this.truth(v, st, cond);
@@ -804,6 +806,9 @@ export class SiteExplorer {
         this.recordTest('map-failed', e, st);
         return this.isMapFailed(st);
       }
+      if (lv?.k === 'tracked' && rv?.k === 'tracked') return true;
+      // A fresh allocation is no pointer that existed before it (`if (in != stdin) fclose(in)`).
+      if (st.phase === 'success' && (other === undefined || other.k === 'alloc' || other.k === 'addr' || other.k === 'fn')) return false;
       return undefined;
     }
     if (lv?.k === 'status' || rv?.k === 'status') {
@@ -867,6 +872,7 @@ export class SiteExplorer {
 
     if (call === this.site.call && st.arming) return this.allocate(call, args, st);
 
+    if (name && this.ctx.knowledge.transparent.has(name)) return this.evCheck('transparent', args[0], args, st, call);
     const check = name ? cat.check(name) : undefined;
     if (check && name) return this.evCheck(check.kind, args[check.arg ?? 0], args, st, call);
     if (name === 'ERR_PTR') {

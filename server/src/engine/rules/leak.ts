@@ -14,7 +14,8 @@ export const leak: Rule = {
   },
   check(ctx, report) {
     reportLeaks(ctx, false, report);
-    for (const at of ctx.outcome.lost.values()) {
+    const [at] = [...ctx.outcome.lost.values()].sort((a, b) => a.line - b.line || a.col - b.col);
+    if (at) {
       report({
         at,
         message: `the last pointer to the memory from ${ctx.outcome.site.callee}() is overwritten while it is still allocated`,

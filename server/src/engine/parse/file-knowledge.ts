@@ -1,0 +1,57 @@
+// What a file says about its own helpers, beyond the catalogue: functions that never return (declared
+// `NORETURN`/`_Noreturn`, or whose body always ends in a call that does not return) and `__builtin_expect`
+// wrapper macros (`#define BE(e, v) __builtin_expect(e, v)`), which are transparent in conditions.
+import type { Node as TsNode } from 'web-tree-sitter';
+import type { Catalogue } from '../catalogue/catalogue';
+import type { FunctionCandidate } from './functions';
+
+export interface FileKnowledge {
+  noreturn: Set<string>;
+  transparent: Set<string>;
+}
+
+const NORETURN_ATTRIBUTE = /\b(_Noreturn|noreturn|__noreturn|G_NORETURN|NORETURN|ATTRIBUTE_NORETURN|__dead2|__dead)\b/;
+
+function declaredName(n: TsNode | null): string | undefined {
+  let d = n;
+  for (let guard = 0; d && guard < 20; guard++) {
+    if (d.type === 'function_declarator') return d.childForFieldName('declarator')?.text;
+    d = d.childForFieldName('declarator');
+  }
+  return undefined;
+}
+
+export function fileKnowledge(root: TsNode, functions: FunctionCandidate[], text: string, catalogue: Catalogue): FileKnowledge {
+  const noreturn = new Set<string>();
+  const transparent = new Set<string>();
+  for (const d of root.namedChildren) {
+    if (!d) continue;
+    if (d.type === 'declaration' && NORETURN_ATTRIBUTE.test(d.text)) {
+      const name = declaredName(d.childForFieldName('declarator'));
+      if (name) noreturn.add(name);
+    } else if (d.type === 'preproc_function_def' && /^\(?\s*__builtin_expect\s*\(/.test(d.childForFieldName('value')?.text ?? '')) {
+      const name = d.childForFieldName('name')?.text;
+      if (name) transparent.add(name);
+    }
+  }
+  for (const c of functions) {
+    const header = text.slice(c.start, Math.min(c.end, c.start + 300)).split('{')[0];
+    if (NORETURN_ATTRIBUTE.test(header)) noreturn.add(c.name);
+  }
+  // A function that has no return and always ends by calling a function that does not return, does not return.
+  const ends = (name: string) => catalogue.isNoreturn(name) || noreturn.has(name);
+  for (let changed = true, round = 0; changed && round < 4; round++) {
+    changed = false;
+    for (const c of functions) {
+      if (noreturn.has(c.name) || c.looseBody) continue;
+      const body = c.node.childForFieldName('body');
+      const last = body?.namedChild(body.namedChildCount - 1);
+      const call = last?.type === 'expression_statement' ? last.namedChild(0) : null;
+      const callee = call?.type === 'call_expression' ? call.childForFieldName('function')?.text : undefined;
+      if (!callee || !ends(callee) || /\breturn\b/.test(body!.text)) continue;
+      noreturn.add(c.name);
+      changed = true;
+    }
+  }
+  return { noreturn, transparent };
+}
