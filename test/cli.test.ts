@@ -152,3 +152,28 @@ test('bad input: binary, non-UTF-8, unbalanced, deeply nested and large files ne
   assert.ok(files.includes('unbalanced.c:4'), 'a function whose body never closes is analysed for what parsed');
   assert.ok(report.stats.bytes > 5_000_000);
 });
+
+test('facts from other files of the run: a NORETURN prototype in a header, a constant global, a constant helper', () => {
+  write('proj/util.h', '#define BE(e, v) __builtin_expect(e, v)\nvoid fatal(const char *msg) NORETURN;\nextern int trace_on;\nint returns_one(void);\n');
+  write('proj/util.c', 'int trace_on = 0;\nint returns_one(void) { return 1; }\n');
+  write('proj/main.c', [
+    '#include <stdlib.h>',
+    '#include "util.h"',
+    'char *grab(int n) {',
+    '    char *p = malloc(n);',
+    '    if (BE(p == NULL, 0))',
+    '        fatal("out of memory");',
+    '    p[0] = 0;',
+    '    if (trace_on)',
+    '        return NULL;',
+    '    if (!returns_one())',
+    '        return NULL;',
+    '    return p;',
+    '}',
+    '',
+  ].join('\n'));
+  const together = JSON.parse(run([path.join(tmp, 'proj'), '--format', 'json']).stdout);
+  assert.deepEqual(together.findings, [], 'with util.c and util.h in the run nothing is reported');
+  const alone = JSON.parse(run([path.join(tmp, 'proj', 'main.c'), '--format', 'json']).stdout);
+  assert.ok(alone.findings.length > 0, 'main.c alone: fatal() may return and the flags are unknown');
+});

@@ -22,6 +22,8 @@ type FromWorker =
 interface SerializedFacts {
   globals: [string, number][];
   functions: [string, number][];
+  noreturn: string[];
+  transparent: string[];
 }
 
 /** Reads a source file. Invalid UTF-8 is replaced, never fatal; a BOM is dropped. */
@@ -96,7 +98,7 @@ export async function runJobs(jobs: Job[], options: PoolOptions): Promise<FileRe
       feed();
     })));
     const merged = mergeFacts(allFacts);
-    const facts: SerializedFacts = { globals: [...merged.globals], functions: [...merged.functions] };
+    const facts: SerializedFacts = { globals: [...merged.globals], functions: [...merged.functions], noreturn: [...merged.noreturn], transparent: [...merged.transparent] };
     await Promise.all(workers.map((w) => new Promise<void>((resolve, reject) => {
       const onMessage = (m: FromWorker) => {
         if (m.type === 'result') {
@@ -135,7 +137,9 @@ export function startWorkerIfNeeded(workerData: unknown): boolean {
         port.postMessage({ type: 'failed', file: m.job.file, error: (e as Error).stack ?? String(e) } satisfies FromWorker);
       }
     } else {
-      const facts: ConstantFacts = { globals: new Map(m.facts.globals), functions: new Map(m.facts.functions) };
+      const facts: ConstantFacts = {
+        globals: new Map(m.facts.globals), functions: new Map(m.facts.functions), noreturn: new Set(m.facts.noreturn), transparent: new Set(m.facts.transparent),
+      };
       try {
         share.analyze(facts, (result) => port.postMessage({ type: 'result', result } satisfies FromWorker));
       } catch (e) {

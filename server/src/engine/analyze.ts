@@ -29,8 +29,6 @@ export interface PreparedFile {
   /** Functions that allocate, and the same-file functions they may call (for inlining). */
   functions: Map<string, FunctionSyntax>;
   analysed: string[];
-  /** Same-file noreturn functions and `__builtin_expect` wrappers. */
-  knowledge: FileKnowledge;
   /** File-static pointers that nothing releases: storing there is not an escape. */
   unreleasedStatics: Set<string>;
   suppressions: Suppression[];
@@ -73,8 +71,8 @@ export class Engine {
   prepare(file: string, text: string, config: FailpathConfig = DEFAULT_CONFIG): PreparedFile {
     const stats: FileStats = { files: 1, bytes: text.length, functions: 0, allocationSites: 0, parseErrors: 0 };
     const empty: PreparedFile = {
-      file, config, text, facts: { variables: [], functions: [], written: [] }, functions: new Map(), analysed: [],
-      knowledge: { noreturn: new Set(), transparent: new Set() }, unreleasedStatics: new Set(), suppressions: [], stats,
+      file, config, text, facts: { variables: [], functions: [], written: [], noreturn: [], transparent: [] }, functions: new Map(), analysed: [],
+      unreleasedStatics: new Set(), suppressions: [], stats,
     };
     if (text.length > MAX_FILE_BYTES) return this.unusable(empty, `larger than ${MAX_FILE_BYTES >> 20} MB`);
     if (text.indexOf('\0') >= 0) return this.unusable(empty, 'binary file (contains NUL bytes)');
@@ -99,10 +97,9 @@ export class Engine {
       const candidates = findFunctions(tree.rootNode);
       const unionTypes = unionTypeNames(tree.rootNode);
       stats.functions = candidates.length;
-      const facts = collectFileFacts(tree, candidates);
       const byName = new Map<string, FunctionCandidate>();
       for (const c of candidates) if (!byName.has(c.name)) byName.set(c.name, c);
-      const knowledge = fileKnowledge(tree.rootNode, candidates, text, catalogue);
+      const facts = collectFileFacts(tree, candidates, fileKnowledge(tree.rootNode, candidates, text, catalogue));
       const functions = new Map<string, FunctionSyntax>();
       const analysed: string[] = [];
       const want = (c: FunctionCandidate, depth: number) => {
@@ -150,7 +147,7 @@ export class Engine {
         return n?.type === 'comment' ? n.startIndex : -1;
       });
       const statics = analysed.length ? unreleasedStatics(tree, candidates, source, catalogue) : new Set<string>();
-      return { file, config, text, facts, functions, analysed, knowledge, unreleasedStatics: statics, suppressions, stats };
+      return { file, config, text, facts, functions, analysed, unreleasedStatics: statics, suppressions, stats };
     } finally {
       tree.delete();
     }
@@ -177,13 +174,14 @@ export class Engine {
     if (p.unusable) return { file: p.file, findings: [], stats: p.stats, unusable: p.unusable };
     const catalogue = this.catalogueFor(p.config);
     const facts = factsForFile(projectFacts, p.facts);
+    const knowledge: FileKnowledge = { noreturn: facts.noreturn, transparent: facts.transparent };
     const cfgs = new Map<FunctionSyntax, Cfg>();
     const summaries = new Map<FunctionSyntax, CalleeSummary>();
     const ctx: ExploreContext = {
-      catalogue, facts, functions: p.functions, unreleasedStatics: p.unreleasedStatics, knowledge: p.knowledge,
+      catalogue, facts, functions: p.functions, unreleasedStatics: p.unreleasedStatics, knowledge,
       cfgOf: (fn) => {
         let c = cfgs.get(fn);
-        if (!c) cfgs.set(fn, (c = buildCfg(fn, { catalogue, knowledge: p.knowledge })));
+        if (!c) cfgs.set(fn, (c = buildCfg(fn, { catalogue, knowledge })));
         return c;
       },
       summaryOf: (fn) => {

@@ -6,6 +6,10 @@ import type { FunctionCandidate } from '../parse/functions';
 export interface ConstantFacts {
   globals: Map<string, number>;
   functions: Map<string, number>;
+  /** Functions some file declares or infers as never returning (`NORETURN die(…)` in a header). */
+  noreturn: Set<string>;
+  /** `__builtin_expect` wrapper macros defined anywhere (`likely`, `BE`). */
+  transparent: Set<string>;
 }
 
 /** What one file contributes; merged across files by `mergeFacts`. */
@@ -16,9 +20,11 @@ export interface FileFacts {
   functions: Array<[string, number, boolean]>;
   /** Identifiers this file writes (assigns, increments, takes the address of). */
   written: string[];
+  noreturn: string[];
+  transparent: string[];
 }
 
-export const NO_FACTS: ConstantFacts = { globals: new Map(), functions: new Map() };
+export const NO_FACTS: ConstantFacts = { globals: new Map(), functions: new Map(), noreturn: new Set(), transparent: new Set() };
 
 function constantValue(n: TsNode | null): number | undefined {
   if (!n) return undefined;
@@ -41,7 +47,7 @@ function constantValue(n: TsNode | null): number | undefined {
   }
 }
 
-export function collectFileFacts(tree: Tree, functions: FunctionCandidate[]): FileFacts {
+export function collectFileFacts(tree: Tree, functions: FunctionCandidate[], knowledge: { noreturn: Set<string>; transparent: Set<string> }): FileFacts {
   const variables: FileFacts['variables'] = [];
   for (const d of tree.rootNode.namedChildren) {
     if (!d || d.type !== 'declaration') continue;
@@ -86,7 +92,7 @@ export function collectFileFacts(tree: Tree, functions: FunctionCandidate[]): Fi
       for (const c of n.namedChildren) if (c && c.childCount > 0) stack.push(c);
     }
   }
-  return { variables, functions: constFunctions, written: [...written] };
+  return { variables, functions: constFunctions, written: [...written], noreturn: [...knowledge.noreturn], transparent: [...knowledge.transparent] };
 }
 
 /** Project facts: constants defined anywhere and written nowhere (static ones only within their file). */
@@ -105,7 +111,7 @@ export function mergeFacts(all: FileFacts[]): ConstantFacts {
     for (const [name, v, isStatic] of f.functions) if (!isStatic) functions.set(name, v);
   }
   for (const [name, count] of seen) if (count > 1) globals.delete(name);
-  return { globals, functions };
+  return { globals, functions, noreturn: new Set(all.flatMap((f) => f.noreturn)), transparent: new Set(all.flatMap((f) => f.transparent)) };
 }
 
 /** The facts in force in one file: the project's plus the file's own static ones. */
@@ -118,5 +124,8 @@ export function factsForFile(project: ConstantFacts, own: FileFacts): ConstantFa
     else if (!isConst && written.has(name)) globals.delete(name);
   }
   for (const [name, v] of own.functions) functions.set(name, v);
-  return { globals, functions };
+  return {
+    globals, functions,
+    noreturn: new Set([...project.noreturn, ...own.noreturn]), transparent: new Set([...project.transparent, ...own.transparent]),
+  };
 }

@@ -26,8 +26,10 @@ export function fileKnowledge(root: TsNode, functions: FunctionCandidate[], text
   const transparent = new Set<string>();
   for (const d of root.namedChildren) {
     if (!d) continue;
-    if (d.type === 'declaration' && NORETURN_ATTRIBUTE.test(d.text)) {
-      const name = declaredName(d.childForFieldName('declarator'));
+    if ((d.type === 'declaration' || d.type === 'ERROR') && NORETURN_ATTRIBUTE.test(d.text)) {
+      // `void fatal(const char *) NORETURN;` does not parse as a declaration: an ERROR holding the declarator.
+      const declarator = d.type === 'declaration' ? d.childForFieldName('declarator') : d.namedChildren.find((k) => k?.type === 'function_declarator') ?? null;
+      const name = declaredName(declarator);
       if (name) noreturn.add(name);
     } else if (d.type === 'preproc_function_def' && /^\(?\s*__builtin_expect\s*\(/.test(d.childForFieldName('value')?.text ?? '')) {
       const name = d.childForFieldName('name')?.text;
