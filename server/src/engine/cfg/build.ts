@@ -82,6 +82,10 @@ export function buildCfg(fn: FunctionSyntax, ctx: CfgContext): Cfg {
   }
 
   function buildLoopMacro(head: Syntax, body: Syntax, succ: number, tg: Targets): number {
+    // `TEST("name") { … }`, `WITH_LOCK(l) { … }`: a statement macro and its block, run once.
+    if (!LOOP_MACRO_NAME.test(calleeName(unwrap(head.children[0])) ?? '')) {
+      return add('eval', [buildStmt(body, succ, tg)], head.children[0], head);
+    }
     const join = add('join', []);
     const bodyEntry = buildStmt(body, join, { breakTo: succ, continueTo: join });
     const test = add('branch', [bodyEntry, succ], undefined, head);
@@ -189,6 +193,7 @@ export function buildCfg(fn: FunctionSyntax, ctx: CfgContext): Cfg {
         // `for_each_possible_cpu(cpu) { … }` inside a body parses as a nested function definition: a loop macro.
         const body = child(s, 'body');
         if (!body) return succ;
+        if (!LOOP_MACRO_NAME.test(child(s, 'type')?.text ?? '')) return buildStmt(body, succ, tg);
         const join = add('join', []);
         const bodyEntry = buildStmt(body, join, { breakTo: succ, continueTo: join });
         nodes[join].next = [add('branch', [bodyEntry, succ], undefined, s)];
@@ -196,10 +201,11 @@ export function buildCfg(fn: FunctionSyntax, ctx: CfgContext): Cfg {
       }
       case 'attributed_statement':
         return buildStatements(s.children.filter((c) => c.type !== 'attribute_declaration'), succ, tg);
+      case 'preproc_else':
+        return buildStatements(s.children, succ, tg);
       case 'preproc_if':
       case 'preproc_ifdef':
       case 'preproc_elif':
-      case 'preproc_else':
       case 'preproc_elifdef': {
         // Both configurations are possible: a branch the dataflow cannot decide.
         const alt = child(s, 'alternative');
@@ -281,6 +287,9 @@ export function unwrapCondition(expr: Syntax, catalogue: Catalogue, transparent:
   }
   return e;
 }
+
+/** Macro names that read as loops (`list_for_each_entry`, `FOREACH`, `hash_iter`, `while_each_thread`). */
+const LOOP_MACRO_NAME = /for|each|loop|iter|while|scan|walk|visit|repeat|until/i;
 
 function isLoopMacroHead(s: Syntax): boolean {
   return s.type === 'expression_statement' && !!s.hasMissingChild && s.children.length === 1 && unwrap(s.children[0]).type === 'call_expression';

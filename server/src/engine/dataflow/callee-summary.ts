@@ -23,9 +23,11 @@ export function summarize(fn: FunctionSyntax, catalogue: Catalogue): CalleeSumma
   const stores = new Set<number>();
   const callees = new Set<string>();
   let readsGlobals = false;
+  // `p`, `(char *) p`, and `p - PREFIX` (a wrapper's `free((char *) ptr - PREFIX_SIZE)` releases `ptr`).
   const paramOf = (e: Syntax | undefined): number | undefined => {
     if (!e) return undefined;
-    const u = unwrap(e);
+    let u = unwrap(e);
+    if (u.type === 'binary_expression' && (u.op === '+' || u.op === '-')) u = unwrap(child(u, 'left') ?? u);
     return u.type === 'identifier' ? index.get(u.text ?? '') : undefined;
   };
   const isLocal = (name: string) => fn.locals.has(name) || index.has(name);
