@@ -3,6 +3,7 @@
 import { child, calleeName, callArgs, unwrap, walk, type Syntax } from '../parse/syntax';
 import { innermostIdentifier, type FunctionSyntax } from '../parse/functions';
 import type { Catalogue } from '../catalogue/catalogue';
+import type { CheckSpec } from '../catalogue/types';
 import type { FileKnowledge } from '../parse/file-knowledge';
 import type { Cfg, CfgNode, CfgNodeKind } from './cfg';
 
@@ -227,7 +228,8 @@ export function buildCfg(fn: FunctionSyntax, ctx: CfgContext): Cfg {
       const name = calleeName(u);
       if (name) {
         if (ctx.catalogue.isNoreturn(name) || ctx.knowledge.noreturn.has(name)) return add('eval', [], e, s);
-        const check = ctx.catalogue.check(name);
+        // Test frameworks' `cl_assert(p)`, `ASSERT(p)`, `zassert(p)`: a call named assert stops when its argument is false.
+        const check = ctx.catalogue.check(name) ?? (ASSERT_NAME.test(name) ? ({ name, kind: 'assert-true' } satisfies CheckSpec) : undefined);
         const args = callArgs(u);
         const arg = args[check?.arg ?? 0];
         if (check && arg) {
@@ -287,6 +289,8 @@ export function unwrapCondition(expr: Syntax, catalogue: Catalogue, transparent:
   }
   return e;
 }
+
+const ASSERT_NAME = /^(\w+_)?assert(_true|_nonnull|_not_null|_ptr)?$|^[A-Z_]*ASSERT$/i;
 
 /** Macro names that read as loops (`list_for_each_entry`, `FOREACH`, `hash_iter`, `while_each_thread`). */
 const LOOP_MACRO_NAME = /for|each|loop|iter|while|scan|walk|visit|repeat|until/i;

@@ -54,12 +54,14 @@ export class SiteExplorer {
   constructor(private readonly ctx: ExploreContext, private readonly top: Cfg, private readonly site: AllocationSite) {
     this.outcome = {
       site, fn: top.fn, uses: new Map(), tests: new Map(), leaks: new Map(), failureExits: new Map(), lost: new Map(), undetectedTests: new Set(),
+      failureReturns: false,
       complete: true,
     };
   }
 
   run(): SiteOutcome {
     this.fnStack.push(this.top.fn);
+    this.inlineActive.add(this.top.fn.name); // recursion is summarised, never inlined
     const exits = this.explore(this.top, [initialState()]);
     for (const st of exits) this.recordExit(st);
     return this.outcome;
@@ -935,13 +937,19 @@ export class SiteExplorer {
     // An unknown function: it borrows what it is given, unless its name says it takes or frees it, or it gets
     // the address of the pointer (it may free or replace it).
     values.forEach((v) => {
-      if (v?.k === 'addr' && this.read(v.key, st)?.k === 'tracked') this.escape(st);
+      // `&p`, or `&s` where a member of the local struct `s` holds the pointer: the callee may keep or free it.
+      if (v?.k === 'addr' && this.holdsTracked(v.key, st)) this.escape(st);
       else if (v?.k === 'tracked') {
         if (RELEASES.test(name!)) this.release(st);
         else if (TAKES_OWNERSHIP.test(name!)) this.escape(st);
       }
     });
     return undefined;
+  }
+
+  private holdsTracked(key: string, st: State): boolean {
+    for (const [k, v] of st.env) if (v.k === 'tracked' && (k === key || k.startsWith(`${key}.`) || k.startsWith(`${key}->`))) return true;
+    return false;
   }
 
   /** The key an out argument writes: `&p` → p; a macro's bare `p` (VIR_ALLOC(p)) → p. */
@@ -1166,6 +1174,7 @@ export class SiteExplorer {
 
   private recordExit(st: State): void {
     if (st.phase === 'before') return;
+    if (st.phase === 'failure') this.outcome.failureReturns = true;
     const fn = this.top.fn;
     const via: 'goto' | 'return' | 'end' = st.firstJump >= 0 ? 'goto' : st.returnNode >= 0 ? 'return' : 'end';
     const closing: Span = { line: fn.closeLine, col: fn.closeCol, endLine: fn.closeLine, endCol: fn.closeCol + 1 };

@@ -58,6 +58,8 @@ export interface SiteOutcome {
   undetectedTests: Set<string>;
   /** The last reference to the owned allocation was overwritten here. */
   lost: Map<string, Span>;
+  /** Some failure-world path returns from the function (rather than aborting). */
+  failureReturns: boolean;
   /** False when the exploration hit its budget (the function is too large to follow every path). */
   complete: boolean;
 }

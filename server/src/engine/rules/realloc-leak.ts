@@ -16,6 +16,8 @@ export const reallocLeak: Rule = {
     const t = ctx.reallocTarget;
     const { site } = ctx.outcome;
     if (!t || !site.canFail || !t.oldMayBeLive || t.lhs !== t.old) return;
+    // When every failure path aborts (`assert(p)`, `if (!p) die(…)`), the lost block does not matter.
+    if (!ctx.outcome.failureReturns && ctx.outcome.complete) return;
     report({
       at: site.call,
       message: `if ${site.callee}() fails it returns NULL and the old block of ${t.old} leaks: assign the result to a temporary first`,
