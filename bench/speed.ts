@@ -18,6 +18,7 @@ interface Row {
   seconds: number;
   files?: number; // for a rate; cppcheck only checks .c files itself, so it gets none
   peakBytes?: number;
+  cpuSeconds?: number;
   note?: string;
 }
 
@@ -31,17 +32,21 @@ function listSources(dir: string, out: Array<{ file: string; bytes: number }> = 
   return out;
 }
 
-/** Runs a command to completion; polls the child's VmHWM (peak RSS; worker threads share the process) every 50 ms. */
-function measure(cmd: string, args: string[]): Promise<{ seconds: number; peakBytes: number; code: number | null; stderr: string }> {
+/** Runs a command to completion; polls the child's VmHWM (peak RSS; worker threads share the process) and its
+ *  user+system CPU time (all threads; USER_HZ = 100) every 50 ms. */
+function measure(cmd: string, args: string[]): Promise<{ seconds: number; peakBytes: number; cpuSeconds: number; code: number | null; stderr: string }> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     let peakKb = 0;
+    let ticks = 0;
     let stderr = '';
     const sample = () => {
       try {
         const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'));
         if (m) peakKb = Math.max(peakKb, Number(m[1]));
+        const stat = fs.readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]?.split(' ');
+        if (stat) ticks = Math.max(ticks, Number(stat[11]) + Number(stat[12])); // fields 14 and 15
       } catch {
         // gone, or not Linux
       }
@@ -54,7 +59,7 @@ function measure(cmd: string, args: string[]): Promise<{ seconds: number; peakBy
     });
     child.on('exit', (code) => {
       clearInterval(timer);
-      resolve({ seconds: (performance.now() - started) / 1000, peakBytes: peakKb * 1024, code, stderr });
+      resolve({ seconds: (performance.now() - started) / 1000, peakBytes: peakKb * 1024, cpuSeconds: ticks / 100, code, stderr });
     });
   });
 }
@@ -92,14 +97,17 @@ async function main(): Promise<number> {
   const parser = await createCParser();
   for (const pass of ['cold', 'warm']) {
     let parseMs = 0;
+    let cpuMicros = 0;
     for (const { file } of sources) {
       const text = readSource(file);
-      const t0 = performance.now();
+      const [t0, c0] = [performance.now(), process.cpuUsage()];
       const tree = parser.parse(text);
+      const c = process.cpuUsage(c0);
       parseMs += performance.now() - t0;
+      cpuMicros += c.user + c.system;
       tree?.delete();
     }
-    rows.push({ label: `parse only, ${pass} (tree-sitter, in-process, 1 core)`, seconds: parseMs / 1000, files: sources.length, note: pass === 'cold' ? 'first pass: the floor' : 'second pass, same parser' });
+    rows.push({ label: `parse only, ${pass} (tree-sitter, in-process, 1 core)`, seconds: parseMs / 1000, cpuSeconds: cpuMicros / 1e6, files: sources.length, note: pass === 'cold' ? 'first pass: the floor' : 'second pass, same parser' });
   }
   parser.delete();
 
@@ -108,7 +116,7 @@ async function main(): Promise<number> {
     const args = [cli, dir, '--jobs', String(jobs), '--format', 'json', '--output', '/dev/null', '--fail-on', 'none'];
     commands.push([process.execPath, ...args].join(' '));
     const r = await measure(process.execPath, args);
-    rows.push({ label: `failpath --jobs ${jobs}`, seconds: r.seconds, files: sources.length, peakBytes: r.peakBytes, note: r.code === 0 ? undefined : `exit ${r.code}: ${r.stderr.trim().split('\n').pop()}` });
+    rows.push({ label: `failpath --jobs ${jobs}`, seconds: r.seconds, files: sources.length, peakBytes: r.peakBytes, cpuSeconds: r.cpuSeconds, note: r.code === 0 ? undefined : `exit ${r.code}: ${r.stderr.trim().split('\n').pop()}` });
   }
 
   // 3. cppcheck, if installed.
@@ -117,7 +125,7 @@ async function main(): Promise<number> {
     const args = [`-j${jobs}`, '--quiet', '--enable=warning', dir];
     commands.push(['cppcheck', ...args].join(' '));
     const r = await measure('cppcheck', args);
-    rows.push({ label: `cppcheck -j${jobs}`, seconds: r.seconds, peakBytes: r.peakBytes, note: `${r.code === 0 ? '' : `exit ${r.code}; `}RSS of the main process only` });
+    rows.push({ label: `cppcheck -j${jobs}`, seconds: r.seconds, peakBytes: r.peakBytes, cpuSeconds: r.cpuSeconds, note: `${r.code === 0 ? '' : `exit ${r.code}; `}${jobs > 1 ? 'RSS and CPU of the main process only' : ''}` });
   }
 
   const rate = (r: Row) => bytes / MB / r.seconds;
@@ -129,10 +137,10 @@ async function main(): Promise<number> {
     '',
     `${sources.length} .c/.h files, ${fmt(bytes / MB)} MB; node ${process.version}, ${os.availableParallelism()} cores; load average before ${loadBefore}, after ${load()}`,
     '',
-    '| run | wall s | MB/s | files/s | peak RSS MB | note |',
-    '|---|---:|---:|---:|---:|---|',
-    ...rows.map((r) => `| ${r.label} | ${fmt(r.seconds)} | ${r.files ? fmt(rate(r)) : '—'} | ${r.files ? fmt(r.files / r.seconds, 0) : '—'} | ${fmt(r.peakBytes && r.peakBytes / MB, 0)} | ${r.note ?? ''} |`),
-    ...(hasCppcheck ? [] : ['| cppcheck | — | — | — | — | skipped: cppcheck is not on PATH |']),
+    '| run | wall s | CPU s | MB/s | files/s | peak RSS MB | note |',
+    '|---|---:|---:|---:|---:|---:|---|',
+    ...rows.map((r) => `| ${r.label} | ${fmt(r.seconds)} | ${fmt(r.cpuSeconds)} | ${r.files ? fmt(rate(r)) : '—'} | ${r.files ? fmt(r.files / r.seconds, 0) : '—'} | ${fmt(r.peakBytes && r.peakBytes / MB, 0)} | ${r.note ?? ''} |`),
+    ...(hasCppcheck ? [] : ['| cppcheck | — | — | — | — | — | skipped: cppcheck is not on PATH |']),
     '',
     '| ratio | value | target | met |',
     '|---|---:|---|---|',

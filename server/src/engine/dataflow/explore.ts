@@ -8,7 +8,7 @@ import type { Catalogue } from '../catalogue/catalogue';
 import type { Cfg, CfgNode } from '../cfg/cfg';
 import { unwrapCondition } from '../cfg/build';
 import type { AllocationSite } from './site';
-import { cloneState, holders, initialState, stateKey, widen, type State, type Value } from './state';
+import { cloneState, FactAgreement, holders, initialState, stateKey, type State, type Value } from './state';
 import { spanKey, spanOf, type SiteOutcome, type Span, type TestKind } from './outcome';
 import type { ConstantFacts } from './facts';
 import type { CalleeSummary } from './callee-summary';
@@ -72,11 +72,13 @@ export class SiteExplorer {
   private explore(cfg: Cfg, starts: State[]): State[] {
     const exits: State[] = [];
     const seen = new Map<number, Set<string>>();
+    const agreement = new Map<number, FactAgreement>();
     const work: Step[] = starts.map((s) => [cfg.entry, s]);
     const siteNode = this.siteNodes(cfg);
     while (work.length) {
       if (++this.steps > STEP_BUDGET) {
         this.outcome.complete = false;
+        if (process.env.FAILPATH_DEBUG) console.error(`budget exceeded: ${this.top.fn.name} site ${this.site.callee}@${this.site.call.line + 1}`);
         return exits;
       }
       let [id, st] = work.pop()!;
@@ -84,11 +86,14 @@ export class SiteExplorer {
       if (!set) seen.set(id, (set = new Set()));
       let key = stateKey(st);
       if (set.has(key)) continue;
+      let facts = agreement.get(id);
+      if (!facts) agreement.set(id, (facts = new FactAgreement()));
       if (set.size >= STATES_PER_NODE) {
-        st = widen(st);
+        st = facts.widen(st);
         key = stateKey(st);
         if (set.has(key)) continue;
       }
+      facts.observe(st);
       set.add(key);
       const node = cfg.nodes[id];
       if (node.kind === 'exit') {
@@ -240,6 +245,7 @@ export class SiteExplorer {
       const cur = st.env.get(key);
       if (cur && cur.k !== 'int' && cur.k !== 'nonzero') return;
       st.env.set(key, d ? cur?.k === 'int' ? cur : { k: 'nonzero' } : { k: 'int', n: 0 });
+      this.settleComparisons(key, st, st.env.get(key));
       return;
     }
     if (e.type === 'binary_expression' && (e.op === '==' || e.op === '!=')) {
@@ -257,6 +263,7 @@ export class SiteExplorer {
       const equal = e.op === '==' ? d : !d;
       if (equal) st.env.set(key, { k: 'int', n: rv });
       else if (rv === 0) st.env.set(key, cur?.k === 'int' ? cur : { k: 'nonzero' });
+      this.settleComparisons(key, st, st.env.get(key));
     }
   }
 
@@ -507,6 +514,7 @@ export class SiteExplorer {
       return;
     }
     const old = st.env.get(key);
+    this.settleComparisons(key, st, old);
     if (v) st.env.set(key, v);
     else st.env.delete(key);
     if (v?.k === 'tracked' && !this.isPlainLocal(key) && !this.ctx.unreleasedStatics.has(key.slice(2))) this.escape(st);
@@ -767,7 +775,7 @@ export class SiteExplorer {
     const rv = this.ev(r, st);
     if (op === '==' || op === '!=') {
       const eq = this.equality(lv, rv, st, e);
-      if (eq === undefined) return undefined;
+      if (eq === undefined) return lv === undefined ? this.deferredComparison(e, st) : undefined;
       if (typeof eq === 'object') return op === '==' ? eq : { k: 'failtest', whenTrue: !eq.whenTrue };
       return { k: 'int', n: (op === '==') === eq ? 1 : 0 };
     }
@@ -844,6 +852,28 @@ export class SiteExplorer {
       if (rv.n === 0 && statusLike) return { k: 'failtest', whenTrue: false };
     }
     return undefined;
+  }
+
+  /** `flag = (fp == NULL)` on an unknown `fp`: a comparison decided later, when a branch teaches what fp is. */
+  private deferredComparison(e: Syntax, st: State): Value | undefined {
+    if (e.type !== 'binary_expression' || (e.op !== '==' && e.op !== '!=')) return undefined;
+    const l = child(e, 'left');
+    const r = child(e, 'right');
+    if (!l || !r || unwrap(l).type !== 'identifier') return undefined;
+    const key = this.keyOf(l, st);
+    const n = this.constantOf(r);
+    if (!key || n === undefined || st.env.has(key)) return undefined;
+    return { k: 'cmp', key, eq: e.op === '==', n };
+  }
+
+  /** A variable became known (or was overwritten): comparisons that waited for it are decided, or forgotten. */
+  private settleComparisons(key: string, st: State, known: Value | undefined): void {
+    for (const [k, v] of st.env) {
+      if (v.k !== 'cmp' || v.key !== key) continue;
+      if (known?.k === 'int') st.env.set(k, { k: 'int', n: (known.n === v.n) === v.eq ? 1 : 0 });
+      else if (known?.k === 'nonzero' && v.n === 0) st.env.set(k, { k: 'int', n: v.eq ? 0 : 1 });
+      else st.env.delete(k);
+    }
   }
 
   private evConditional(e: Syntax, st: State): Value | undefined {
@@ -1057,6 +1087,12 @@ export class SiteExplorer {
         const n = this.pointerIsNull(st);
         return n === undefined ? undefined : !n;
       }
+      case 'cmp': {
+        const known = st.env.get(v.key);
+        if (known?.k === 'int') return (known.n === v.n) === v.eq;
+        if (known?.k === 'nonzero' && v.n === 0) return !v.eq;
+        return undefined;
+      }
       case 'status': {
         this.recordTest('status', at, st);
         const s = this.statusValue(st);
@@ -1187,6 +1223,7 @@ export class SiteExplorer {
       if (!this.site.owned || st.released || st.escaped || st.siteFrame > 0) return;
       if (live.length === 0) return;
       const key = `${spanKey(at)}|${+st.errorPath}`;
+      if (process.env.FAILPATH_DEBUG) console.error('leak exit', key, [...st.env].map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' '));
       if (!this.outcome.leaks.has(key)) this.outcome.leaks.set(key, event);
     } else if (!st.noticed) {
       for (const k of st.undetected) this.outcome.undetectedTests.add(k);

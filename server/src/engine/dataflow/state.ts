@@ -13,7 +13,8 @@ export type Value =
   | { k: 'error' } // a known error value: ERR_PTR(…), PTR_ERR(…), -EXXX
   | { k: 'mapfailed' } // MAP_FAILED
   | { k: 'addr'; key: string } // &var
-  | { k: 'fn'; name: string }; // a function designator
+  | { k: 'fn'; name: string } // a function designator
+  | { k: 'cmp'; key: string; eq: boolean; n: number }; // `key == n` (eq) or `key != n`, decided once key is known
 
 export type Phase = 'before' | 'success' | 'failure';
 
@@ -66,6 +67,7 @@ function valueKey(v: Value): string {
     case 'fn': return `f${v.name}`;
     case 'alloc': return `a${v.failTest}`;
     case 'failtest': return `t${v.whenTrue ? 1 : 0}`;
+    case 'cmp': return `c${v.key}${v.eq ? '==' : '!='}${v.n}`;
     default: return v.k;
   }
 }
@@ -76,11 +78,43 @@ export function stateKey(s: State): string {
   return `${s.phase}${s.arming ?? ''}|${+s.released}${+s.escaped}${+s.tested}${+s.statusTested}${+s.noticed}${+s.crashed}${+s.errorPath}|${s.pendingUse}|${s.firstJump}|${s.returnNode}|${s.siteFrame}|${s.failKind ?? ''}|${s.undetected.join(';')}|${env}`;
 }
 
-/** Forgets the integer facts: used when a node has seen too many states (loops counting up). */
-export function widen(s: State): State {
-  const w = cloneState(s);
-  for (const [k, v] of w.env) if (v.k === 'int' || v.k === 'nonzero') w.env.delete(k);
-  return w;
+/** The facts that decide branches: known integers and deferred comparisons. */
+function isFact(v: Value): boolean {
+  return v.k === 'int' || v.k === 'nonzero' || v.k === 'cmp';
+}
+
+/** The property part of a state: states that differ only in facts are the same ESP "property state". */
+export function propertyKey(s: State): string {
+  return `${s.phase}${s.arming ?? ''}${s.failKind ?? ''}${+s.released}${+s.escaped}${+s.noticed}${+s.crashed}`;
+}
+
+/**
+ * Facts every state seen at a node (with the same property) agreed on. When a node has seen too many states
+ * (a loop counting up), a new state keeps only the agreed facts: `i` is forgotten, a flag set before the loop
+ * is not.
+ */
+export class FactAgreement {
+  private readonly agreed = new Map<string, Map<string, string>>();
+
+  observe(s: State): void {
+    const pk = propertyKey(s);
+    const facts = new Map<string, string>();
+    for (const [k, v] of s.env) if (isFact(v)) facts.set(k, JSON.stringify(v));
+    const prev = this.agreed.get(pk);
+    if (!prev) {
+      this.agreed.set(pk, facts);
+      return;
+    }
+    for (const [k, v] of prev) if (facts.get(k) !== v) prev.delete(k);
+  }
+
+  widen(s: State): State {
+    const agreed = this.agreed.get(propertyKey(s));
+    if (!agreed) return s; // the first state of its kind here: nothing to disagree with yet
+    const w = cloneState(s);
+    for (const [k, v] of w.env) if (isFact(v) && agreed.get(k) !== JSON.stringify(v)) w.env.delete(k);
+    return w;
+  }
 }
 
 export function holders(s: State): string[] {
