@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Scores Failpath on real allocation-failure bugs fixed in public C projects (cases.json).
-// Usage: MIRROR=/work/.mirror [OUT=/tmp/realbugs] [ONLY=substring] node bench/realbugs/run.mjs
+// Usage: MIRROR=/work/.mirror [OUT=/tmp/realbugs] [ONLY=substring] [CLI=path/to/cli.js] node bench/realbugs/run.mjs
 // MIRROR holds bare git dirs as <owner>+<name>/repo. Sources are extracted to a temp dir (kept only
-// when OUT is set) and never written into this repository.
+// when OUT is set) and never written into this repository. CLI defaults to this checkout's dist/cli.js
+// (point it at a copy of dist/ to score a fixed build while dist/ is being rebuilt).
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,7 +11,7 @@ import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-const cli = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+const cli = process.env.CLI || fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
 const mirror = process.env.MIRROR || '/work/.mirror';
 const root = process.env.OUT || mkdtempSync(join(tmpdir(), 'realbugs-'));
 const cases = JSON.parse(readFileSync(join(here, 'cases.json'), 'utf8'))

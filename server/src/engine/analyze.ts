@@ -14,6 +14,7 @@ import { SiteExplorer, type ExploreContext } from './dataflow/explore';
 import { collectFileFacts, factsForFile, type ConstantFacts, type FileFacts, NO_FACTS } from './dataflow/facts';
 import { summarize, type CalleeSummary } from './dataflow/callee-summary';
 import { unreleasedStatics } from './dataflow/static-storage';
+import { relevantNames } from './dataflow/relevance';
 import { fileKnowledge, type FileKnowledge } from './parse/file-knowledge';
 import type { SiteOutcome, Span } from './dataflow/outcome';
 import { RULES } from './rules/registry';
@@ -179,6 +180,7 @@ export class Engine {
     const summaries = new Map<FunctionSyntax, CalleeSummary>();
     const ctx: ExploreContext = {
       catalogue, facts, functions: p.functions, unreleasedStatics: p.unreleasedStatics, knowledge,
+      relevant: relevantNames(p.functions.values()),
       cfgOf: (fn) => {
         let c = cfgs.get(fn);
         if (!c) cfgs.set(fn, (c = buildCfg(fn, { catalogue, knowledge })));
@@ -208,11 +210,15 @@ export class Engine {
       // Sites inside same-file helpers are followed from here too: they may return their allocation to us.
       const inlined: Array<[Syntax, FunctionSyntax]> = [];
       for (const callee of this.helperSources(fn, ctx, catalogue)) for (const c of allocationCalls(callee.body, catalogue)) inlined.push([c, callee]);
-      for (const [call, owner] of [...calls.map((c) => [c, fn] as [Syntax, FunctionSyntax]), ...inlined]) {
+      const all = [...calls.map((c) => [c, fn] as [Syntax, FunctionSyntax]), ...inlined];
+      // The paths up to each of the function's own allocations are the same for every site: explored once.
+      const callNodes = callsToNodes(cfg, new Set(calls));
+      const prefix = calls.length > 1 ? SiteExplorer.explorePrefix(ctx, cfg, new Set(callNodes.values()), PREFIX_STEP_BUDGET) : undefined;
+      for (const [call, owner] of all) {
         const site = siteFor(call, catalogue, owner.name, ctx.text);
         if (!site) continue;
-        const explorer = new SiteExplorer(ctx, cfg, site);
-        const outcome = explorer.run();
+        const explorer = new SiteExplorer(ctx, cfg, site, all.length);
+        const outcome = explorer.run(prefix);
         const oldMayBeLive = explorer.realloc?.oldMayBeLive;
         if (owner !== fn && oldMayBeLive !== undefined) liveInCallers.set(call, (liveInCallers.get(call) ?? false) || oldMayBeLive);
         runs.push({ fn, owner, call, outcome, oldMayBeLive });
@@ -280,6 +286,20 @@ export class Engine {
   analyzeText(file: string, text: string, config: FailpathConfig = DEFAULT_CONFIG): FileResult {
     return this.analyze(this.prepare(file, text, config));
   }
+}
+
+const PREFIX_STEP_BUDGET = 100000;
+
+/** For each call, the CFG node whose syntax contains it. */
+function callsToNodes(cfg: Cfg, calls: Set<Syntax>): Map<Syntax, number> {
+  const out = new Map<Syntax, number>();
+  for (const n of cfg.nodes) {
+    if (!n.syntax) continue;
+    walk(n.syntax, (x) => {
+      if (calls.has(x)) out.set(x, n.id);
+    });
+  }
+  return out;
 }
 
 function mentionedFunctions(f: FunctionSyntax, ctx: ExploreContext): string[] {

@@ -26,10 +26,15 @@ export interface ExploreContext {
   /** File-static pointers that nothing releases (storing there does not escape). */
   unreleasedStatics: ReadonlySet<string>;
   knowledge: FileKnowledge;
+  /** Names whose integer facts can decide something (see relevance.ts); other facts are not kept. */
+  relevant: ReadonlySet<string>;
 }
 
 const STATES_PER_NODE = 12;
-const STEP_BUDGET = 60000;
+/** Steps for all the sites of one function together; each site gets its share (at least MIN_SITE_STEPS). */
+const FUNCTION_STEP_BUDGET = 150000;
+const MIN_SITE_STEPS = 4000;
+const MAX_SITE_STEPS = 60000;
 const MAX_INLINE_DEPTH = 3;
 const MAX_INLINE_NODES = 600;
 const ERROR_LABEL = /(^|_)(err|errs|error|errout|fail|failed|failure|bad|nomem|enomem|oom|unwind|undo|rollback|abort|eexit)|^(out_)?(free|put|release|destroy|unmap|dealloc|kfree|unreg|unregister|disable|del)/i;
@@ -51,7 +56,10 @@ export class SiteExplorer {
   private readonly inlineActive = new Set<string>();
   private currentStatement: Syntax | undefined;
 
-  constructor(private readonly ctx: ExploreContext, private readonly top: Cfg, private readonly site: AllocationSite) {
+  private readonly budget: number;
+
+  constructor(private readonly ctx: ExploreContext, private readonly top: Cfg, private readonly site: AllocationSite, sitesInFunction = 1) {
+    this.budget = Math.min(MAX_SITE_STEPS, Math.max(MIN_SITE_STEPS, Math.floor(FUNCTION_STEP_BUDGET / sitesInFunction)));
     this.outcome = {
       site, fn: top.fn, uses: new Map(), tests: new Map(), leaks: new Map(), failureExits: new Map(), lost: new Map(), undetectedTests: new Set(),
       failureReturns: false,
@@ -59,24 +67,47 @@ export class SiteExplorer {
     };
   }
 
-  run(): SiteOutcome {
+  /**
+   * Explores the function for this site. `prefix` (from `explorePrefix`) holds the states that reach each node
+   * before any site is allocated; a site of the function itself then starts at its own node instead of the entry.
+   */
+  run(prefix?: Map<number, State[]>): SiteOutcome {
     this.fnStack.push(this.top.fn);
     this.inlineActive.add(this.top.fn.name); // recursion is summarised, never inlined
-    const exits = this.explore(this.top, [initialState()]);
+    const own = this.site.inFunction === this.top.fn.name ? [...this.siteNodes(this.top)] : [];
+    const exits = prefix && own.length === 1
+      ? this.explore(this.top, prefix.get(own[0]) ?? [], own[0])
+      : this.explore(this.top, [initialState()]);
     for (const st of exits) this.recordExit(st);
     return this.outcome;
   }
 
+  /** The states arriving at `targets` on paths where no site has been allocated yet (shared by all sites). */
+  static explorePrefix(ctx: ExploreContext, top: Cfg, targets: Set<number>, budget: number): Map<number, State[]> | undefined {
+    const none: AllocationSite = {
+      call: { id: -1, type: 'none', field: null, start: -1, end: -1, line: 0, col: 0, endLine: 0, endCol: 0, children: [] },
+      callee: '', spec: { name: '', failure: 'null', profile: '', abortsByPolicy: false }, canFail: false, failKind: 'null', owned: false, inFunction: '',
+    };
+    const e = new SiteExplorer(ctx, top, none);
+    e.collect = { targets, states: new Map() };
+    e.budgetOverride = budget;
+    e.run();
+    return e.outcome.complete ? e.collect.states : undefined; // a partial prefix would hide paths
+  }
+  private collect: { targets: Set<number>; states: Map<number, State[]> } | undefined;
+  private budgetOverride: number | undefined;
+
   // ---------------------------------------------------------------- graph walk
 
-  private explore(cfg: Cfg, starts: State[]): State[] {
+  private explore(cfg: Cfg, starts: State[], at = cfg.entry): State[] {
     const exits: State[] = [];
     const seen = new Map<number, Set<string>>();
     const agreement = new Map<number, FactAgreement>();
-    const work: Step[] = starts.map((s) => [cfg.entry, s]);
+    const work: Step[] = starts.map((s) => [at, s]);
+    const collect = this.depth === 0 ? this.collect : undefined;
     const siteNode = this.siteNodes(cfg);
     while (work.length) {
-      if (++this.steps > STEP_BUDGET) {
+      if (++this.steps > (this.budgetOverride ?? this.budget)) {
         this.outcome.complete = false;
         if (process.env.FAILPATH_DEBUG) console.error(`budget exceeded: ${this.top.fn.name} site ${this.site.callee}@${this.site.call.line + 1}`);
         return exits;
@@ -89,12 +120,17 @@ export class SiteExplorer {
       let facts = agreement.get(id);
       if (!facts) agreement.set(id, (facts = new FactAgreement()));
       if (set.size >= STATES_PER_NODE) {
-        st = facts.widen(st);
+        st = set.size >= 3 * STATES_PER_NODE ? FactAgreement.forgetAll(st) : facts.widen(st);
         key = stateKey(st);
         if (set.has(key)) continue;
       }
       facts.observe(st);
       set.add(key);
+      if (collect?.targets.has(id)) {
+        let list = collect.states.get(id);
+        if (!list) collect.states.set(id, (list = []));
+        list.push(st);
+      }
       const node = cfg.nodes[id];
       if (node.kind === 'exit') {
         exits.push(st);
@@ -515,7 +551,8 @@ export class SiteExplorer {
     }
     const old = st.env.get(key);
     this.settleComparisons(key, st, old);
-    if (v) st.env.set(key, v);
+    const irrelevant = (v?.k === 'int' || v?.k === 'nonzero' || v?.k === 'cmp') && !this.ctx.relevant.has(lastName(key));
+    if (v && !irrelevant) st.env.set(key, v);
     else st.env.delete(key);
     if (v?.k === 'tracked' && !this.isPlainLocal(key) && !this.ctx.unreleasedStatics.has(key.slice(2))) this.escape(st);
     // Whether that lost the last pointer is decided when the statement ends: the value may still be in
@@ -1232,6 +1269,12 @@ export class SiteExplorer {
       if (!this.outcome.failureExits.has(key)) this.outcome.failureExits.set(key, event);
     }
   }
+}
+
+/** `0:s->len` → `len`, `g:flag` → `flag`. */
+function lastName(key: string): string {
+  const m = /([A-Za-z_]\w*)(?:\[\d+\])?$/.exec(key);
+  return m ? m[1] : key;
 }
 
 function parseNumber(text: string): number | undefined {

@@ -46,6 +46,8 @@ export interface State {
   ret: Value | undefined;
   /** Depth of the inlined frame that created the site, and whether that frame is still running. */
   siteFrame: number;
+  /** Cached `stateKey` (a state is not changed once it is queued; clones start without one). */
+  key?: string;
 }
 
 export function initialState(): State {
@@ -57,7 +59,7 @@ export function initialState(): State {
 }
 
 export function cloneState(s: State): State {
-  return { ...s, env: new Map(s.env), undetected: s.undetected.slice() };
+  return { ...s, env: new Map(s.env), undetected: s.undetected.slice(), key: undefined };
 }
 
 function valueKey(v: Value): string {
@@ -74,8 +76,9 @@ function valueKey(v: Value): string {
 
 /** Identity of a state for deduplication at CFG nodes. */
 export function stateKey(s: State): string {
+  if (s.key !== undefined) return s.key;
   const env = [...s.env.entries()].map(([k, v]) => `${k}=${valueKey(v)}`).sort().join(',');
-  return `${s.phase}${s.arming ?? ''}|${+s.released}${+s.escaped}${+s.tested}${+s.statusTested}${+s.noticed}${+s.crashed}${+s.errorPath}|${s.pendingUse}|${s.firstJump}|${s.returnNode}|${s.siteFrame}|${s.failKind ?? ''}|${s.undetected.join(';')}|${env}`;
+  return (s.key = `${s.phase}${s.arming ?? ''}|${+s.released}${+s.escaped}${+s.tested}${+s.statusTested}${+s.noticed}${+s.crashed}${+s.errorPath}|${s.pendingUse}|${s.firstJump}|${s.returnNode}|${s.siteFrame}|${s.failKind ?? ''}|${s.undetected.join(';')}|${env}`);
 }
 
 /** The facts that decide branches: known integers and deferred comparisons. */
@@ -106,6 +109,13 @@ export class FactAgreement {
       return;
     }
     for (const [k, v] of prev) if (facts.get(k) !== v) prev.delete(k);
+  }
+
+  /** Forgets every fact: for nodes that keep receiving new states even after agreement widening. */
+  static forgetAll(s: State): State {
+    const w = cloneState(s);
+    for (const [k, v] of w.env) if (isFact(v)) w.env.delete(k);
+    return w;
   }
 
   widen(s: State): State {
