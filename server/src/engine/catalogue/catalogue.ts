@@ -22,6 +22,7 @@ export class Catalogue {
   private readonly releasers = new Map<string, ReleaserSpec>();
   private readonly checks = new Map<string, CheckSpec>();
   private readonly derefArgs = new Map<string, number[]>();
+  private readonly keeps = new Map<string, number[]>();
   private readonly noreturn = new Set<string>();
   readonly scopeReleaseTokens: string[] = [];
   /** Matches text that may contain a call of an allocator (cheap prefilter of whole functions). */
@@ -40,6 +41,7 @@ export class Catalogue {
       for (const r of profile.releasers) this.releasers.set(r.name, r);
       for (const c of profile.checks) this.checks.set(c.name, c);
       for (const d of profile.derefArgs) this.mergeDeref(d);
+      for (const k of profile.takesOwnership ?? []) this.keeps.set(k.name, k.args);
       for (const n of profile.noreturn) this.noreturn.add(n);
       // `__attribute__((cleanup(f)))` is recognised by its `cleanup`, not by the bare `__attribute__` token.
       for (const s of profile.scopeRelease) {
@@ -70,6 +72,10 @@ export class Catalogue {
   }
   dereferencedArgs(name: string): number[] | undefined {
     return this.derefArgs.get(name);
+  }
+  /** Argument indexes a function keeps (takes ownership of). */
+  keptArgs(name: string): number[] | undefined {
+    return this.keeps.get(name);
   }
   isNoreturn(name: string): boolean {
     return this.noreturn.has(name);

@@ -23,6 +23,8 @@ export interface AllocatorSpec {
   release?: string[];
   /** realloc kin: index of the argument that is the old block (which stays valid on failure). */
   reallocArg?: number;
+  /** The call takes over this argument whether it succeeds or not (`freopen` closes the stream it is given). */
+  consumesArg?: number;
   /** Kernel: index of the gfp flags argument (`__GFP_NOFAIL` there means it cannot fail). */
   gfpArg?: number;
   /** mempool_alloc: cannot fail when the gfp mask allows direct reclaim (GFP_KERNEL, GFP_NOIO, GFP_NOFS). */
@@ -82,5 +84,7 @@ export interface ProfileData {
   noreturn: string[];
   scopeRelease: ScopeReleaseSpec[];
   derefArgs: DerefArgsSpec[];
+  /** Functions that keep a pointer they are given (`putenv`, `setprogname`): it escapes, it does not leak. */
+  takesOwnership?: DerefArgsSpec[];
   /** Profiles whose allocators abort under `"policy": "abort"` are the project's own: every profile but libc/posix. */
 }

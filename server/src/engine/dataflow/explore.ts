@@ -248,7 +248,11 @@ export class SiteExplorer {
     const cond = unwrapCondition(node.syntax, this.ctx.catalogue, this.ctx.knowledge.transparent);
     const v = this.ev(cond, st);
     if (!this.settleArming(st)) return [];
-    const t = this.truth(v, st, cond);
+    // The same side-effect-free condition, asked again with none of its variables changed, has the same answer
+    // (`if (n > LIMIT) p = malloc(n); … if (n > LIMIT) free(p);`).
+    const memo = this.truth(v, st, cond) === undefined ? conditionMemoKey(cond) : undefined;
+    const remembered = memo ? st.env.get(memo) : undefined;
+    const t = remembered?.k === 'int' ? remembered.n !== 0 : this.truth(v, st, cond);
     // Which direction means "something failed" (for the error-path classification of leaks).
     let failDirection: boolean | undefined;
     if (v?.k === 'failtest') failDirection = v.whenTrue;
@@ -259,6 +263,7 @@ export class SiteExplorer {
       if (t !== undefined && t !== dir) continue;
       const s = t === undefined ? cloneState(st) : st;
       if (failDirection === dir) s.errorPath = true;
+      if (memo && t === undefined) s.env.set(memo, { k: 'int', n: dir ? 1 : 0 });
       this.refine(cond, dir, s);
       out.push([node.next[dir ? 0 : 1], s]);
     }
@@ -551,6 +556,7 @@ export class SiteExplorer {
     }
     const old = st.env.get(key);
     this.settleComparisons(key, st, old);
+    forgetConditionsOn(lastName(key), st);
     const irrelevant = (v?.k === 'int' || v?.k === 'nonzero' || v?.k === 'cmp') && !this.ctx.relevant.has(lastName(key));
     if (v && !irrelevant) st.env.set(key, v);
     else st.env.delete(key);
@@ -957,7 +963,7 @@ export class SiteExplorer {
 
     const alloc = cat.allocator(name);
     if (alloc) {
-      if (alloc.reallocArg !== undefined && values[alloc.reallocArg]?.k === 'tracked') this.release(st);
+      for (const i of [alloc.reallocArg, alloc.consumesArg]) if (i !== undefined && values[i]?.k === 'tracked') this.release(st);
       const m = alloc.result && /^arg(\d+)$/.exec(alloc.result);
       const failTest = alloc.failure === 'err-ptr' || alloc.failure === 'err-ptr-or-null' ? 'err' : 'null';
       if (m) {
@@ -984,6 +990,7 @@ export class SiteExplorer {
 
     const derefs = cat.dereferencedArgs(name);
     if (derefs) for (const i of derefs) this.derefUse(values[i], st, call);
+    for (const i of cat.keptArgs(name) ?? []) if (values[i]?.k === 'tracked') this.escape(st);
 
     const constant = this.ctx.facts.functions.get(name);
     if (constant !== undefined) return { k: 'int', n: constant };
@@ -1034,8 +1041,8 @@ export class SiteExplorer {
   private allocate(call: Syntax, args: Syntax[], st: State): Value {
     const spec = this.site.spec;
     const values = args.map((a) => this.ev(a, st));
-    // realloc kin consume the previous instance they are given.
-    if (spec.reallocArg !== undefined && values[spec.reallocArg]?.k === 'tracked') this.release(st);
+    // realloc kin (and freopen) consume the previous instance they are given.
+    for (const i of [spec.reallocArg, spec.consumesArg]) if (i !== undefined && values[i]?.k === 'tracked') this.release(st);
     // The previous instance of this site (a loop) is lost if it was still owned.
     if (st.phase === 'success' && !st.released && !st.escaped && this.site.owned && holders(st).length > 0 && !this.suppressedHere(st)) {
       const where = this.reportSpan(this.currentStatement);
@@ -1268,6 +1275,33 @@ export class SiteExplorer {
       const key = spanKey(at);
       if (!this.outcome.failureExits.has(key)) this.outcome.failureExits.set(key, event);
     }
+  }
+}
+
+/** `?n,LIMIT|n>LIMIT` for a condition made of names, constants and operators only; undefined otherwise. */
+function conditionMemoKey(cond: Syntax): string | undefined {
+  const names = new Set<string>();
+  let pure = true;
+  walk(cond, (n) => {
+    if (!pure) return false;
+    if (n.type === 'call_expression' || n.type === 'assignment_expression' || n.type === 'update_expression') pure = false;
+    else if ((n.type === 'identifier' || n.type === 'field_identifier') && n.text) names.add(n.text);
+    return undefined;
+  });
+  if (!pure || names.size === 0 || cond.end - cond.start > 200) return undefined;
+  return `?${[...names].join(',')}|${conditionText(cond)}`;
+}
+
+function conditionText(n: Syntax): string {
+  return n.children.length ? `${n.type}(${n.op ?? ''}${n.children.map(conditionText).join(',')})` : n.text ?? '';
+}
+
+/** An assignment to `name` makes remembered conditions that read it stale. */
+function forgetConditionsOn(name: string, st: State): void {
+  for (const k of st.env.keys()) {
+    if (k.charCodeAt(0) !== 63 /* ? */) continue;
+    const names = k.slice(1, k.indexOf('|')).split(',');
+    if (names.includes(name)) st.env.delete(k);
   }
 }
 

@@ -139,6 +139,8 @@ export function declaredNames(body: Syntax, unionTypes: ReadonlySet<string> = ne
   const unionLocals = new Set<string>();
   walk(body, (n) => {
     if (n.type === 'declaration') {
+      // `static` and `extern` declarations inside a body name storage that outlives the call: not locals.
+      if (n.children.some((c) => c.type === 'storage_class_specifier' && (c.text === 'static' || c.text === 'extern'))) return;
       const type = child(n, 'type');
       const isUnion = !!type && (type.type === 'union_specifier' || (type.type === 'type_identifier' && unionTypes.has(type.text ?? '')));
       for (const d of n.children) {
