@@ -219,6 +219,7 @@ export class Engine {
         if (!site) continue;
         const explorer = new SiteExplorer(ctx, cfg, site, all.length);
         const outcome = explorer.run(prefix);
+        if (DEBUG) debugSteps.set(`${p.file}:${fn.name}`, (debugSteps.get(`${p.file}:${fn.name}`) ?? 0) + explorer.steps);
         const oldMayBeLive = explorer.realloc?.oldMayBeLive;
         if (owner !== fn && oldMayBeLive !== undefined) liveInCallers.set(call, (liveInCallers.get(call) ?? false) || oldMayBeLive);
         runs.push({ fn, owner, call, outcome, oldMayBeLive });
@@ -289,6 +290,14 @@ export class Engine {
 }
 
 const PREFIX_STEP_BUDGET = 100000;
+const DEBUG = !!process.env.FAILPATH_DEBUG;
+const debugSteps = new Map<string, number>();
+if (DEBUG) {
+  process.on('exit', () => {
+    const top = [...debugSteps].sort((a, b) => b[1] - a[1]).slice(0, 15);
+    for (const [k, v] of top) console.error(`steps ${v} ${k}`);
+  });
+}
 
 /** For each call, the CFG node whose syntax contains it. */
 function callsToNodes(cfg: Cfg, calls: Set<Syntax>): Map<Syntax, number> {

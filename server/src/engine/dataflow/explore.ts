@@ -48,7 +48,7 @@ type Step = [number, State];
 
 export class SiteExplorer {
   readonly outcome: SiteOutcome;
-  private steps = 0;
+  steps = 0;
   private depth = 0;
   /** Calls in outer frames, outermost first: a use inside a callee is reported at callStack[0]. */
   private readonly callStack: Syntax[] = [];
@@ -250,7 +250,7 @@ export class SiteExplorer {
     if (!this.settleArming(st)) return [];
     // The same side-effect-free condition, asked again with none of its variables changed, has the same answer
     // (`if (n > LIMIT) p = malloc(n); … if (n > LIMIT) free(p);`).
-    const memo = this.truth(v, st, cond) === undefined ? conditionMemoKey(cond) : undefined;
+    const memo = this.truth(v, st, cond) === undefined && this.repeatedCondition(cond) ? conditionMemoKey(cond) : undefined;
     const remembered = memo ? st.env.get(memo) : undefined;
     const t = remembered?.k === 'int' ? remembered.n !== 0 : this.truth(v, st, cond);
     // Which direction means "something failed" (for the error-path classification of leaks).
@@ -268,6 +268,27 @@ export class SiteExplorer {
       out.push([node.next[dir ? 0 : 1], s]);
     }
     return out;
+  }
+
+  /** Conditions that occur more than once in a function (only those are worth remembering). */
+  private readonly repeated = new Map<FunctionSyntax, Set<string>>();
+  private repeatedCondition(cond: Syntax): boolean {
+    const fn = this.fnStack[this.fnStack.length - 1];
+    let set = this.repeated.get(fn);
+    if (!set) {
+      const seen = new Set<string>();
+      set = new Set();
+      walk(fn.body, (n) => {
+        const c = n.type === 'if_statement' || n.type === 'while_statement' || n.type === 'conditional_expression' ? child(n, 'condition') : undefined;
+        if (c) {
+          const t = conditionText(unwrapCondition(c, this.ctx.catalogue, this.ctx.knowledge.transparent));
+          if (seen.has(t)) set!.add(t);
+          seen.add(t);
+        }
+      });
+      this.repeated.set(fn, set);
+    }
+    return set.size > 0 && set.has(conditionText(cond));
   }
 
   /** What a branch teaches about plain variables: `if (x)` → x ≠ 0, `if (x == 3)` → x = 3. */

@@ -74,10 +74,46 @@ function valueKey(v: Value): string {
   }
 }
 
+// Hashes of environment keys (a bounded set of names per run) and of values (immutable, shared between clones).
+const keyHashes = new Map<string, number>();
+function keyHash(k: string): number {
+  let h = keyHashes.get(k);
+  if (h === undefined) {
+    if (keyHashes.size > 100000) keyHashes.clear();
+    keyHashes.set(k, (h = hash(k)));
+  }
+  return h;
+}
+const valueHashes = new WeakMap<Value, number>();
+function valueHash(v: Value): number {
+  let h = valueHashes.get(v);
+  if (h === undefined) valueHashes.set(v, (h = hash(valueKey(v))));
+  return h;
+}
+
 /** Identity of a state for deduplication at CFG nodes. */
+/** 32-bit FNV-1a of a string. */
+function hash(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/** Identity of a state for deduplication at CFG nodes. The environment enters as two order-independent hashes
+ *  of its entries (sum and xor), so no sort is needed; a collision would merge two states, at odds of ~2^-64. */
 export function stateKey(s: State): string {
   if (s.key !== undefined) return s.key;
-  const env = [...s.env.entries()].map(([k, v]) => `${k}=${valueKey(v)}`).sort().join(',');
+  let sum = 0;
+  let xor = 0;
+  for (const [k, v] of s.env) {
+    const h = Math.imul(keyHash(k) ^ 0x9e3779b9, 0x85ebca6b) ^ valueHash(v);
+    sum = (sum + (h >>> 0)) % 0x100000000;
+    xor ^= h;
+  }
+  const env = `${s.env.size}:${sum.toString(36)}:${(xor >>> 0).toString(36)}`;
   return (s.key = `${s.phase}${s.arming ?? ''}|${+s.released}${+s.escaped}${+s.tested}${+s.statusTested}${+s.noticed}${+s.crashed}${+s.errorPath}|${s.pendingUse}|${s.firstJump}|${s.returnNode}|${s.siteFrame}|${s.failKind ?? ''}|${s.undetected.join(';')}|${env}`);
 }
 
@@ -101,14 +137,17 @@ export class FactAgreement {
 
   observe(s: State): void {
     const pk = propertyKey(s);
-    const facts = new Map<string, string>();
-    for (const [k, v] of s.env) if (isFact(v)) facts.set(k, JSON.stringify(v));
     const prev = this.agreed.get(pk);
     if (!prev) {
+      const facts = new Map<string, string>();
+      for (const [k, v] of s.env) if (isFact(v)) facts.set(k, valueKey(v));
       this.agreed.set(pk, facts);
       return;
     }
-    for (const [k, v] of prev) if (facts.get(k) !== v) prev.delete(k);
+    for (const [k, v] of prev) {
+      const cur = s.env.get(k);
+      if (!cur || valueKey(cur) !== v) prev.delete(k);
+    }
   }
 
   /** Forgets every fact: for nodes that keep receiving new states even after agreement widening. */
@@ -122,7 +161,7 @@ export class FactAgreement {
     const agreed = this.agreed.get(propertyKey(s));
     if (!agreed) return s; // the first state of its kind here: nothing to disagree with yet
     const w = cloneState(s);
-    for (const [k, v] of w.env) if (isFact(v) && agreed.get(k) !== JSON.stringify(v)) w.env.delete(k);
+    for (const [k, v] of w.env) if (isFact(v) && agreed.get(k) !== valueKey(v)) w.env.delete(k);
     return w;
   }
 }
