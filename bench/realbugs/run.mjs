@@ -18,12 +18,21 @@ const cases = JSON.parse(readFileSync(join(here, 'cases.json'), 'utf8'))
   .filter((c) => !process.env.ONLY || `${c.project} ${c.commit} ${c.function}`.includes(process.env.ONLY));
 const SIBLING = { leak: 'leak-on-error-path', 'leak-on-error-path': 'leak' };
 
+const git = (c, ...args) => execFileSync('git', ['--git-dir', join(mirror, c.repo.replace('/', '+'), 'repo'), ...args],
+  { maxBuffer: 64 << 20, stdio: ['ignore', 'pipe', 'ignore'] }).toString('latin1');
 function gitShow(c, rev) {
-  const gitDir = join(mirror, c.repo.replace('/', '+'), 'repo');
-  try {
-    return execFileSync('git', ['--git-dir', gitDir, 'show', `${rev}:${c.path}`], { maxBuffer: 64 << 20 }).toString('latin1');
-  } catch { return null; }
+  try { return git(c, 'show', `${rev}:${c.path}`); } catch { return null; }
 }
+// Pre-fix line ranges the fix touched (a pure insertion after line a counts as [a, a + 1]).
+function fixedLines(c) {
+  try {
+    return [...git(c, 'diff', '-U0', `${c.commit}^`, c.commit, '--', c.path).matchAll(/^@@ -(\d+)(?:,(\d+))? /gm)]
+      .map(([, a, n]) => [+a, n === '0' ? +a + 1 : +a + (n === undefined ? 1 : +n) - 1]);
+  } catch { return []; }
+}
+// A finding is "at the fix" when it, its allocation or one of its related exits lies within 3 lines of a hunk.
+const atFix = (f, hunks) => [f.line, f.allocation?.line, ...(f.related || []).map((r) => r.line)]
+  .some((l) => l && hunks.some(([a, b]) => l >= a - 3 && l <= b + 3));
 
 // Blank out comments, string and char literals (keeping newlines) so brackets can be matched.
 function mask(src) {
@@ -73,7 +82,7 @@ function analyse(dir, files) {
 }
 
 const fmt = (fs) => fs.map((f) => `${f.rule}@${f.line}(${f.allocation?.callee ?? '?'})`).join(', ');
-const rows = [], tot = { n: 0, det: 0, sib: 0, clean: 0, cleanDet: 0 }, byRule = {};
+const rows = [], tot = { n: 0, det: 0, onFix: 0, sib: 0, clean: 0, cleanDet: 0 }, byRule = {};
 for (const c of cases) {
   const id = `${c.project}-${c.commit.slice(0, 9)}`, dir = join(root, id), name = basename(c.path);
   const srcs = { before: gitShow(c, `${c.commit}^`), after: gitShow(c, c.commit) };
@@ -87,21 +96,24 @@ for (const c of cases) {
   const inFn = (side) => (res.findings || []).filter((f) => f.file === `${side}/${name}` && range[side]
     && f.line >= range[side][0] && f.line <= range[side][1]);
   const before = inFn('before'), after = inFn('after');
-  const det = range.before && before.some((f) => f.rule === c.rule);
+  const hunks = fixedLines(c), hits = before.filter((f) => f.rule === c.rule);
+  const det = range.before && hits.length > 0, onFix = det && hits.some((f) => atFix(f, hunks));
   const sib = !det && before.some((f) => f.rule === SIBLING[c.rule]);
   const clean = range.after && !res.error && !after.some((f) => f.rule === c.rule);
-  const r = (byRule[c.rule] ||= { n: 0, det: 0 });
+  const r = (byRule[c.rule] ||= { n: 0, det: 0, onFix: 0 });
   r.n++; tot.n++;
   if (det) { r.det++; tot.det++; if (clean) tot.cleanDet++; }
+  if (onFix) { tot.onFix++; r.onFix++; }
   if (sib) tot.sib++;
   if (clean) tot.clean++;
   const note = res.error ? `CLI error: ${res.error}` : !range.before ? 'function not found (before)' : !range.after ? 'function not found (after)' : '';
   const others = [before.filter((f) => f.rule !== c.rule), after].map(fmt);
-  rows.push(`| ${id} ${c.function} (${c.path}:${range.before?.join('-') ?? '?'}) | ${c.rule} | ${det ? 'yes' : sib ? `no (as ${SIBLING[c.rule]})` : 'no'} | ${clean ? 'yes' : 'no'} | ${[note, others[0] && `before: ${others[0]}`, others[1] && `after: ${others[1]}`].filter(Boolean).join('; ')} |`);
+  rows.push(`| ${id} ${c.function} (${c.path}:${range.before?.join('-') ?? '?'}) | ${c.rule} | ${det ? (onFix ? 'yes' : 'yes (away from the fix)') : sib ? `no (as ${SIBLING[c.rule]})` : 'no'} | ${clean ? 'yes' : 'no'} | ${[note, others[0] && `before: ${others[0]}`, others[1] && `after: ${others[1]}`].filter(Boolean).join('; ')} |`);
 }
 console.log('| case | rule | detected | fixed-clean | other findings |\n|---|---|---|---|---|');
 console.log(rows.join('\n'));
-console.log(`\n**Totals**: detected ${tot.det}/${tot.n} (plus ${tot.sib} reported only under the sibling leak rule); ` +
+console.log(`\n**Totals**: detected ${tot.det}/${tot.n} (${tot.onFix} of them at the lines the fix touched; ` +
+  `plus ${tot.sib} reported only under the sibling leak rule); ` +
   `fixed-clean ${tot.clean}/${tot.n} (${tot.cleanDet}/${tot.det} of the detected).\n`);
-console.log('| rule | detected |\n|---|---|\n' + Object.entries(byRule).map(([k, v]) => `| ${k} | ${v.det}/${v.n} |`).join('\n'));
+console.log('| rule | detected | at the fix |\n|---|---|---|\n' + Object.entries(byRule).map(([k, v]) => `| ${k} | ${v.det}/${v.n} | ${v.onFix} |`).join('\n'));
 if (!process.env.OUT) rmSync(root, { recursive: true, force: true });

@@ -8,7 +8,7 @@ import type { Catalogue } from '../catalogue/catalogue';
 import type { Cfg, CfgNode } from '../cfg/cfg';
 import { unwrapCondition } from '../cfg/build';
 import type { AllocationSite } from './site';
-import { cloneState, FactAgreement, holders, initialState, stateKey, type State, type Value } from './state';
+import { cloneState, envOf, FactAgreement, holders, initialState, stateKey, type State, type Value } from './state';
 import { spanKey, spanOf, type SiteOutcome, type Span, type TestKind } from './outcome';
 import type { ConstantFacts } from './facts';
 import type { CalleeSummary } from './callee-summary';
@@ -263,7 +263,7 @@ export class SiteExplorer {
       if (t !== undefined && t !== dir) continue;
       const s = t === undefined ? cloneState(st) : st;
       if (failDirection === dir) s.errorPath = true;
-      if (memo && t === undefined) s.env.set(memo, { k: 'int', n: dir ? 1 : 0 });
+      if (memo && t === undefined) envOf(s).set(memo, { k: 'int', n: dir ? 1 : 0 });
       this.refine(cond, dir, s);
       out.push([node.next[dir ? 0 : 1], s]);
     }
@@ -306,7 +306,7 @@ export class SiteExplorer {
       if (!key) return;
       const cur = st.env.get(key);
       if (cur && cur.k !== 'int' && cur.k !== 'nonzero') return;
-      st.env.set(key, d ? cur?.k === 'int' ? cur : { k: 'nonzero' } : { k: 'int', n: 0 });
+      envOf(st).set(key, d ? cur?.k === 'int' ? cur : { k: 'nonzero' } : { k: 'int', n: 0 });
       this.settleComparisons(key, st, st.env.get(key));
       return;
     }
@@ -323,8 +323,8 @@ export class SiteExplorer {
       const rv = this.constantOf(r);
       if (rv === undefined) return;
       const equal = e.op === '==' ? d : !d;
-      if (equal) st.env.set(key, { k: 'int', n: rv });
-      else if (rv === 0) st.env.set(key, cur?.k === 'int' ? cur : { k: 'nonzero' });
+      if (equal) envOf(st).set(key, { k: 'int', n: rv });
+      else if (rv === 0) envOf(st).set(key, cur?.k === 'int' ? cur : { k: 'nonzero' });
       this.settleComparisons(key, st, st.env.get(key));
     }
   }
@@ -456,8 +456,8 @@ export class SiteExplorer {
     const entry = cloneState(st);
     callee.params.forEach((p, i) => {
       const v = values[i];
-      if (v) entry.env.set(`${frame}:${p}`, v);
-      else entry.env.delete(`${frame}:${p}`);
+      if (v) envOf(entry).set(`${frame}:${p}`, v);
+      else envOf(entry).delete(`${frame}:${p}`);
     });
     const saved = { errorPath: st.errorPath, firstJump: st.firstJump, returnNode: st.returnNode };
     this.depth = frame;
@@ -472,7 +472,7 @@ export class SiteExplorer {
     const prefix = `${frame}:`;
     return exits.map((e) => {
       const ret = e.ret;
-      for (const k of [...e.env.keys()]) if (k.startsWith(prefix)) e.env.delete(k);
+      for (const k of [...e.env.keys()]) if (k.startsWith(prefix)) envOf(e).delete(k);
       if (e.siteFrame === frame) e.siteFrame = frame - 1;
       e.ret = undefined;
       e.errorPath = saved.errorPath;
@@ -579,8 +579,8 @@ export class SiteExplorer {
     this.settleComparisons(key, st, old);
     forgetConditionsOn(lastName(key), st);
     const irrelevant = (v?.k === 'int' || v?.k === 'nonzero' || v?.k === 'cmp') && !this.ctx.relevant.has(lastName(key));
-    if (v && !irrelevant) st.env.set(key, v);
-    else st.env.delete(key);
+    if (v && !irrelevant) envOf(st).set(key, v);
+    else envOf(st).delete(key);
     if (v?.k === 'tracked' && !this.isPlainLocal(key) && !this.ctx.unreleasedStatics.has(key.slice(2))) this.escape(st);
     // Whether that lost the last pointer is decided when the statement ends: the value may still be in
     // flight (`s->items[i] = g_steal_pointer(&p)`).
@@ -934,9 +934,9 @@ export class SiteExplorer {
   private settleComparisons(key: string, st: State, known: Value | undefined): void {
     for (const [k, v] of st.env) {
       if (v.k !== 'cmp' || v.key !== key) continue;
-      if (known?.k === 'int') st.env.set(k, { k: 'int', n: (known.n === v.n) === v.eq ? 1 : 0 });
-      else if (known?.k === 'nonzero' && v.n === 0) st.env.set(k, { k: 'int', n: v.eq ? 0 : 1 });
-      else st.env.delete(k);
+      if (known?.k === 'int') envOf(st).set(k, { k: 'int', n: (known.n === v.n) === v.eq ? 1 : 0 });
+      else if (known?.k === 'nonzero' && v.n === 0) envOf(st).set(k, { k: 'int', n: v.eq ? 0 : 1 });
+      else envOf(st).delete(k);
     }
   }
 
@@ -1073,7 +1073,7 @@ export class SiteExplorer {
       const old = values[spec.reallocArg];
       this.realloc = { oldMayBeLive: !(old?.k === 'int' && old.n === 0) };
     }
-    for (const [k, v] of [...st.env]) if (v.k === 'tracked' || v.k === 'status') st.env.delete(k);
+    for (const [k, v] of [...st.env]) if (v.k === 'tracked' || v.k === 'status') envOf(st).delete(k);
     st.phase = st.arming!;
     st.arming = null;
     st.released = false;
@@ -1322,7 +1322,7 @@ function forgetConditionsOn(name: string, st: State): void {
   for (const k of st.env.keys()) {
     if (k.charCodeAt(0) !== 63 /* ? */) continue;
     const names = k.slice(1, k.indexOf('|')).split(',');
-    if (names.includes(name)) st.env.delete(k);
+    if (names.includes(name)) envOf(st).delete(k);
   }
 }
 

@@ -48,6 +48,8 @@ export interface State {
   siteFrame: number;
   /** Cached `stateKey` (a state is not changed once it is queued; clones start without one). */
   key?: string;
+  /** The environment is shared with another state: copy it before writing (`envOf`). */
+  envShared?: boolean;
 }
 
 export function initialState(): State {
@@ -59,7 +61,18 @@ export function initialState(): State {
 }
 
 export function cloneState(s: State): State {
-  return { ...s, env: new Map(s.env), undetected: s.undetected.slice(), key: undefined };
+  // Copy on write: most steps do not change the environment, so the clone shares it until one does.
+  s.envShared = true;
+  return { ...s, undetected: s.undetected.slice(), key: undefined, envShared: true };
+}
+
+/** The environment of `s`, for writing. */
+export function envOf(s: State): Map<string, Value> {
+  if (s.envShared) {
+    s.env = new Map(s.env);
+    s.envShared = false;
+  }
+  return s.env;
 }
 
 function valueKey(v: Value): string {
@@ -153,7 +166,7 @@ export class FactAgreement {
   /** Forgets every fact: for nodes that keep receiving new states even after agreement widening. */
   static forgetAll(s: State): State {
     const w = cloneState(s);
-    for (const [k, v] of w.env) if (isFact(v)) w.env.delete(k);
+    for (const [k, v] of w.env) if (isFact(v)) envOf(w).delete(k);
     return w;
   }
 
@@ -161,7 +174,7 @@ export class FactAgreement {
     const agreed = this.agreed.get(propertyKey(s));
     if (!agreed) return s; // the first state of its kind here: nothing to disagree with yet
     const w = cloneState(s);
-    for (const [k, v] of w.env) if (isFact(v) && agreed.get(k) !== valueKey(v)) w.env.delete(k);
+    for (const [k, v] of w.env) if (isFact(v) && agreed.get(k) !== valueKey(v)) envOf(w).delete(k);
     return w;
   }
 }
