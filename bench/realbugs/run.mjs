@@ -3,7 +3,8 @@
 // Usage: MIRROR=/work/.mirror [OUT=/tmp/realbugs] [ONLY=substring] [CLI=path/to/cli.js] node bench/realbugs/run.mjs
 // MIRROR holds bare git dirs as <owner>+<name>/repo. Sources are extracted to a temp dir (kept only
 // when OUT is set) and never written into this repository. CLI defaults to this checkout's dist/cli.js
-// (point it at a copy of dist/ to score a fixed build while dist/ is being rebuilt).
+// (point it at a copy of dist/ to score a fixed build while dist/ is being rebuilt). A case's optional
+// `profiles` field is written as a .failpath.json next to its extracted files.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,9 +31,9 @@ function fixedLines(c) {
       .map(([, a, n]) => [+a, n === '0' ? +a + 1 : +a + (n === undefined ? 1 : +n) - 1]);
   } catch { return []; }
 }
-// A finding is "at the fix" when it, its allocation or one of its related exits lies within 3 lines of a hunk.
+// A finding is "at the fix" when it, its allocation or one of its related exits lies within 5 lines of a hunk.
 const atFix = (f, hunks) => [f.line, f.allocation?.line, ...(f.related || []).map((r) => r.line)]
-  .some((l) => l && hunks.some(([a, b]) => l >= a - 3 && l <= b + 3));
+  .some((l) => l && hunks.some(([a, b]) => l >= a - 5 && l <= b + 5));
 
 // Blank out comments, string and char literals (keeping newlines) so brackets can be matched.
 function mask(src) {
@@ -75,7 +76,7 @@ function locate(src, fn) {
 function analyse(dir, files) {
   let out;
   try {
-    out = execFileSync('node', [cli, ...files, '--format', 'json', '--fail-on', 'none'],
+    out = execFileSync(process.execPath, [cli, ...files, '--format', 'json', '--fail-on', 'none'],
       { cwd: dir, maxBuffer: 64 << 20, stdio: ['ignore', 'pipe', 'pipe'] }).toString();
   } catch (e) { return { error: (e.stderr || e.message).toString().split('\n')[0] }; }
   return { findings: JSON.parse(out).findings };

@@ -504,8 +504,14 @@ export class SiteExplorer {
 
   // ---------------------------------------------------------------- expressions
 
-  /** The key of an lvalue: `0:x` for locals of frame 0, `g:x` for globals, `0:s->f`, `*0:pp`… */
+  /** The key of an lvalue: `0:x` for locals of frame 0, `g:x` for globals, `0:s->f`, `*0:pp`… Access paths
+   *  longer than MAX_PATH steps are not tracked (a list walk `t = &(*t)->next` would grow keys forever). */
   private keyOf(e: Syntax, st?: State): string | undefined {
+    const key = this.accessPath(e, st);
+    return key !== undefined && pathSteps(key) <= MAX_PATH ? key : undefined;
+  }
+
+  private accessPath(e: Syntax, st?: State): string | undefined {
     const u = unwrap(e);
     switch (u.type) {
       case 'identifier': {
@@ -1297,6 +1303,17 @@ export class SiteExplorer {
       if (!this.outcome.failureExits.has(key)) this.outcome.failureExits.set(key, event);
     }
   }
+}
+
+const MAX_PATH = 4;
+
+function pathSteps(key: string): number {
+  let n = 0;
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i);
+    if (c === 46 /* . */ || c === 42 /* * */ || c === 91 /* [ */ || (c === 62 /* > */ && key.charCodeAt(i - 1) === 45)) n++;
+  }
+  return n;
 }
 
 /** `?n,LIMIT|n>LIMIT` for a condition made of names, constants and operators only; undefined otherwise. */
