@@ -83,11 +83,11 @@ export class Engine {
     // Code a preprocessor-less parser only half understands: retry with brace-breaking #if branches and
     // stray attributes blanked out (offsets stay the same), and keep whichever parses better.
     for (const mask of [hasConditionalDirectives(text) ? maskConditionals : undefined, maskAttributes]) {
-      if (!mask || !tree.rootNode.hasError) continue;
+      if (!mask || brokenStructure(tree) === 0) continue;
       const masked = mask(source);
       if (masked === source) continue;
       const retry = this.parse(masked);
-      if (retry && errorCount(retry) < errorCount(tree)) {
+      if (retry && brokenStructure(retry) < brokenStructure(tree)) {
         tree.delete();
         tree = retry;
         source = masked;
@@ -289,12 +289,13 @@ export class Engine {
   }
 }
 
-const PREFIX_STEP_BUDGET = 100000;
+const PREFIX_STEP_BUDGET = 30000;
 const DEBUG = !!process.env.FAILPATH_DEBUG;
 const debugSteps = new Map<string, number>();
 if (DEBUG) {
   process.on('exit', () => {
     const top = [...debugSteps].sort((a, b) => b[1] - a[1]).slice(0, 15);
+    console.error(`steps total ${[...debugSteps.values()].reduce((a, b) => a + b, 0)} in ${debugSteps.size} functions`);
     for (const [k, v] of top) console.error(`steps ${v} ${k}`);
   });
 }
@@ -363,9 +364,14 @@ function spanOf(n: Syntax): Span {
   return { line: n.line, col: n.col, endLine: n.endLine, endCol: n.endCol };
 }
 
-function errorCount(tree: Tree): number {
-  return tree.rootNode.descendantsOfType('ERROR').length + (tree.rootNode.hasError ? 1 : 0);
+/** Errors that break the file's structure: top-level ERROR regions, statements outside any function. Errors
+ *  inside a function body (an odd macro) are local and not worth a second parse. */
+function brokenStructure(tree: Tree): number {
+  let n = 0;
+  for (const c of tree.rootNode.namedChildren) if (c && (c.type === 'ERROR' || TOP_LEVEL_STATEMENT.has(c.type))) n++;
+  return n;
 }
+const TOP_LEVEL_STATEMENT = new Set(['return_statement', 'if_statement', 'while_statement', 'for_statement', 'goto_statement', 'labeled_statement', 'compound_statement', 'break_statement', 'continue_statement']);
 
 function dedupe(findings: Finding[]): Finding[] {
   const seen = new Set<string>();

@@ -30,11 +30,11 @@ export interface ExploreContext {
   relevant: ReadonlySet<string>;
 }
 
-const STATES_PER_NODE = 12;
+const STATES_PER_NODE = 6;
 /** Steps for all the sites of one function together; each site gets its share (at least MIN_SITE_STEPS). */
-const FUNCTION_STEP_BUDGET = 150000;
-const MIN_SITE_STEPS = 4000;
-const MAX_SITE_STEPS = 60000;
+const FUNCTION_STEP_BUDGET = 60000;
+const MIN_SITE_STEPS = 2000;
+const MAX_SITE_STEPS = 30000;
 const MAX_INLINE_DEPTH = 3;
 const MAX_INLINE_NODES = 600;
 const ERROR_LABEL = /(^|_)(err|errs|error|errout|fail|failed|failure|bad|nomem|enomem|oom|unwind|undo|rollback|abort|eexit)|^(out_)?(free|put|release|destroy|unmap|dealloc|kfree|unreg|unregister|disable|del)/i;
@@ -120,7 +120,7 @@ export class SiteExplorer {
       let facts = agreement.get(id);
       if (!facts) agreement.set(id, (facts = new FactAgreement()));
       if (set.size >= STATES_PER_NODE) {
-        st = set.size >= 3 * STATES_PER_NODE ? FactAgreement.forgetAll(st) : facts.widen(st);
+        st = set.size >= 2 * STATES_PER_NODE ? FactAgreement.forgetAll(st) : facts.widen(st);
         key = stateKey(st);
         if (set.has(key)) continue;
       }

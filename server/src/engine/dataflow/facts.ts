@@ -1,6 +1,6 @@
 // Constants that decide branches: `static const int STATIC_CONST_TRUE = 1;`, a never-written `static int
 // staticFive = 5;`, `int globalTrue = 1;` in another file, helpers whose body is `return 1;`.
-import type { Node as TsNode, Tree } from 'web-tree-sitter';
+import { Query, type Node as TsNode, type Tree } from 'web-tree-sitter';
 import type { FunctionCandidate } from '../parse/functions';
 
 export interface ConstantFacts {
@@ -47,6 +47,15 @@ function constantValue(n: TsNode | null): number | undefined {
   }
 }
 
+let cachedQuery: Query | undefined;
+function writesQuery(tree: Tree): Query {
+  cachedQuery ??= new Query(tree.language, `
+    (assignment_expression left: (identifier) @w)
+    (update_expression argument: (identifier) @w)
+    (pointer_expression operator: "&" argument: (identifier) @w)`);
+  return cachedQuery;
+}
+
 export function collectFileFacts(tree: Tree, functions: FunctionCandidate[], knowledge: { noreturn: Set<string>; transparent: Set<string> }): FileFacts {
   const variables: FileFacts['variables'] = [];
   for (const d of tree.rootNode.namedChildren) {
@@ -78,18 +87,10 @@ export function collectFileFacts(tree: Tree, functions: FunctionCandidate[], kno
   const written = new Set<string>();
   if (variables.length > 0) {
     const names = new Set(variables.map((v) => v[0]));
-    const stack: TsNode[] = [tree.rootNode];
-    // Only subtrees that mention a candidate name are walked.
-    while (stack.length) {
-      const n = stack.pop()!;
-      if (n.type === 'assignment_expression') {
-        const l = n.childForFieldName('left');
-        if (l?.type === 'identifier' && names.has(l.text)) written.add(l.text);
-      } else if (n.type === 'update_expression' || (n.type === 'pointer_expression' && n.child(0)?.type === '&')) {
-        const a = n.childForFieldName('argument');
-        if (a?.type === 'identifier' && names.has(a.text)) written.add(a.text);
-      }
-      for (const c of n.namedChildren) if (c && c.childCount > 0) stack.push(c);
+    // A query runs inside the parser's wasm: much cheaper than walking the tree from JavaScript.
+    for (const capture of writesQuery(tree).captures(tree.rootNode)) {
+      const name = capture.node.text;
+      if (names.has(name)) written.add(name);
     }
   }
   return { variables, functions: constFunctions, written: [...written], noreturn: [...knowledge.noreturn], transparent: [...knowledge.transparent] };

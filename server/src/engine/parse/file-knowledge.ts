@@ -24,8 +24,17 @@ function declaredName(n: TsNode | null): string | undefined {
 export function fileKnowledge(root: TsNode, functions: FunctionCandidate[], text: string, catalogue: Catalogue): FileKnowledge {
   const noreturn = new Set<string>();
   const transparent = new Set<string>();
-  for (const d of root.namedChildren) {
-    if (!d) continue;
+  // Top-level declarations and macros, also inside #if/#ifdef blocks (`#if __GNUC__ >= 3 / #define BE(e, v) …`).
+  const topLevel: TsNode[] = [];
+  const collect = (n: TsNode, depth: number) => {
+    for (const d of n.namedChildren) {
+      if (!d) continue;
+      if (depth < 8 && /^preproc_(if|ifdef|else|elif|elifdef)$/.test(d.type)) collect(d, depth + 1);
+      else topLevel.push(d);
+    }
+  };
+  collect(root, 0);
+  for (const d of topLevel) {
     if ((d.type === 'declaration' || d.type === 'ERROR') && NORETURN_ATTRIBUTE.test(d.text)) {
       // `void fatal(const char *) NORETURN;` does not parse as a declaration: an ERROR holding the declarator.
       const declarator = d.type === 'declaration' ? d.childForFieldName('declarator') : d.namedChildren.find((k) => k?.type === 'function_declarator') ?? null;

@@ -16,9 +16,11 @@ export const wrongFailureCheck: Rule = {
   check(ctx, report) {
     for (const test of ctx.outcome.tests.values()) {
       const { site } = ctx.outcome;
-      const undetected = site.failKind === 'errOrNull' && ctx.outcome.undetectedTests.has(`${test.at.line}:${test.at.col}`);
+      // Only a test that lets a failure through unnoticed is wrong: `assert(p != NULL)` before the real
+      // `p == MAP_FAILED` test is redundant, not a bug.
+      if (!ctx.outcome.undetectedTests.has(`${test.at.line}:${test.at.col}`)) continue;
       const why = testMismatch(site, test.kind, test.statusTestedBefore)
-        ?? (undetected ? `${site.callee}() returns NULL or an ERR_PTR on failure and this test misses one of them: use IS_ERR_OR_NULL()` : undefined);
+        ?? (site.failKind === 'errOrNull' ? `${site.callee}() returns NULL or an ERR_PTR on failure and this test misses one of them: use IS_ERR_OR_NULL()` : undefined);
       if (why) report({ at: test.at, message: why, related: [allocatedHere(ctx)] });
     }
   },
