@@ -42,27 +42,30 @@ export function buildCfg(fn: FunctionSyntax, ctx: CfgContext): Cfg {
     ? new RegExp(`(?:^|[^\\w])(?:${ctx.catalogue.scopeReleaseTokens.map((t) => t.replace(/[^\w]/g, '\\$&')).join('|')})(?:[^\\w]|$)`)
     : null;
 
-  function buildCond(expr: Syntax | undefined, t: number, f: number): number {
+  /** `loop`: the condition of a loop, whose false side is the normal way out, never an error path. */
+  function buildCond(expr: Syntax | undefined, t: number, f: number, loop = false): number {
     if (!expr) return t;
     const e = unwrapCondition(expr, ctx.catalogue, ctx.knowledge.transparent);
     if (e.type === 'binary_expression' && (e.op === '&&' || e.op === '||')) {
       const [l, r] = [child(e, 'left'), child(e, 'right')];
-      return e.op === '&&' ? buildCond(l, buildCond(r, t, f), f) : buildCond(l, t, buildCond(r, t, f));
+      return e.op === '&&' ? buildCond(l, buildCond(r, t, f, loop), f, loop) : buildCond(l, t, buildCond(r, t, f, loop), loop);
     }
     if (e.type === 'unary_expression' && e.op === '!') {
       const inner = unwrapCondition(child(e, 'argument') ?? e, ctx.catalogue, ctx.knowledge.transparent);
-      if (inner.type === 'binary_expression' && (inner.op === '&&' || inner.op === '||')) return buildCond(inner, f, t);
-      if (inner.type === 'unary_expression' && inner.op === '!') return buildCond(child(inner, 'argument'), t, f);
+      if (inner.type === 'binary_expression' && (inner.op === '&&' || inner.op === '||')) return buildCond(inner, f, t, loop);
+      if (inner.type === 'unary_expression' && inner.op === '!') return buildCond(child(inner, 'argument'), t, f, loop);
     }
     if (e.type === 'conditional_expression') {
       const c = child(e, 'condition');
       const yes = child(e, 'consequence') ?? c;
-      return buildCond(c, buildCond(yes, t, f), buildCond(child(e, 'alternative'), t, f));
+      return buildCond(c, buildCond(yes, t, f, loop), buildCond(child(e, 'alternative'), t, f, loop), loop);
     }
     if (e.type === 'comma_expression') {
-      return add('eval', [buildCond(child(e, 'right'), t, f)], child(e, 'left'));
+      return add('eval', [buildCond(child(e, 'right'), t, f, loop)], child(e, 'left'));
     }
-    return add('branch', [t, f], e);
+    const id = add('branch', [t, f], e);
+    if (loop) nodes[id].loop = true;
+    return id;
   }
 
   function buildStatements(stmts: Syntax[], succ: number, tg: Targets): number {
@@ -126,12 +129,12 @@ export function buildCfg(fn: FunctionSyntax, ctx: CfgContext): Cfg {
       case 'while_statement': {
         const head = add('join', []);
         const body = buildStmt(child(s, 'body') ?? s, head, { breakTo: succ, continueTo: head });
-        nodes[head].next = [buildCond(child(s, 'condition'), body, succ)];
+        nodes[head].next = [buildCond(child(s, 'condition'), body, succ, true)];
         return head;
       }
       case 'do_statement': {
         const head = add('join', []);
-        const cond = buildCond(child(s, 'condition'), head, succ);
+        const cond = buildCond(child(s, 'condition'), head, succ, true);
         const body = buildStmt(child(s, 'body') ?? s, cond, { breakTo: succ, continueTo: cond });
         nodes[head].next = [body];
         return head;
@@ -142,7 +145,7 @@ export function buildCfg(fn: FunctionSyntax, ctx: CfgContext): Cfg {
         const updateEntry = update ? add('eval', [head], update, s) : head;
         const body = buildStmt(child(s, 'body') ?? s, updateEntry, { breakTo: succ, continueTo: updateEntry });
         const cond = child(s, 'condition');
-        nodes[head].next = [cond ? buildCond(cond, body, succ) : body];
+        nodes[head].next = [cond ? buildCond(cond, body, succ, true) : body];
         const init = child(s, 'initializer');
         if (!init) return head;
         return init.type === 'declaration' ? buildStmt(init, head, tg) : add('eval', [head], init, s);

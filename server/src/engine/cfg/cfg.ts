@@ -23,6 +23,8 @@ export interface CfgNode {
   label?: string;
   /** For a `return` made by a check macro (GIT_ERROR_CHECK_ALLOC, g_return_val_if_fail): the value returned. */
   returnValue?: Syntax | 'error' | 'void';
+  /** A loop's condition: leaving the loop is not an error path, whatever the test looks like. */
+  loop?: boolean;
   /** The statement this node belongs to (for locations). */
   statement?: Syntax;
 }

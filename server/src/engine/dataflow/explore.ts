@@ -38,6 +38,10 @@ const MAX_SITE_STEPS = 30000;
 const MAX_INLINE_DEPTH = 3;
 const MAX_INLINE_NODES = 600;
 const ERROR_LABEL = /(^|_)(err|errs|error|errout|fail|failed|failure|bad|nomem|enomem|oom|unwind|undo|rollback|abort|eexit)|^(out_)?(free|put|release|destroy|unmap|dealloc|kfree|unreg|unregister|disable|del)/i;
+/** Constants that name a failure (`REDIS_ERR`, `CURLE_OUT_OF_MEMORY`, `SSH_ERR_ALLOC_FAIL`, `E_FAIL`). */
+const ERROR_CONSTANT = /^[A-Z][A-Z0-9_]*(ERR|ERROR|FAIL|FAILED|FAILURE|NOMEM|OUT_OF_MEMORY|ENOMEM|INVALID)[A-Z0-9_]*$|^(FALSE|E_[A-Z]+)$/;
+/** Functions that report an error and return an error value (git's `error()`, `error_errno()`). */
+const ERROR_REPORTER = /^(error|error_errno|err_ret|fail|failure|report_error|set_error)$/i;
 const STATUS_NAME = /^(ret|rc|err|error|r|res|result|status|rv|retval|ecode|errcode|e)$/i;
 /** Callees that take ownership of a pointer they are given (stored in a container, handed to another owner). */
 const TAKES_OWNERSHIP = /(add|append|prepend|push|insert|enqueue|queue|put|store|attach|register|take|steal|adopt|own|give|transfer|assign|move|link|keep|cache|install|submit|replace|swap)/i;
@@ -258,6 +262,7 @@ export class SiteExplorer {
     if (v?.k === 'failtest') failDirection = v.whenTrue;
     else if (v?.k === 'alloc') failDirection = v.failTest === 'status';
     else if (v?.k === 'error') failDirection = true;
+    if (node.loop) failDirection = undefined;
     const out: Step[] = [];
     for (const dir of [true, false]) {
       if (t !== undefined && t !== dir) continue;
@@ -393,6 +398,9 @@ export class SiteExplorer {
     }
     const u = unwrap(syntax);
     if (u.type === 'unary_expression' && u.op === '-') return true;
+    // `return REDIS_ERR;`, `return CURLE_OUT_OF_MEMORY;`, `return error("…");` (git), `return FALSE;`
+    if (u.type === 'identifier' && ERROR_CONSTANT.test(u.text ?? '')) return true;
+    if (u.type === 'call_expression' && ERROR_REPORTER.test(calleeName(u) ?? '')) return true;
     return false;
   }
 

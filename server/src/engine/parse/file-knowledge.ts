@@ -56,7 +56,15 @@ export function fileKnowledge(root: TsNode, functions: FunctionCandidate[], text
     for (const c of functions) {
       if (noreturn.has(c.name) || c.looseBody) continue;
       const body = c.node.childForFieldName('body');
-      const last = body?.namedChild(body.namedChildCount - 1);
+      // The last statement, not a trailing `/* NOTREACHED */` comment.
+      let last: TsNode | null | undefined = null;
+      for (let i = (body?.namedChildCount ?? 0) - 1; i >= 0 && body; i--) {
+        const k = body.namedChild(i);
+        if (k && k.type !== 'comment') {
+          last = k;
+          break;
+        }
+      }
       const call = last?.type === 'expression_statement' ? last.namedChild(0) : null;
       const callee = call?.type === 'call_expression' ? call.childForFieldName('function')?.text : undefined;
       if (!callee || !ends(callee) || /\breturn\b/.test(body!.text)) continue;

@@ -116,7 +116,7 @@ function returnKind(def: TsNode): ReturnKind {
   const decl = def.childForFieldName('declarator');
   if (decl && decl.type === 'pointer_declarator') return 'pointer';
   if (/^(void)$/.test(type)) return 'void';
-  if (/^(bool|_Bool|gboolean)$/.test(type)) return 'bool';
+  if (/^(bool|_Bool|gboolean|BOOL|boolean)$/.test(type)) return 'bool';
   if (/^(int|long|short|ssize_t|int32_t|int64_t|s32|s64|errno_t|(unsigned\s+)?(int|long))$/.test(type)) return 'int';
   return type.endsWith('*') ? 'pointer' : 'other';
 }
