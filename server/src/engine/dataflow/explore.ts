@@ -124,7 +124,7 @@ export class SiteExplorer {
       let facts = agreement.get(id);
       if (!facts) agreement.set(id, (facts = new FactAgreement()));
       if (set.size >= STATES_PER_NODE) {
-        st = set.size >= 2 * STATES_PER_NODE ? FactAgreement.forgetAll(st) : facts.widen(st);
+        st = facts.widen(st);
         key = stateKey(st);
         if (set.has(key)) continue;
       }

@@ -163,13 +163,6 @@ export class FactAgreement {
     }
   }
 
-  /** Forgets every fact: for nodes that keep receiving new states even after agreement widening. */
-  static forgetAll(s: State): State {
-    const w = cloneState(s);
-    for (const [k, v] of w.env) if (isFact(v)) envOf(w).delete(k);
-    return w;
-  }
-
   widen(s: State): State {
     const agreed = this.agreed.get(propertyKey(s));
     if (!agreed) return s; // the first state of its kind here: nothing to disagree with yet
