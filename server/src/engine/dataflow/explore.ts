@@ -1302,7 +1302,6 @@ export class SiteExplorer {
       if (!this.site.owned || st.released || st.escaped || st.siteFrame > 0) return;
       if (live.length === 0) return;
       const key = `${spanKey(at)}|${+st.errorPath}`;
-      if (process.env.FAILPATH_DEBUG) console.error('leak exit', key, [...st.env].map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' '));
       if (!this.outcome.leaks.has(key)) this.outcome.leaks.set(key, event);
     } else if (!st.noticed) {
       for (const k of st.undetected) this.outcome.undetectedTests.add(k);

@@ -178,4 +178,3 @@ export function holders(s: State): string[] {
   return out;
 }
 
-export const UNKNOWN = undefined;
