@@ -66,7 +66,7 @@ export class SiteExplorer {
     this.budget = Math.min(MAX_SITE_STEPS, Math.max(MIN_SITE_STEPS, Math.floor(FUNCTION_STEP_BUDGET / sitesInFunction)));
     this.outcome = {
       site, fn: top.fn, uses: new Map(), tests: new Map(), leaks: new Map(), failureExits: new Map(), lost: new Map(), undetectedTests: new Set(),
-      failureReturns: false,
+      failureReturns: false, storedUntested: new Map(),
       complete: true,
     };
   }
@@ -817,6 +817,13 @@ export class SiteExplorer {
     const r = child(e, 'right');
     if (!l || !r) return undefined;
     const rv = this.ev(r, st);
+    if (rv?.k === 'tracked' && !LVALUE.has(unwrap(l).type)) {
+      // `u8 *p __free(kfree) = kmalloc(…)` with an unknown type name parses as `__free(kfree) = …`: error
+      // recovery, not code. Nothing is concluded about this allocation on this path.
+      st.crashed = true;
+      this.escape(st);
+      return rv;
+    }
     this.evalLvalueBase(l, st);
     const key = this.keyOf(l, st);
     if (e.op === '=') {
@@ -1305,6 +1312,11 @@ export class SiteExplorer {
       if (!this.outcome.leaks.has(key)) this.outcome.leaks.set(key, event);
     } else if (!st.noticed) {
       for (const k of st.undetected) this.outcome.undetectedTests.add(k);
+      // Never tested, but stored where the caller will find it: the caller is told "success" and gets NULL.
+      if (!st.tested && st.escaped && !st.crashed && st.siteFrame === 0) {
+        const key = spanKey(at);
+        if (!this.outcome.storedUntested.has(key)) this.outcome.storedUntested.set(key, event);
+      }
     } else if (holders(st).length > 0 && st.siteFrame === 0) {
       const key = spanKey(at);
       if (!this.outcome.failureExits.has(key)) this.outcome.failureExits.set(key, event);
@@ -1313,6 +1325,7 @@ export class SiteExplorer {
 }
 
 const MAX_PATH = 4;
+const LVALUE = new Set(['identifier', 'field_expression', 'pointer_expression', 'subscript_expression']);
 
 function pathSteps(key: string): number {
   let n = 0;

@@ -52,6 +52,8 @@ export interface SiteOutcome {
   tests: Map<string, TestEvent>;
   /** Success-world exits that leave the allocation owned and unreleased. */
   leaks: Map<string, ExitEvent>;
+  /** Failure-world exits where the untested result was stored for the caller (for failure-swallowed). */
+  storedUntested: Map<string, ExitEvent>;
   /** Failure-world exits after the failure was noticed (for failure-swallowed). */
   failureExits: Map<string, ExitEvent>;
   /** Tests that a failure passed undetected, on a path that never noticed the failure (span keys). */

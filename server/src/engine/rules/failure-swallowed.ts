@@ -1,5 +1,6 @@
 import type { Rule } from './rule';
 import { allocatedHere } from './rule';
+import type { ExitEvent } from '../dataflow/outcome';
 
 export const failureSwallowed: Rule = {
   id: 'failure-swallowed',
@@ -18,13 +19,23 @@ export const failureSwallowed: Rule = {
     // Files, directories, processes fail for reasons that are often answers (ENOENT): only memory counts here.
     if (site.spec.resource) return;
     const success = fn.returns === 'bool' ? 1 : 0;
+    const says = fn.returns === 'bool' ? 'true' : '0';
+    const successful = (exit: ExitEvent) => exit.returned?.k === 'int' && (fn.returns === 'bool' ? exit.returned.n !== 0 : exit.returned.n === success);
     for (const exit of ctx.outcome.failureExits.values()) {
-      const v = exit.returned;
-      if (v?.k !== 'int' || (fn.returns === 'bool' ? v.n === 0 : v.n !== success)) continue;
+      if (!successful(exit)) continue;
       report({
         at: exit.at,
-        message: `when ${site.callee}() fails, ${fn.name}() returns ${fn.returns === 'bool' ? 'true' : '0'} (success)`,
+        message: `when ${site.callee}() fails, ${fn.name}() returns ${says} (success)`,
         related: [allocatedHere(ctx), ...(exit.via === 'goto' ? [{ at: exit.exitAt, message: 'returns here' }] : [])],
+      });
+    }
+    // Stored untested (`s->name = strdup(x); return 0;`): one finding, at the allocation, since no test exists.
+    const stored = [...ctx.outcome.storedUntested.values()].filter(successful);
+    if (stored.length && ctx.outcome.failureExits.size === 0 && !ctx.inlinedSite) {
+      report({
+        at: site.call,
+        message: `${site.callee}() is not tested: when it fails, ${fn.name}() stores NULL and returns ${says} (success)`,
+        related: [allocatedHere(ctx), ...stored.slice(0, 5).map((e) => ({ at: e.exitAt, message: 'returns success here' }))],
       });
     }
   },
