@@ -23,4 +23,4 @@ python3 "$shared/score.py" --corpus "$corpus" --category-map "$shared/failpath-c
 echo "failpath wall: $(echo "$end - $start" | bc) s"
 sed -n '1,8p' "$work/scores.md"
 echo
-python3 "$here/subset.py" "$corpus/functions.csv" "$work/hits.csv"
+python3 "$here/juliet_subset.py" "$corpus/functions.csv" "$work/hits.csv"
