@@ -768,6 +768,8 @@ export class SiteExplorer {
     const v = this.read(key, st);
     if (v) return v;
     if (/^E[A-Z0-9]{2,}$/.test(name)) return { k: 'int', n: 12 };
+    // Status enums name success `…_OK` and give it 0: CURLE_OK, SQLITE_OK, REDIS_OK, Z_OK.
+    if (/^[A-Z][A-Z0-9]*_OK$/.test(name)) return { k: 'int', n: 0 };
     return undefined;
   }
 

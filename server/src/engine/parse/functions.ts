@@ -118,6 +118,8 @@ function returnKind(def: TsNode): ReturnKind {
   if (/^(void)$/.test(type)) return 'void';
   if (/^(bool|_Bool|gboolean|BOOL|boolean)$/.test(type)) return 'bool';
   if (/^(int|long|short|ssize_t|int32_t|int64_t|s32|s64|errno_t|(unsigned\s+)?(int|long))$/.test(type)) return 'int';
+  // Status types by name: CURLcode, CURLMcode, NTSTATUS, HRESULT, esp_err_t, git_error_code…
+  if (/^[A-Z]\w*code$|^\w+_(code|status|err|error|result)(_t)?$|^(NTSTATUS|HRESULT|errno_t|esp_err_t|status_t)$/.test(type)) return 'int';
   return type.endsWith('*') ? 'pointer' : 'other';
 }
 
