@@ -263,11 +263,15 @@ export class SiteExplorer {
     else if (v?.k === 'alloc') failDirection = v.failTest === 'status';
     else if (v?.k === 'error') failDirection = true;
     if (node.loop) failDirection = undefined;
+    const reallocFailed = (v?.k === 'failtest' || v?.k === 'alloc') && v.tookTracked;
     const out: Step[] = [];
     for (const dir of [true, false]) {
       if (t !== undefined && t !== dir) continue;
       const s = t === undefined ? cloneState(st) : st;
-      if (failDirection === dir) s.errorPath = true;
+      if (failDirection === dir) {
+        s.errorPath = true;
+        if (reallocFailed && s.phase === 'success') s.released = false;
+      }
       if (memo && t === undefined) envOf(s).set(memo, { k: 'int', n: dir ? 1 : 0 });
       this.refine(cond, dir, s);
       out.push([node.next[dir ? 0 : 1], s]);
@@ -779,8 +783,8 @@ export class SiteExplorer {
     const v = this.ev(a, st);
     switch (e.op) {
       case '!': {
-        if (v?.k === 'failtest') return { k: 'failtest', whenTrue: !v.whenTrue };
-        if (v?.k === 'alloc') return { k: 'failtest', whenTrue: v.failTest !== 'status' };
+        if (v?.k === 'failtest') return { ...v, whenTrue: !v.whenTrue };
+        if (v?.k === 'alloc') return { k: 'failtest', whenTrue: v.failTest !== 'status', tookTracked: v.tookTracked };
         const t = this.truth(v, st, unwrap(a));
         return t === undefined ? undefined : { k: 'int', n: t ? 0 : 1 };
       }
@@ -863,7 +867,7 @@ export class SiteExplorer {
     if (op === '==' || op === '!=') {
       const eq = this.equality(lv, rv, st, e);
       if (eq === undefined) return lv === undefined ? this.deferredComparison(e, st) : undefined;
-      if (typeof eq === 'object') return op === '==' ? eq : { k: 'failtest', whenTrue: !eq.whenTrue };
+      if (typeof eq === 'object') return op === '==' ? eq : { ...eq, whenTrue: !eq.whenTrue };
       return { k: 'int', n: (op === '==') === eq ? 1 : 0 };
     }
     if (op === '<' || op === '<=' || op === '>' || op === '>=') {
@@ -890,7 +894,7 @@ export class SiteExplorer {
   }
 
   /** `a == b`: a boolean, a failure test of another allocation, or unknown. Records tests of the tracked value. */
-  private equality(lv: Value | undefined, rv: Value | undefined, st: State, e: Syntax): boolean | { k: 'failtest'; whenTrue: boolean } | undefined {
+  private equality(lv: Value | undefined, rv: Value | undefined, st: State, e: Syntax): boolean | Extract<Value, { k: 'failtest' }> | undefined {
     const isNull = (v: Value | undefined) => v?.k === 'int' && v.n === 0;
     if (lv?.k === 'tracked' || rv?.k === 'tracked') {
       const other = lv?.k === 'tracked' ? rv : lv;
@@ -918,7 +922,7 @@ export class SiteExplorer {
     if (lv?.k === 'alloc' || rv?.k === 'alloc') {
       const a = (lv?.k === 'alloc' ? lv : rv) as Extract<Value, { k: 'alloc' }>;
       const other = lv?.k === 'alloc' ? rv : lv;
-      if (a.failTest === 'null' && isNull(other)) return { k: 'failtest', whenTrue: true };
+      if (a.failTest === 'null' && isNull(other)) return { k: 'failtest', whenTrue: true, tookTracked: a.tookTracked };
       if (a.failTest === 'status' && isNull(other)) return { k: 'failtest', whenTrue: false };
       if (a.failTest === 'status' && other?.k === 'int' && other.n < 0) return { k: 'failtest', whenTrue: true };
       return undefined;
@@ -1007,7 +1011,14 @@ export class SiteExplorer {
 
     const alloc = cat.allocator(name);
     if (alloc) {
-      for (const i of [alloc.reallocArg, alloc.consumesArg]) if (i !== undefined && values[i]?.k === 'tracked') this.release(st);
+      let tookTracked = false;
+      for (const i of [alloc.reallocArg, alloc.consumesArg]) {
+        if (i !== undefined && values[i]?.k === 'tracked') {
+          this.release(st);
+          // A realloc that fails leaves the old block with its owner: the failure branch gives it back.
+          tookTracked = i === alloc.reallocArg;
+        }
+      }
       const m = alloc.result && /^arg(\d+)$/.exec(alloc.result);
       const failTest = alloc.failure === 'err-ptr' || alloc.failure === 'err-ptr-or-null' ? 'err' : 'null';
       if (m) {
@@ -1015,7 +1026,7 @@ export class SiteExplorer {
         if (target) this.assign(this.outKey(target, st), { k: 'alloc', failTest: 'null' }, st, call);
         return { k: 'alloc', failTest: 'status' };
       }
-      return { k: 'alloc', failTest };
+      return tookTracked ? { k: 'alloc', failTest, tookTracked } : { k: 'alloc', failTest };
     }
 
     const rel = cat.releaser(name);

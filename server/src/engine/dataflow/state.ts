@@ -8,8 +8,8 @@ export type Value =
   | { k: 'nonzero' }
   | { k: 'tracked' } // the pointer of the allocation under study
   | { k: 'status' } // the status returned by the tracked out-argument allocator
-  | { k: 'alloc'; failTest: 'null' | 'err' | 'status' } // another allocation's result (not tracked)
-  | { k: 'failtest'; whenTrue: boolean } // a condition that holds exactly when something failed (or did not)
+  | { k: 'alloc'; failTest: 'null' | 'err' | 'status'; tookTracked?: boolean } // another allocation's result; tookTracked: a realloc given the tracked block
+  | { k: 'failtest'; whenTrue: boolean; tookTracked?: boolean } // holds exactly when something failed (or did not)
   | { k: 'error' } // a known error value: ERR_PTR(…), PTR_ERR(…), -EXXX
   | { k: 'mapfailed' } // MAP_FAILED
   | { k: 'addr'; key: string } // &var
@@ -80,8 +80,8 @@ function valueKey(v: Value): string {
     case 'int': return `i${v.n}`;
     case 'addr': return `&${v.key}`;
     case 'fn': return `f${v.name}`;
-    case 'alloc': return `a${v.failTest}`;
-    case 'failtest': return `t${v.whenTrue ? 1 : 0}`;
+    case 'alloc': return `a${v.failTest}${v.tookTracked ? 'r' : ''}`;
+    case 'failtest': return `t${v.whenTrue ? 1 : 0}${v.tookTracked ? 'r' : ''}`;
     case 'cmp': return `c${v.key}${v.eq ? '==' : '!='}${v.n}`;
     default: return v.k;
   }
