@@ -29,7 +29,8 @@ export interface PreparedFile {
   facts: FileFacts;
   /** Functions that allocate, and the same-file functions they may call (for inlining). */
   functions: Map<string, FunctionSyntax>;
-  analysed: string[];
+  /** Every function to analyse, also those sharing a name (macro-made names like `internal_function`). */
+  analysed: FunctionSyntax[];
   /** File-static pointers that nothing releases: storing there is not an escape. */
   unreleasedStatics: Set<string>;
   suppressions: Suppression[];
@@ -102,11 +103,17 @@ export class Engine {
       for (const c of candidates) if (!byName.has(c.name)) byName.set(c.name, c);
       const facts = collectFileFacts(tree, candidates, fileKnowledge(tree.rootNode, candidates, text, catalogue));
       const functions = new Map<string, FunctionSyntax>();
-      const analysed: string[] = [];
+      const analysed: FunctionSyntax[] = [];
+      const copies = new Map<FunctionCandidate, FunctionSyntax>();
+      const copy = (c: FunctionCandidate) => {
+        let fs = copies.get(c);
+        if (!fs) copies.set(c, (fs = toFunctionSyntax(c, source, unionTypes)));
+        return fs;
+      };
       const want = (c: FunctionCandidate, depth: number) => {
         if (functions.has(c.name) && depth > 0) return;
-        const fs = functions.get(c.name) ?? toFunctionSyntax(c, source, unionTypes);
-        functions.set(c.name, fs);
+        const fs = copy(c);
+        if (!functions.has(c.name)) functions.set(c.name, fs);
         if (depth >= 3) return;
         // Same-file functions it mentions (called, or taken as a function pointer) may be inlined.
         for (const id of new Set(fs.text.match(/[A-Za-z_]\w*/g) ?? [])) {
@@ -140,8 +147,8 @@ export class Engine {
       }
       for (const c of candidates) {
         if (!chosen.has(c)) continue;
-        analysed.push(c.name);
         want(c, 0);
+        analysed.push(copy(c));
       }
       const suppressions = findSuppressions(text, (offset) => {
         const n = tree.rootNode.descendantForIndex(offset);
@@ -180,7 +187,7 @@ export class Engine {
     const summaries = new Map<FunctionSyntax, CalleeSummary>();
     const ctx: ExploreContext = {
       catalogue, facts, functions: p.functions, unreleasedStatics: p.unreleasedStatics, knowledge,
-      relevant: relevantNames(p.functions.values()),
+      relevant: relevantNames(new Set([...p.functions.values(), ...p.analysed])),
       cfgOf: (fn) => {
         let c = cfgs.get(fn);
         if (!c) cfgs.set(fn, (c = buildCfg(fn, { catalogue, knowledge })));
@@ -202,8 +209,7 @@ export class Engine {
     // callers in this file pass it (a caller passing NULL makes `p = realloc(p, n)` a plain allocation).
     const runs: Array<{ fn: FunctionSyntax; owner: FunctionSyntax; call: Syntax; outcome: SiteOutcome; oldMayBeLive?: boolean }> = [];
     const liveInCallers = new Map<Syntax, boolean>();
-    for (const name of p.analysed) {
-      const fn = p.functions.get(name)!;
+    for (const fn of p.analysed) {
       const cfg = ctx.cfgOf(fn);
       const calls = allocationCalls(fn.body, catalogue);
       p.stats.allocationSites += calls.length;
