@@ -16,7 +16,7 @@ import { summarize, type CalleeSummary } from './dataflow/callee-summary';
 import { unreleasedStatics } from './dataflow/static-storage';
 import { relevantNames } from './dataflow/relevance';
 import { fileKnowledge, type FileKnowledge } from './parse/file-knowledge';
-import type { SiteOutcome, Span } from './dataflow/outcome';
+import { spanOf, type SiteOutcome } from './dataflow/outcome';
 import { RULES } from './rules/registry';
 import type { SiteRuleContext } from './rules/rule';
 import { findSuppressions, applySuppressions, type Suppression } from './suppressions';
@@ -185,6 +185,7 @@ export class Engine {
     const knowledge: FileKnowledge = { noreturn: facts.noreturn, transparent: facts.transparent };
     const cfgs = new Map<FunctionSyntax, Cfg>();
     const summaries = new Map<FunctionSyntax, CalleeSummary>();
+    const text = (n: Syntax) => p.text.slice(n.start, n.end);
     const ctx: ExploreContext = {
       catalogue, facts, functions: p.functions, unreleasedStatics: p.unreleasedStatics, knowledge,
       relevant: relevantNames(new Set([...p.functions.values(), ...p.analysed])),
@@ -198,7 +199,6 @@ export class Engine {
         if (!s) summaries.set(fn, (s = summarize(fn, catalogue)));
         return s;
       },
-      text: (n) => p.text.slice(n.start, n.end),
     };
     const findings: Finding[] = [];
     const severityOf = (id: string, dflt: Severity): Severity | undefined => {
@@ -221,7 +221,7 @@ export class Engine {
       const callNodes = callsToNodes(cfg, new Set(calls));
       const prefix = calls.length > 1 ? SiteExplorer.explorePrefix(ctx, cfg, new Set(callNodes.values()), PREFIX_STEP_BUDGET) : undefined;
       for (const [call, owner] of all) {
-        const site = siteFor(call, catalogue, owner.name, ctx.text);
+        const site = siteFor(call, catalogue, owner.name, text);
         if (!site) continue;
         const explorer = new SiteExplorer(ctx, cfg, site, all.length);
         const outcome = explorer.run(prefix);
@@ -245,8 +245,8 @@ export class Engine {
         inlinedSite: owner !== fn,
         functionReturnsErrors: ERROR_RETURN.test(fn.text),
         reallocTarget: target && oldArg ? {
-          lhs: normalise(ctx.text(target)), old: normalise(ctx.text(oldArg)),
-          oldMayBeLive: (fromCallers ?? run.oldMayBeLive ?? true) && !savedBefore(fn, normalise(ctx.text(oldArg)), call, ctx.text),
+          lhs: normalise(text(target)), old: normalise(text(oldArg)),
+          oldMayBeLive: (fromCallers ?? run.oldMayBeLive ?? true) && !savedBefore(fn, normalise(text(oldArg)), call, text),
         } : undefined,
       };
       for (const rule of RULES) {
@@ -366,9 +366,6 @@ function normalise(s: string): string {
   return s.replace(/\s+/g, '').replace(/^\((?:const)?[\w\s*]+\*?\)/, '');
 }
 
-function spanOf(n: Syntax): Span {
-  return { line: n.line, col: n.col, endLine: n.endLine, endCol: n.endCol };
-}
 
 /** Errors that break the file's structure: top-level ERROR regions, statements outside any function. Errors
  *  inside a function body (an odd macro) are local and not worth a second parse. */

@@ -21,8 +21,6 @@ export interface ExploreContext {
   functions: Map<string, FunctionSyntax>;
   cfgOf(fn: FunctionSyntax): Cfg;
   summaryOf(fn: FunctionSyntax): CalleeSummary;
-  /** Source text of a node. */
-  text(n: Syntax): string;
   /** File-static pointers that nothing releases (storing there does not escape). */
   unreleasedStatics: ReadonlySet<string>;
   knowledge: FileKnowledge;
@@ -1316,7 +1314,7 @@ export class SiteExplorer {
     const nodeSpan = (id: number) => spanOf(this.top.nodes[id].syntax ?? this.top.nodes[id].statement!);
     const exitAt = st.returnNode >= 0 ? nodeSpan(st.returnNode) : closing;
     const at = st.firstJump >= 0 ? nodeSpan(st.firstJump) : exitAt;
-    const event = { at, via, exitAt, world: st.phase, errorPath: st.errorPath, returned: st.ret };
+    const event = { at, via, exitAt, errorPath: st.errorPath, returned: st.ret };
     const live = holders(st).filter((k) => !this.top.scopeReleased.has(k.replace(/^0:/, '')));
     if (st.phase === 'success') {
       if (!this.site.owned || st.released || st.escaped || st.siteFrame > 0) return;

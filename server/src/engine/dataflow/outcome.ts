@@ -40,7 +40,6 @@ export interface ExitEvent {
   via: 'goto' | 'return' | 'end';
   /** The return statement (or closing brace) where the path finally leaves. */
   exitAt: Span;
-  world: 'success' | 'failure';
   errorPath: boolean;
   returned: Value | undefined;
 }
