@@ -27,15 +27,11 @@ export class Catalogue {
   readonly scopeReleaseTokens: string[] = [];
   /** Matches text that may contain a call of an allocator (cheap prefilter of whole functions). */
   readonly allocationPattern: RegExp;
-  readonly unknownProfiles: string[] = [];
 
   constructor(options: CatalogueOptions) {
     for (const name of options.profiles) {
       const profile: ProfileData | undefined = PROFILES[name];
-      if (!profile) {
-        this.unknownProfiles.push(name);
-        continue;
-      }
+      if (!profile) continue; // configuration parsing has reported it
       const abortsByPolicy = options.policy === 'abort' && !SYSTEM_PROFILES.has(name);
       for (const a of profile.allocators) this.allocators.set(a.name, { ...a, profile: name, abortsByPolicy });
       for (const r of profile.releasers) this.releasers.set(r.name, r);
@@ -79,9 +75,6 @@ export class Catalogue {
   }
   isNoreturn(name: string): boolean {
     return this.noreturn.has(name);
-  }
-  get allocatorNames(): string[] {
-    return [...this.allocators.keys()];
   }
 }
 
