@@ -19,7 +19,7 @@ const importMeta = { define: { 'import.meta.url': '__importMetaUrl' }, banner: {
 const common = { ...importMeta, bundle: true, platform: 'node', mainFields: ['module', 'main'], target: 'node20', format: 'cjs', sourcemap: true, logLevel: quiet ? 'error' : 'info', absWorkingDir: root };
 const entries = [
   ['server/src/cli/main.ts', 'dist/cli.js', { banner: { js: '#!/usr/bin/env node\n' + importMeta.banner.js } }],
-  ['server/src/lsp/server.ts', 'dist/server.js', {}],
+  ['server/src/lsp/main.ts', 'dist/server.js', {}],
   ['client/src/extension.ts', 'dist/client.js', { external: ['vscode'] }],
 ].filter(([src]) => exists(src));
 await Promise.all(entries.map(([src, out, extra]) => esbuild.build({ ...common, entryPoints: [src], outfile: out, ...extra })));

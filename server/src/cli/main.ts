@@ -6,13 +6,17 @@ import { ConfigResolver } from '../engine/config/discovery';
 import { RULE_IDS } from '../engine/rules/registry';
 import type { FailpathConfig } from '../engine/config/config';
 import { addStats, compareFindings, emptyStats, type Finding } from '../engine/findings';
-import { collectFiles } from './files';
+import { collectFiles } from '../workspace/files';
 import { defaultJobs, runJobs, startWorkerIfNeeded, type Job } from './pool';
-import { formatJson, formatSarif, formatText, displayPath, type RunReport } from './formats';
+import { formatJson, formatSarif, formatText, displayPath, type RunReport } from '../report/formats';
 import { version } from '../../../package.json';
+import { runSimulate } from './simulate';
+import { startLanguageServer } from '../lsp/server';
 
 const USAGE = `usage: failpath [paths…] [--format text|json|sarif] [--output FILE] [--fail-on error|warning|hint|none]
                 [--jobs N] [--config FILE] [--rules id,…]
+       failpath simulate FILE:LINE [--format text|json] [--config FILE]
+       failpath lsp --stdio
 Audits the allocation error paths of C files (directories are searched for .c and .h files).
 Exit status: 0 no finding at or above --fail-on, 1 findings, 2 usage or internal error.
 Rules: ${RULE_IDS.join(', ')}`;
@@ -22,6 +26,20 @@ const SEVERITY_RANK = { hint: 1, warning: 2, error: 3 } as const;
 class UsageError extends Error {}
 
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'lsp') {
+    if (!argv.includes('--stdio')) throw new UsageError('lsp: only --stdio is supported');
+    startLanguageServer();
+    return new Promise<number>(() => undefined); // runs until the client exits it
+  }
+  if (argv[0] === 'simulate') {
+    const sim = parseArgs({ args: argv.slice(1), allowPositionals: true, strict: true, options: { format: { type: 'string', default: 'text' }, config: { type: 'string' } } });
+    if (sim.positionals.length !== 1) throw new UsageError('simulate: expected one FILE:LINE');
+    try {
+      return await runSimulate(sim.positionals[0], sim.values.format!, sim.values.config);
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+  }
   let args;
   try {
     args = parseArgs({

@@ -1,11 +1,13 @@
 // Runs the two engine phases over many files, on worker threads (`--jobs`): prepare every file (parse, facts),
 // merge the facts of all files, then analyse each file where it was prepared.
-import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { Worker, isMainThread, parentPort } from 'node:worker_threads';
 import { Engine, type PreparedFile, type FileResult } from '../engine/analyze';
 import { mergeFacts, type ConstantFacts, type FileFacts } from '../engine/dataflow/facts';
 import type { FailpathConfig } from '../engine/config/config';
+import { readSource } from '../workspace/files';
+
+export { readSource }; // bench/speed.ts reads files the way the CLI does
 
 export interface Job {
   file: string;
@@ -27,15 +29,6 @@ interface SerializedFacts {
   functions: [string, number][];
   noreturn: string[];
   transparent: string[];
-}
-
-/** Reads a source file. Invalid UTF-8 is replaced, never fatal; a BOM is dropped. */
-export function readSource(file: string): string {
-  const buf = fs.readFileSync(file);
-  if (buf.includes(0)) return '\0';
-  let text = new TextDecoder('utf-8', { fatal: false }).decode(buf);
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  return text;
 }
 
 /** One thread's share of the work: the files it prepared, until it analyses them. */

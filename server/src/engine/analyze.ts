@@ -4,7 +4,7 @@ import type { Parser, Tree } from 'web-tree-sitter';
 import { createCParser } from './parse/parser';
 import { findFunctions, toFunctionSyntax, unionTypeNames, type FunctionCandidate, type FunctionSyntax } from './parse/functions';
 import { hasConditionalDirectives, maskAttributes, maskConditionals } from './parse/preprocessor-mask';
-import { walk, child, unwrap, type Syntax } from './parse/syntax';
+import { walk, child, unwrap, calleeName, type Syntax } from './parse/syntax';
 import { Catalogue } from './catalogue/catalogue';
 import { DEFAULT_CONFIG, type FailpathConfig, type Severity } from './config/config';
 import { buildCfg } from './cfg/build';
@@ -22,6 +22,8 @@ import type { SiteRuleContext } from './rules/rule';
 import { findSuppressions, applySuppressions, type Suppression } from './suppressions';
 import type { FileStats, Finding } from './findings';
 import { compareFindings } from './findings';
+import type { FunctionResultCache } from './function-cache';
+import { createHash } from 'node:crypto';
 
 export interface PreparedFile {
   file: string;
@@ -69,8 +71,9 @@ export class Engine {
     return c;
   }
 
-  /** Parses one file. Parsing never fails: syntax errors leave ERROR nodes, and what parsed is analysed. */
-  prepare(file: string, text: string, config: FailpathConfig = DEFAULT_CONFIG): PreparedFile {
+  /** Parses one file. Parsing never fails: syntax errors leave ERROR nodes, and what parsed is analysed.
+   *  `reuse` is a tree of `text` kept by the caller (the language server's incremental parse); it is not deleted. */
+  prepare(file: string, text: string, config: FailpathConfig = DEFAULT_CONFIG, reuse?: Tree): PreparedFile {
     const stats: FileStats = { files: 1, bytes: text.length, functions: 0, allocationSites: 0, parseErrors: 0 };
     const empty: PreparedFile = {
       file, config, text, facts: { variables: [], functions: [], written: [], noreturn: [], transparent: [] }, functions: new Map(), analysed: [],
@@ -78,7 +81,7 @@ export class Engine {
     };
     if (text.length > MAX_FILE_BYTES) return this.unusable(empty, `larger than ${MAX_FILE_BYTES >> 20} MB`);
     if (text.indexOf('\0') >= 0) return this.unusable(empty, 'binary file (contains NUL bytes)');
-    let tree = this.parse(text);
+    let tree = reuse ?? this.parse(text);
     if (!tree) return this.unusable(empty, 'the parser gave up (time budget)');
     let source = text;
     // Code a preprocessor-less parser only half understands: retry with brace-breaking #if branches and
@@ -89,7 +92,7 @@ export class Engine {
       if (masked === source) continue;
       const retry = this.parse(masked);
       if (retry && brokenStructure(retry) < brokenStructure(tree)) {
-        tree.delete();
+        if (tree !== reuse) tree.delete();
         tree = retry;
         source = masked;
       } else retry?.delete();
@@ -157,7 +160,7 @@ export class Engine {
       const statics = analysed.length ? unreleasedStatics(tree, candidates, source, catalogue) : new Set<string>();
       return { file, config, text, facts, functions, analysed, unreleasedStatics: statics, suppressions, stats };
     } finally {
-      tree.delete();
+      if (tree !== reuse) tree.delete();
     }
   }
 
@@ -167,26 +170,25 @@ export class Engine {
     return p;
   }
 
-  private parse(text: string): Tree | null {
+  /** Parses `text`; with `old` (already `edit`ed to match), tree-sitter reuses what did not change. */
+  parse(text: string, old?: Tree): Tree | null {
     const started = Date.now();
     const budgetMs = 2000 + text.length / 100; // generous: ~100 KB/s worst case
     try {
-      return this.parser.parse(text, null, { progressCallback: () => Date.now() - started > budgetMs });
+      return this.parser.parse(text, old ?? null, { progressCallback: () => Date.now() - started > budgetMs });
     } catch {
       return null;
     }
   }
 
-  /** Runs the dataflow and the rules over a prepared file. `projectFacts` come from the other files of the run. */
-  analyze(p: PreparedFile, projectFacts: ConstantFacts = NO_FACTS): FileResult {
-    if (p.unusable) return { file: p.file, findings: [], stats: p.stats, unusable: p.unusable };
+  /** The dataflow context of a prepared file (shared by its functions). */
+  contextFor(p: PreparedFile, projectFacts: ConstantFacts = NO_FACTS): ExploreContext {
     const catalogue = this.catalogueFor(p.config);
     const facts = factsForFile(projectFacts, p.facts);
     const knowledge: FileKnowledge = { noreturn: facts.noreturn, transparent: facts.transparent };
     const cfgs = new Map<FunctionSyntax, Cfg>();
     const summaries = new Map<FunctionSyntax, CalleeSummary>();
-    const text = (n: Syntax) => p.text.slice(n.start, n.end);
-    const ctx: ExploreContext = {
+    return {
       catalogue, facts, functions: p.functions, unreleasedStatics: p.unreleasedStatics, knowledge,
       relevant: relevantNames(new Set([...p.functions.values(), ...p.analysed])),
       cfgOf: (fn) => {
@@ -200,41 +202,97 @@ export class Engine {
         return s;
       },
     };
+  }
+
+  /**
+   * Explores every allocation site of `fn` (its own, and those of same-file helpers it may get an allocation
+   * back from). Sites in `traced` also record their failure-world paths (simulation).
+   */
+  exploreFunction(p: PreparedFile, fn: FunctionSyntax, ctx: ExploreContext, traced?: ReadonlySet<Syntax>): SiteRun[] {
+    const catalogue = ctx.catalogue;
+    const text = (n: Syntax) => p.text.slice(n.start, n.end);
+    const cfg = ctx.cfgOf(fn);
+    const calls = allocationCalls(fn.body, catalogue);
+    // Sites inside same-file helpers are followed from here too: they may return their allocation to us.
+    const inlined: Array<[Syntax, FunctionSyntax]> = [];
+    for (const callee of this.helperSources(fn, ctx, catalogue)) for (const c of allocationCalls(callee.body, catalogue)) inlined.push([c, callee]);
+    const all = [...calls.map((c) => [c, fn] as [Syntax, FunctionSyntax]), ...inlined];
+    // The paths up to each of the function's own allocations are the same for every site: explored once.
+    const callNodes = callsToNodes(cfg, new Set(calls));
+    const prefix = calls.length > 1 ? SiteExplorer.explorePrefix(ctx, cfg, new Set(callNodes.values()), PREFIX_STEP_BUDGET) : undefined;
+    const runs: SiteRun[] = [];
+    for (const [call, owner] of all) {
+      const site = siteFor(call, catalogue, owner.name, text);
+      if (!site) continue;
+      const explorer = new SiteExplorer(ctx, cfg, site, all.length);
+      explorer.trace = !!traced?.has(call);
+      const outcome = explorer.run(prefix);
+      if (DEBUG) debugSteps.set(`${p.file}:${fn.name}`, (debugSteps.get(`${p.file}:${fn.name}`) ?? 0) + explorer.steps);
+      runs.push({ fn, owner, call, outcome, oldMayBeLive: explorer.realloc?.oldMayBeLive, cfg });
+    }
+    return runs;
+  }
+
+  /**
+   * Runs the dataflow and the rules over a prepared file. `projectFacts` come from the other files of the run.
+   * With a `cache` (the language server), a function whose text and context did not change is not re-analysed.
+   */
+  analyze(p: PreparedFile, projectFacts: ConstantFacts = NO_FACTS, cache?: FunctionResultCache): FileResult {
+    const steps = this.analyzeSteps(p, projectFacts, cache);
+    for (;;) {
+      const r = steps.next();
+      if (r.done) return r.value;
+    }
+  }
+
+  /** `analyze`, pausing after each function that was analysed afresh: the language server drops a stale run
+   *  between two functions when a newer edit arrives. */
+  *analyzeSteps(p: PreparedFile, projectFacts: ConstantFacts = NO_FACTS, cache?: FunctionResultCache): Generator<void, FileResult> {
+    if (p.unusable) return { file: p.file, findings: [], stats: p.stats, unusable: p.unusable };
+    const ctx = this.contextFor(p, projectFacts);
+    const keys = cache ? functionKeys(p, ctx, projectFacts) : undefined;
     const findings: Finding[] = [];
-    const severityOf = (id: string, dflt: Severity): Severity | undefined => {
-      const s = p.config.rules[id];
-      return s === 'off' ? undefined : s ?? dflt;
-    };
     // First every site in every context, then the rules: a static helper's realloc is judged by what its
     // callers in this file pass it (a caller passing NULL makes `p = realloc(p, n)` a plain allocation).
-    const runs: Array<{ fn: FunctionSyntax; owner: FunctionSyntax; call: Syntax; outcome: SiteOutcome; oldMayBeLive?: boolean }> = [];
-    const liveInCallers = new Map<Syntax, boolean>();
+    const runs: SiteRun[] = [];
+    const fresh: FunctionSyntax[] = [];
     for (const fn of p.analysed) {
-      const cfg = ctx.cfgOf(fn);
-      const calls = allocationCalls(fn.body, catalogue);
-      p.stats.allocationSites += calls.length;
-      // Sites inside same-file helpers are followed from here too: they may return their allocation to us.
-      const inlined: Array<[Syntax, FunctionSyntax]> = [];
-      for (const callee of this.helperSources(fn, ctx, catalogue)) for (const c of allocationCalls(callee.body, catalogue)) inlined.push([c, callee]);
-      const all = [...calls.map((c) => [c, fn] as [Syntax, FunctionSyntax]), ...inlined];
-      // The paths up to each of the function's own allocations are the same for every site: explored once.
-      const callNodes = callsToNodes(cfg, new Set(calls));
-      const prefix = calls.length > 1 ? SiteExplorer.explorePrefix(ctx, cfg, new Set(callNodes.values()), PREFIX_STEP_BUDGET) : undefined;
-      for (const [call, owner] of all) {
-        const site = siteFor(call, catalogue, owner.name, text);
-        if (!site) continue;
-        const explorer = new SiteExplorer(ctx, cfg, site, all.length);
-        const outcome = explorer.run(prefix);
-        if (DEBUG) debugSteps.set(`${p.file}:${fn.name}`, (debugSteps.get(`${p.file}:${fn.name}`) ?? 0) + explorer.steps);
-        const oldMayBeLive = explorer.realloc?.oldMayBeLive;
-        if (owner !== fn && oldMayBeLive !== undefined) liveInCallers.set(call, (liveInCallers.get(call) ?? false) || oldMayBeLive);
-        runs.push({ fn, owner, call, outcome, oldMayBeLive });
+      const hit = keys && cache!.take(keys.get(fn)!, fn.line, p.file);
+      if (hit) {
+        findings.push(...hit.findings);
+        p.stats.allocationSites += hit.sites;
+        continue;
       }
+      fresh.push(fn);
+      p.stats.allocationSites += allocationCalls(fn.body, ctx.catalogue).length;
+      runs.push(...this.exploreFunction(p, fn, ctx));
+      yield;
     }
+    const byFunction = this.applyRules(p, runs);
+    for (const fn of fresh) {
+      const own = byFunction.get(fn) ?? [];
+      findings.push(...own);
+      if (keys) cache!.put(keys.get(fn)!, fn.line, own, allocationCalls(fn.body, ctx.catalogue).length);
+    }
+    cache?.sweep();
+    const unique = dedupe(findings);
+    const kept = applySuppressions(unique, p.suppressions, p.file, severityOf(p.config, 'unmatched-suppression', 'warning') !== undefined);
+    kept.sort(compareFindings);
+    return { file: p.file, findings: kept, stats: p.stats };
+  }
+
+  /** The rules over explored sites, findings grouped by the analysed function. */
+  applyRules(p: PreparedFile, runs: SiteRun[]): Map<FunctionSyntax, Finding[]> {
+    const text = (n: Syntax) => p.text.slice(n.start, n.end);
+    const liveInCallers = new Map<Syntax, boolean>();
+    for (const r of runs) if (r.owner !== r.fn && r.oldMayBeLive !== undefined) liveInCallers.set(r.call, (liveInCallers.get(r.call) ?? false) || r.oldMayBeLive);
+    const out = new Map<FunctionSyntax, Finding[]>();
     const assignments = new Map<FunctionSyntax, Map<Syntax, Syntax>>();
     for (const run of runs) {
       const { fn, owner, call, outcome } = run;
       const site = outcome.site;
+      let findings = out.get(fn);
+      if (!findings) out.set(fn, (findings = []));
       let targets = assignments.get(fn);
       if (!targets) assignments.set(fn, (targets = assignmentTargets(fn)));
       const target = owner === fn ? targets.get(call) : undefined;
@@ -251,10 +309,10 @@ export class Engine {
       };
       for (const rule of RULES) {
         if (!rule.check) continue;
-        const severity = severityOf(rule.id, rule.severity);
+        const severity = severityOf(p.config, rule.id, rule.severity);
         if (!severity) continue;
         rule.check(ruleCtx, (r) => {
-          findings.push({
+          findings!.push({
             rule: rule.id, severity, message: r.message, file: p.file, span: r.at,
             allocation: { span: spanOf(call), callee: site.callee },
             related: (r.related ?? []).map((x) => ({ file: p.file, span: x.at, message: x.message })),
@@ -262,10 +320,7 @@ export class Engine {
         });
       }
     }
-    const unique = dedupe(findings);
-    const kept = applySuppressions(unique, p.suppressions, p.file, severityOf('unmatched-suppression', 'warning') !== undefined);
-    kept.sort(compareFindings);
-    return { file: p.file, findings: kept, stats: p.stats };
+    return out;
   }
 
   /** Same-file functions called from `fn` (up to 2 levels) that allocate and may hand the allocation back. */
@@ -304,6 +359,59 @@ if (DEBUG) {
     console.error(`steps total ${[...debugSteps.values()].reduce((a, b) => a + b, 0)} in ${debugSteps.size} functions`);
     for (const [k, v] of top) console.error(`steps ${v} ${k}`);
   });
+}
+
+/** One allocation site explored in the context of an analysed function. */
+export interface SiteRun {
+  fn: FunctionSyntax;
+  owner: FunctionSyntax;
+  call: Syntax;
+  outcome: SiteOutcome;
+  oldMayBeLive?: boolean;
+  cfg: Cfg;
+}
+
+function severityOf(config: FailpathConfig, id: string, dflt: Severity): Severity | undefined {
+  const s = config.rules[id];
+  return s === 'off' ? undefined : s ?? dflt;
+}
+
+/**
+ * What a function's findings depend on: its own text and column, the same-file functions it may inline, the
+ * file's facts and configuration. A static helper's realloc is judged by its callers, so a file that has one
+ * keys every function on the whole text.
+ */
+function functionKeys(p: PreparedFile, ctx: ExploreContext, projectFacts: ConstantFacts): Map<FunctionSyntax, string> {
+  const fileHash = createHash('sha1');
+  fileHash.update(JSON.stringify([p.config, p.facts, [...p.unreleasedStatics], [...ctx.relevant]]));
+  fileHash.update(projectFacts === NO_FACTS ? '' : JSON.stringify([[...projectFacts.globals], [...projectFacts.functions], [...projectFacts.noreturn], [...projectFacts.transparent]]));
+  const staticRealloc = p.analysed.some((fn) => fn.isStatic && allocationCalls(fn.body, ctx.catalogue).some((c) => {
+    const name = calleeName(c);
+    return name !== undefined && ctx.catalogue.allocator(name)?.reallocArg !== undefined;
+  }));
+  if (staticRealloc) fileHash.update(p.text);
+  const fileKey = fileHash.digest('base64');
+  const keys = new Map<FunctionSyntax, string>();
+  for (const fn of p.analysed) {
+    const h = createHash('sha1').update(fileKey).update(String(fn.start - (p.text.lastIndexOf('\n', fn.start - 1) + 1))).update(fn.text);
+    const seen = new Set([fn.name]);
+    let frontier = [fn];
+    for (let depth = 0; depth < 3 && frontier.length; depth++) {
+      const next: FunctionSyntax[] = [];
+      for (const f of frontier) {
+        for (const name of mentionedFunctions(f, ctx)) {
+          if (seen.has(name)) continue;
+          seen.add(name);
+          const g = ctx.functions.get(name)!;
+          h.update(`\0${name}\0${g.line - fn.line}\0`).update(g.text); // spans inside it move with it
+          next.push(g);
+        }
+      }
+      frontier = next;
+    }
+    keys.set(fn, h.digest('base64'));
+  }
+  return keys;
 }
 
 /** For each call, the CFG node whose syntax contains it. */

@@ -59,6 +59,8 @@ export class SiteExplorer {
   private currentStatement: Syntax | undefined;
 
   private readonly budget: number;
+  /** Record the failure-world paths (simulation): a trail per state, so only when asked. */
+  trace = false;
 
   constructor(private readonly ctx: ExploreContext, private readonly top: Cfg, private readonly site: AllocationSite, sitesInFunction = 1) {
     this.budget = Math.min(MAX_SITE_STEPS, Math.max(MIN_SITE_STEPS, Math.floor(FUNCTION_STEP_BUDGET / sitesInFunction)));
@@ -128,6 +130,11 @@ export class SiteExplorer {
       }
       facts.observe(st);
       set.add(key);
+      if (this.trace && this.depth === 0 && st.phase === 'failure') {
+        const prev = st.trail;
+        st = cloneState(st);
+        st.trail = { node: id, prev };
+      }
       if (collect?.targets.has(id)) {
         let list = collect.states.get(id);
         if (!list) collect.states.set(id, (list = []));
@@ -1257,6 +1264,7 @@ export class SiteExplorer {
       });
     } else if (!st.tested) prev.afterTest = false;
     st.crashed = true;
+    if (this.trace) st.crashAt = where;
     if (!st.tested) st.pendingUse = where.line * 100000 + where.col;
   }
 
@@ -1316,6 +1324,11 @@ export class SiteExplorer {
     const at = st.firstJump >= 0 ? nodeSpan(st.firstJump) : exitAt;
     const event = { at, via, exitAt, errorPath: st.errorPath, returned: st.ret };
     const live = holders(st).filter((k) => !this.top.scopeReleased.has(k.replace(/^0:/, '')));
+    if (this.trace && st.phase === 'failure' && st.siteFrame === 0) {
+      const nodes: number[] = [];
+      for (let t = st.trail; t; t = t.prev) nodes.push(t.node);
+      (this.outcome.failurePaths ??= []).push({ nodes: nodes.reverse(), exit: event, crashAt: st.crashAt, noticed: st.noticed });
+    }
     if (st.phase === 'success') {
       if (!this.site.owned || st.released || st.escaped || st.siteFrame > 0) return;
       if (live.length === 0) return;

@@ -44,6 +44,17 @@ export interface ExitEvent {
   returned: Value | undefined;
 }
 
+/** One failure-world path, recorded when the site is simulated (DESIGN §7). */
+export interface FailurePath {
+  /** Top-level CFG node ids in the order the path ran them. */
+  nodes: number[];
+  exit: ExitEvent;
+  /** Where the path dereferenced the failed result (and stopped making sense). */
+  crashAt?: Span;
+  /** A test on the path noticed the failure. */
+  noticed: boolean;
+}
+
 export interface SiteOutcome {
   site: AllocationSite;
   fn: FunctionSyntax;
@@ -61,6 +72,8 @@ export interface SiteOutcome {
   lost: Map<string, Span>;
   /** Some failure-world path returns from the function (rather than aborting). */
   failureReturns: boolean;
+  /** Failure-world paths, only when the exploration traced them (simulation). */
+  failurePaths?: FailurePath[];
   /** False when the exploration hit its budget (the function is too large to follow every path). */
   complete: boolean;
 }

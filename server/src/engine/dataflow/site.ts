@@ -24,7 +24,7 @@ export interface AllocationSite {
 
 const DIRECT_RECLAIM = /\b(GFP_KERNEL|GFP_NOIO|GFP_NOFS|GFP_USER|GFP_HIGHUSER\w*|__GFP_DIRECT_RECLAIM|__GFP_RECLAIM)\b/;
 
-function failKindOf(spec: AllocatorEntry): FailKind {
+export function failKindOf(spec: AllocatorEntry): FailKind {
   switch (spec.failure) {
     case 'err-ptr': return 'err';
     case 'err-ptr-or-null': return 'errOrNull';

@@ -1,6 +1,13 @@
 // The abstract state of one path, ESP-style: the tracked allocation's property state plus the facts that decide
 // branches (known integer values, aliases, other allocations' results). Copied on write.
 import type { FailKind } from './site';
+import type { Span } from './outcome';
+
+/** A path as a shared linked list (clones share their past). */
+export interface Trail {
+  node: number;
+  prev: Trail | undefined;
+}
 
 /** Abstract values. Anything not listed is unknown (absent from the environment). */
 export type Value =
@@ -46,6 +53,10 @@ export interface State {
   ret: Value | undefined;
   /** Depth of the inlined frame that created the site, and whether that frame is still running. */
   siteFrame: number;
+  /** Simulation only (not part of the key): the top-level CFG nodes a failure-world path ran, newest first,
+   *  and where it crashed. */
+  trail?: Trail;
+  crashAt?: Span;
   /** Cached `stateKey` (a state is not changed once it is queued; clones start without one). */
   key?: string;
   /** The environment is shared with another state: copy it before writing (`envOf`). */

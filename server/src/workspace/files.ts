@@ -49,3 +49,12 @@ export function collectFiles(paths: string[], configs: ConfigResolver, errors: s
   for (const p of paths) visit(p, true);
   return [...new Set(out)];
 }
+
+/** Reads a source file. Invalid UTF-8 is replaced, never fatal; a BOM is dropped; a binary file reads as NUL. */
+export function readSource(file: string): string {
+  const buf = fs.readFileSync(file);
+  if (buf.includes(0)) return '\0';
+  let text = new TextDecoder('utf-8', { fatal: false }).decode(buf);
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  return text;
+}

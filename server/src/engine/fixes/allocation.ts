@@ -1,0 +1,54 @@
+// The allocation a finding is about, found again in the current tree: its call, the statement that holds it,
+// the variable it is stored in, and its catalogue entry.
+import type { Node as TsNode } from 'web-tree-sitter';
+import type { AllocatorEntry } from '../catalogue/catalogue';
+import { failKindOf, type FailKind } from '../dataflow/site';
+import { ancestor, blockStatement, nodeAt, offsetOf, type FixContext } from './fix';
+
+export interface AllocationInTree {
+  call: TsNode;
+  fn: TsNode;
+  /** The statement directly inside a block that makes the allocation (undefined: an unbraced if body…). */
+  statement?: TsNode;
+  /** The variable (or lvalue) the result is assigned to, as written. */
+  holder?: string;
+  /** Where the holder is declared, when the call is its initialiser. */
+  declaration?: TsNode;
+  spec: AllocatorEntry;
+  failKind: FailKind;
+  /** The catalogue's first release function for it. */
+  release: string;
+  kernel: boolean;
+}
+
+export function allocationOf(ctx: FixContext): AllocationInTree | undefined {
+  const a = ctx.finding.allocation;
+  if (!a) return undefined;
+  const start = offsetOf(ctx.text, a.span.line, a.span.col);
+  const end = offsetOf(ctx.text, a.span.endLine, a.span.endCol);
+  const call = nodeAt(ctx.tree, start, end, ['call_expression']);
+  const spec = ctx.catalogue.allocator(a.callee);
+  if (!call || !spec) return undefined;
+  const fn = ancestor(call, ['function_definition']);
+  if (!fn) return undefined;
+  let holder: string | undefined;
+  let declaration: TsNode | undefined;
+  let value: TsNode = call;
+  while (value.parent && ['parenthesized_expression', 'cast_expression'].includes(value.parent.type)) value = value.parent;
+  const parent = value.parent;
+  if (parent?.type === 'assignment_expression' && parent.childForFieldName('right')?.equals(value) && parent.childForFieldName('operator')?.text !== '+=') {
+    holder = parent.childForFieldName('left')?.text;
+  } else if (parent?.type === 'init_declarator' && parent.childForFieldName('value')?.equals(value)) {
+    holder = innermostName(parent.childForFieldName('declarator'));
+    declaration = parent.parent ?? undefined;
+  }
+  return {
+    call, fn, statement: blockStatement(call), holder, declaration, spec, failKind: failKindOf(spec),
+    release: spec.release?.[0] ?? 'free', kernel: spec.profile === 'linux-kernel',
+  };
+}
+
+function innermostName(d: TsNode | null): string | undefined {
+  for (let n = d; n; n = n.childForFieldName('declarator')) if (n.type === 'identifier') return n.text;
+  return undefined;
+}

@@ -1,0 +1,132 @@
+// `Failpath: Audit Workspace`: every C file of the workspace folders, in the CLI's two phases (facts of all
+// files, then the analysis with the merged facts). Results are cached per file by content (and by the merged
+// facts), in memory and in the editor's storage, so a re-run only analyses what changed.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { createHash } from 'node:crypto';
+import picomatch from 'picomatch';
+import type { Engine, PreparedFile } from '../engine/analyze';
+import { mergeFacts, type FileFacts } from '../engine/dataflow/facts';
+import { addStats, compareFindings, emptyStats, type FileStats, type Finding } from '../engine/findings';
+import { ConfigResolver } from '../engine/config/discovery';
+import { RULE_IDS } from '../engine/rules/registry';
+import { collectFiles, readSource } from '../workspace/files';
+import { version } from '../../../package.json';
+
+interface CacheEntry {
+  hash: string;
+  facts: FileFacts;
+  factsHash?: string;
+  findings?: Finding[];
+  stats?: FileStats;
+  unusable?: string;
+}
+
+export interface AuditProgress {
+  report(done: number, total: number, file: string): void;
+  cancelled(): boolean;
+}
+
+export interface AuditResult {
+  findings: Finding[];
+  stats: FileStats & { durationMs: number; fromCache: number };
+  failures: Array<{ file: string; reason: string }>;
+  cancelled: boolean;
+}
+
+const CACHE_FILE = 'audit-cache.json';
+
+export class WorkspaceAudit {
+  private cache = new Map<string, CacheEntry>();
+  private loaded = false;
+
+  /** `storageDir`: the editor's storage for this workspace (absent: memory only). */
+  constructor(private readonly engine: Engine, private readonly storageDir?: string) {}
+
+  async run(folders: string[], filesExclude: string[], progress: AuditProgress): Promise<AuditResult> {
+    const started = Date.now();
+    this.load();
+    const configs = new ConfigResolver(RULE_IDS);
+    const errors: string[] = [];
+    const excluded = filesExclude.length ? picomatch(filesExclude, { dot: true }) : undefined;
+    const files = collectFiles(folders, configs, errors).filter((f) => {
+      if (!excluded) return true;
+      const folder = folders.find((d) => f.startsWith(d + path.sep));
+      return !excluded(folder ? path.relative(folder, f).split(path.sep).join('/') : f);
+    });
+    const total = files.length * 2;
+    let done = 0;
+    const prepared = new Map<string, PreparedFile>();
+    const entries = new Map<string, CacheEntry>();
+    const yieldNow = () => new Promise((r) => setImmediate(r));
+    // Phase 1: facts, from the cache when the file did not change.
+    for (const file of files) {
+      if (progress.cancelled()) return this.cancelledResult(started);
+      const config = configs.forFile(file).config;
+      const text = readSource(file);
+      const hash = createHash('sha1').update(version).update(JSON.stringify(config)).update(text).digest('base64');
+      let entry = this.cache.get(file);
+      if (!entry || entry.hash !== hash) {
+        const p = this.engine.prepare(file, text, config);
+        prepared.set(file, p);
+        entry = { hash, facts: p.facts };
+      }
+      entries.set(file, entry);
+      progress.report(++done, total, file);
+      await yieldNow();
+    }
+    const merged = mergeFacts([...entries.values()].map((e) => e.facts));
+    const factsHash = createHash('sha1').update(JSON.stringify([[...merged.globals], [...merged.functions], [...merged.noreturn], [...merged.transparent]])).digest('base64');
+    // Phase 2: the analysis, from the cache when neither the file nor the facts changed.
+    let stats = emptyStats();
+    let fromCache = 0;
+    const findings: Finding[] = [];
+    const failures: AuditResult['failures'] = [];
+    for (const file of files) {
+      if (progress.cancelled()) return this.cancelledResult(started);
+      const entry = entries.get(file)!;
+      if (entry.factsHash !== factsHash || !entry.findings || !entry.stats) {
+        const p = prepared.get(file) ?? this.engine.prepare(file, readSource(file), configs.forFile(file).config);
+        prepared.delete(file);
+        const r = this.engine.analyze(p, merged);
+        Object.assign(entry, { factsHash, findings: r.findings, stats: r.stats, unusable: r.unusable });
+      } else fromCache++;
+      this.cache.set(file, entry);
+      findings.push(...entry.findings!);
+      stats = addStats(stats, entry.stats!);
+      if (entry.unusable) failures.push({ file, reason: entry.unusable });
+      progress.report(++done, total, file);
+      await yieldNow();
+    }
+    for (const f of [...this.cache.keys()]) if (!entries.has(f)) this.cache.delete(f);
+    this.save();
+    findings.sort(compareFindings);
+    for (const e of errors) failures.push({ file: '', reason: e });
+    return { findings, stats: { ...stats, durationMs: Date.now() - started, fromCache }, failures, cancelled: false };
+  }
+
+  private cancelledResult(started: number): AuditResult {
+    return { findings: [], stats: { ...emptyStats(), durationMs: Date.now() - started, fromCache: 0 }, failures: [], cancelled: true };
+  }
+
+  private load(): void {
+    if (this.loaded || !this.storageDir) return;
+    this.loaded = true;
+    try {
+      const data = JSON.parse(fs.readFileSync(path.join(this.storageDir, CACHE_FILE), 'utf8')) as { version: string; entries: Array<[string, CacheEntry]> };
+      if (data.version === version) this.cache = new Map(data.entries);
+    } catch {
+      // no cache yet, or an unreadable one: start empty
+    }
+  }
+
+  private save(): void {
+    if (!this.storageDir) return;
+    try {
+      fs.mkdirSync(this.storageDir, { recursive: true });
+      fs.writeFileSync(path.join(this.storageDir, CACHE_FILE), JSON.stringify({ version, entries: [...this.cache] }));
+    } catch {
+      // the cache is an optimisation: a read-only storage only makes the next run slower
+    }
+  }
+}

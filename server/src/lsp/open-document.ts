@@ -1,0 +1,164 @@
+// An open document in the language server: its text, its tree-sitter tree kept across edits (each LSP change is
+// applied to the tree with `edit`, then re-parsed incrementally), the per-function result cache, and the latest
+// analysis. Analysis runs between messages and is dropped when a newer version arrives.
+import type { TextDocumentContentChangeEvent } from 'vscode-languageserver/node';
+import type { Tree, Point } from 'web-tree-sitter';
+import type { Engine, FileResult, PreparedFile } from '../engine/analyze';
+import type { FailpathConfig } from '../engine/config/config';
+import { FunctionResultCache } from '../engine/function-cache';
+
+export interface Analysis {
+  version: number;
+  result: FileResult;
+  prepared: PreparedFile;
+  /** Wall time of the analysis (parse + dataflow), for the language status item. */
+  ms: number;
+  functionsReanalysed: number;
+}
+
+/** Yield to the event loop after this much uninterrupted work, so a newer edit can cancel the run. */
+const SLICE_MS = 8;
+
+export class OpenDocument {
+  private tree: Tree | undefined;
+  private readonly cache = new FunctionResultCache();
+  private latest: Analysis | undefined;
+  private running: Promise<Analysis | undefined> | undefined;
+  private waiters: Array<(a: Analysis) => void> = [];
+  private configKey = '';
+
+  constructor(readonly uri: string, readonly file: string, private text: string, private version: number, private readonly engine: Engine) {}
+
+  get currentVersion(): number {
+    return this.version;
+  }
+  get currentText(): string {
+    return this.text;
+  }
+  get lastAnalysis(): Analysis | undefined {
+    return this.latest;
+  }
+  /** The tree of the last analysed version (quick fixes navigate it); undefined after a full replace. */
+  get analysedTree(): Tree | undefined {
+    return this.latest && this.latest.version === this.version ? this.tree : undefined;
+  }
+
+  /** Applies LSP content changes (in order) to the text and to the tree. */
+  applyChanges(changes: TextDocumentContentChangeEvent[], version: number): void {
+    for (const change of changes) {
+      if (!('range' in change)) {
+        this.text = change.text;
+        this.dropTree();
+        continue;
+      }
+      const start = offsetAt(this.text, change.range.start.line, change.range.start.character);
+      const oldEnd = offsetAt(this.text, change.range.end.line, change.range.end.character);
+      const newText = this.text.slice(0, start) + change.text + this.text.slice(oldEnd);
+      this.tree?.edit({
+        startIndex: start, oldEndIndex: oldEnd, newEndIndex: start + change.text.length,
+        startPosition: { row: change.range.start.line, column: change.range.start.character },
+        oldEndPosition: { row: change.range.end.line, column: change.range.end.character },
+        newEndPosition: endPoint(change.range.start.line, change.range.start.character, change.text),
+      });
+      this.text = newText;
+    }
+    this.version = version;
+  }
+
+  /** Replaces the whole text (a file changed on disk, or a full sync). */
+  replace(text: string, version: number): void {
+    this.text = text;
+    this.version = version;
+    this.dropTree();
+  }
+
+  /** The analysis of the current version: the cached one, or a new run (shared by concurrent callers). */
+  analysis(config: FailpathConfig): Promise<Analysis> {
+    const key = JSON.stringify(config);
+    if (key !== this.configKey) {
+      this.configKey = key;
+      this.latest = undefined;
+    }
+    if (this.latest && this.latest.version === this.version) return Promise.resolve(this.latest);
+    const p = new Promise<Analysis>((resolve) => this.waiters.push(resolve));
+    if (!this.running) {
+      this.running = this.run(config).finally(() => {
+        this.running = undefined;
+      });
+    }
+    return p;
+  }
+
+  /** Runs until an analysis matches the current version (a newer edit restarts it), then wakes the waiters. */
+  private async run(config: FailpathConfig): Promise<Analysis | undefined> {
+    for (;;) {
+      await new Promise((r) => setImmediate(r)); // let queued edits arrive first
+      const version = this.version;
+      const started = performance.now();
+      const text = this.text;
+      const old = this.tree;
+      this.tree = this.engine.parse(text, old) ?? undefined;
+      old?.delete();
+      const prepared = this.engine.prepare(this.file, text, config, this.tree);
+      const hitsBefore = this.cache.misses;
+      const steps = this.engine.analyzeSteps(prepared, undefined, this.cache);
+      let slice = performance.now();
+      let result: FileResult | undefined;
+      let stale = false;
+      for (;;) {
+        const r = steps.next();
+        if (r.done) {
+          result = r.value;
+          break;
+        }
+        if (performance.now() - slice > SLICE_MS) {
+          await new Promise((res) => setImmediate(res));
+          slice = performance.now();
+          if (this.version !== version) {
+            stale = true;
+            break;
+          }
+        }
+      }
+      if (stale || this.version !== version || !result) continue;
+      const analysis: Analysis = { version, result, prepared, ms: performance.now() - started, functionsReanalysed: this.cache.misses - hitsBefore };
+      this.latest = analysis;
+      const waiters = this.waiters;
+      this.waiters = [];
+      for (const w of waiters) w(analysis);
+      return analysis;
+    }
+  }
+
+  /** Forget the analysis (configuration changed): the next request re-analyses. */
+  invalidate(): void {
+    this.latest = undefined;
+    this.configKey = '';
+  }
+
+  dispose(): void {
+    this.dropTree();
+  }
+
+  private dropTree(): void {
+    this.tree?.delete();
+    this.tree = undefined;
+  }
+}
+
+/** Offset of an LSP position (UTF-16 code units, like JS strings and web-tree-sitter's indices). */
+export function offsetAt(text: string, line: number, character: number): number {
+  let offset = 0;
+  for (let l = 0; l < line; l++) {
+    const nl = text.indexOf('\n', offset);
+    if (nl < 0) return text.length;
+    offset = nl + 1;
+  }
+  const lineEnd = text.indexOf('\n', offset);
+  return Math.min(offset + character, lineEnd < 0 ? text.length : lineEnd);
+}
+
+function endPoint(row: number, column: number, inserted: string): Point {
+  const lines = inserted.split('\n');
+  return lines.length === 1 ? { row, column: column + inserted.length } : { row: row + lines.length - 1, column: lines[lines.length - 1].length };
+}
