@@ -22,7 +22,7 @@ import type { SiteRuleContext } from './rules/rule';
 import { findSuppressions, applySuppressions, type Suppression } from './suppressions';
 import type { FileStats, Finding } from './findings';
 import { compareFindings } from './findings';
-import type { FunctionResultCache } from './function-cache';
+import type { FunctionResultCache, FunctionLines } from './function-cache';
 import { createHash } from 'node:crypto';
 
 export interface PreparedFile {
@@ -251,13 +251,14 @@ export class Engine {
     if (p.unusable) return { file: p.file, findings: [], stats: p.stats, unusable: p.unusable };
     const ctx = this.contextFor(p, projectFacts);
     const keys = cache ? functionKeys(p, ctx, projectFacts) : undefined;
+    const lines = cache ? functionLines(p) : undefined;
     const findings: Finding[] = [];
     // First every site in every context, then the rules: a static helper's realloc is judged by what its
     // callers in this file pass it (a caller passing NULL makes `p = realloc(p, n)` a plain allocation).
     const runs: SiteRun[] = [];
     const fresh: FunctionSyntax[] = [];
     for (const fn of p.analysed) {
-      const hit = keys && cache!.take(keys.get(fn)!, fn.line, p.file);
+      const hit = keys && cache!.take(keys.get(fn)!, lines!);
       if (hit) {
         findings.push(...hit.findings);
         p.stats.allocationSites += hit.sites;
@@ -272,7 +273,7 @@ export class Engine {
     for (const fn of fresh) {
       const own = byFunction.get(fn) ?? [];
       findings.push(...own);
-      if (keys) cache!.put(keys.get(fn)!, fn.line, own, allocationCalls(fn.body, ctx.catalogue).length);
+      if (keys) cache!.put(keys.get(fn)!, own, allocationCalls(fn.body, ctx.catalogue).length, lines!);
     }
     cache?.sweep();
     const unique = dedupe(findings);
@@ -377,23 +378,26 @@ function severityOf(config: FailpathConfig, id: string, dflt: Severity): Severit
 }
 
 /**
- * What a function's findings depend on: its own text and column, the same-file functions it may inline, the
- * file's facts and configuration. A static helper's realloc is judged by its callers, so a file that has one
- * keys every function on the whole text.
+ * What a function's findings depend on: its own text and column, the same-file functions it may inline (text and
+ * offset), and the configuration, facts and relevant names — only those it or its helpers mention, so that typing
+ * in one function leaves the others' keys alone.
  */
 function functionKeys(p: PreparedFile, ctx: ExploreContext, projectFacts: ConstantFacts): Map<FunctionSyntax, string> {
-  const fileHash = createHash('sha1');
-  fileHash.update(JSON.stringify([p.config, p.facts, [...p.unreleasedStatics], [...ctx.relevant]]));
-  fileHash.update(projectFacts === NO_FACTS ? '' : JSON.stringify([[...projectFacts.globals], [...projectFacts.functions], [...projectFacts.noreturn], [...projectFacts.transparent]]));
-  const staticRealloc = p.analysed.some((fn) => fn.isStatic && allocationCalls(fn.body, ctx.catalogue).some((c) => {
+  const fileKey = createHash('sha1').update(JSON.stringify(p.config)).digest('base64');
+  const hasRealloc = (fn: FunctionSyntax) => allocationCalls(fn.body, ctx.catalogue).some((c) => {
     const name = calleeName(c);
     return name !== undefined && ctx.catalogue.allocator(name)?.reallocArg !== undefined;
-  }));
-  if (staticRealloc) fileHash.update(p.text);
-  const fileKey = fileHash.digest('base64');
+  });
+  const project = projectFacts === NO_FACTS ? undefined : projectFacts;
   const keys = new Map<FunctionSyntax, string>();
   for (const fn of p.analysed) {
     const h = createHash('sha1').update(fileKey).update(String(fn.start - (p.text.lastIndexOf('\n', fn.start - 1) + 1))).update(fn.text);
+    // A static helper's realloc is judged by what its callers pass it: their text is part of its key.
+    if (fn.isStatic && hasRealloc(fn)) {
+      const callerPattern = new RegExp(`\\b${fn.name}\\b`);
+      for (const caller of p.analysed) if (caller !== fn && callerPattern.test(caller.text)) h.update(`\0caller\0`).update(caller.text);
+    }
+    const texts = [fn.text];
     const seen = new Set([fn.name]);
     let frontier = [fn];
     for (let depth = 0; depth < 3 && frontier.length; depth++) {
@@ -403,15 +407,35 @@ function functionKeys(p: PreparedFile, ctx: ExploreContext, projectFacts: Consta
           if (seen.has(name)) continue;
           seen.add(name);
           const g = ctx.functions.get(name)!;
-          h.update(`\0${name}\0${g.line - fn.line}\0`).update(g.text); // spans inside it move with it
+          h.update(`\0${name}\0`).update(g.text);
+          texts.push(g.text);
           next.push(g);
         }
       }
       frontier = next;
     }
+    const mentioned = new Set(texts.join('\n').match(/[A-Za-z_]\w*/g) ?? []);
+    const only = <T>(list: Iterable<T>, name: (x: T) => string) => [...list].filter((x) => mentioned.has(name(x)));
+    h.update(JSON.stringify([
+      only(ctx.relevant, (n) => n), only(p.unreleasedStatics, (n) => n),
+      only(p.facts.variables, (v) => v[0]), only(p.facts.functions, (f) => f[0]), only(p.facts.written, (n) => n),
+      only(p.facts.noreturn, (n) => n), only(p.facts.transparent, (n) => n),
+      project ? [only(project.globals, (g) => g[0]), only(project.functions, (f) => f[0]), only(project.noreturn, (n) => n), only(project.transparent, (n) => n)] : 0,
+    ]));
     keys.set(fn, h.digest('base64'));
   }
   return keys;
+}
+
+/** Where each function of the file starts (the cache places findings by it). */
+function functionLines(p: PreparedFile): FunctionLines {
+  const all = [...p.analysed, ...p.functions.values()].sort((a, b) => a.line - b.line);
+  const first = new Map<string, number>();
+  for (const f of all) if (!first.has(f.name)) first.set(f.name, f.line);
+  return {
+    lineOf: (name) => first.get(name),
+    nameAt: (line) => all.find((f) => f.line <= line && line <= f.closeLine && first.get(f.name) === f.line)?.name,
+  };
 }
 
 /** For each call, the CFG node whose syntax contains it. */

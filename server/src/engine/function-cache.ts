@@ -1,13 +1,26 @@
 // Findings per function between analyses of one document (the language server): an edit re-analyses only the
-// functions whose text or context changed. Entries are keyed by content (see analyze.ts `functionKeys`) and
-// stored relative to the function's first line, so a function that only moved is reused.
+// functions whose text or context changed. Entries are keyed by content (see analyze.ts `functionKeys`); each
+// span is stored relative to the function it lies in (the analysed one, or a helper it inlines), so functions
+// that only moved are reused.
 import type { Finding } from './findings';
 import type { Span } from './dataflow/outcome';
 
+interface AnchoredSpan {
+  anchor: string;
+  delta: number;
+  span: Span;
+}
+
 interface Entry {
-  findings: Finding[];
+  findings: Array<{ finding: Finding; spans: AnchoredSpan[] }>;
   sites: number;
   used: boolean;
+}
+
+/** Where the functions of the current text start: name → first line, and the function a line lies in. */
+export interface FunctionLines {
+  lineOf(name: string): number | undefined;
+  nameAt(line: number): string | undefined;
 }
 
 export class FunctionResultCache {
@@ -15,20 +28,21 @@ export class FunctionResultCache {
   hits = 0;
   misses = 0;
 
-  /** The cached findings of a function now starting at `line`, or undefined. */
-  take(key: string, line: number, file: string): { findings: Finding[]; sites: number } | undefined {
+  /** The cached findings of a function, placed in the current text; undefined when absent. */
+  take(key: string, lines: FunctionLines): { findings: Finding[]; sites: number } | undefined {
     const e = this.entries.get(key);
-    if (!e) {
+    const placed = e && e.findings.map((f) => place(f.finding, f.spans, lines));
+    if (!e || !placed || placed.some((f) => !f)) {
       this.misses++;
       return undefined;
     }
     this.hits++;
     e.used = true;
-    return { findings: e.findings.map((f) => moveFinding(f, line, file)), sites: e.sites };
+    return { findings: placed as Finding[], sites: e.sites };
   }
 
-  put(key: string, line: number, findings: Finding[], sites: number): void {
-    this.entries.set(key, { findings: findings.map((f) => moveFinding(f, -line, f.file)), sites, used: true });
+  put(key: string, findings: Finding[], sites: number, lines: FunctionLines): void {
+    this.entries.set(key, { findings: findings.map((f) => ({ finding: f, spans: spansOf(f).map((s) => anchor(s, lines)) })), sites, used: true });
   }
 
   /** After an analysis: forget the functions it did not use (their text is gone). */
@@ -44,14 +58,28 @@ export class FunctionResultCache {
   }
 }
 
-function moveSpan(s: Span, by: number): Span {
-  return { line: s.line + by, col: s.col, endLine: s.endLine + by, endCol: s.endCol };
+/** Every span of a finding, in a fixed order (primary, allocation, related). */
+function spansOf(f: Finding): Span[] {
+  return [f.span, ...(f.allocation ? [f.allocation.span] : []), ...f.related.map((r) => r.span)];
 }
 
-function moveFinding(f: Finding, by: number, file: string): Finding {
+function anchor(span: Span, lines: FunctionLines): AnchoredSpan {
+  const name = lines.nameAt(span.line) ?? '';
+  return { anchor: name, delta: span.line - (lines.lineOf(name) ?? 0), span };
+}
+
+function place(f: Finding, spans: AnchoredSpan[], lines: FunctionLines): Finding | undefined {
+  const moved: Span[] = [];
+  for (const a of spans) {
+    const base = a.anchor ? lines.lineOf(a.anchor) : 0;
+    if (base === undefined) return undefined;
+    const line = base + a.delta;
+    moved.push({ line, col: a.span.col, endLine: line + a.span.endLine - a.span.line, endCol: a.span.endCol });
+  }
+  let i = 0;
   return {
-    ...f, file, span: moveSpan(f.span, by),
-    allocation: f.allocation && { ...f.allocation, span: moveSpan(f.allocation.span, by) },
-    related: f.related.map((r) => ({ ...r, file, span: moveSpan(r.span, by) })),
+    ...f, span: moved[i++],
+    allocation: f.allocation && { ...f.allocation, span: moved[i++] },
+    related: f.related.map((r) => ({ ...r, span: moved[i++] })),
   };
 }

@@ -27,7 +27,7 @@ export class OpenDocument {
   private waiters: Array<(a: Analysis) => void> = [];
   private configKey = '';
 
-  constructor(readonly uri: string, readonly file: string, private text: string, private version: number, private readonly engine: Engine) {}
+  constructor(readonly uri: string, readonly file: string, private text: string, private version: number, private readonly engineReady: Promise<Engine>) {}
 
   get currentVersion(): number {
     return this.version;
@@ -91,17 +91,18 @@ export class OpenDocument {
 
   /** Runs until an analysis matches the current version (a newer edit restarts it), then wakes the waiters. */
   private async run(config: FailpathConfig): Promise<Analysis | undefined> {
+    const engine = await this.engineReady;
     for (;;) {
       await new Promise((r) => setImmediate(r)); // let queued edits arrive first
       const version = this.version;
       const started = performance.now();
       const text = this.text;
       const old = this.tree;
-      this.tree = this.engine.parse(text, old) ?? undefined;
+      this.tree = engine.parse(text, old) ?? undefined;
       old?.delete();
-      const prepared = this.engine.prepare(this.file, text, config, this.tree);
+      const prepared = engine.prepare(this.file, text, config, this.tree);
       const hitsBefore = this.cache.misses;
-      const steps = this.engine.analyzeSteps(prepared, undefined, this.cache);
+      const steps = engine.analyzeSteps(prepared, undefined, this.cache);
       let slice = performance.now();
       let result: FileResult | undefined;
       let stale = false;

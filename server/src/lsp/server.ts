@@ -52,6 +52,7 @@ export function startLanguageServer(connection: Connection = createConnection(Pr
   let lastAudit: AuditResult | undefined;
   let folders: string[] = [];
   const shownConfigProblems = new Set<string>();
+  const published = new WeakMap<OpenDocument, Analysis>();
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     const caps = params.capabilities;
@@ -129,7 +130,9 @@ export function startLanguageServer(connection: Connection = createConnection(Pr
   function publish(doc: OpenDocument): void {
     if (pull) return;
     void analyse(doc).then(({ analysis }) => {
-      if (docs.get(doc.uri) !== doc || analysis.version !== doc.currentVersion) return;
+      // Every waiter of a run gets the same analysis: publish each version once, and never a stale one.
+      if (docs.get(doc.uri) !== doc || analysis.version !== doc.currentVersion || published.get(doc) === analysis) return;
+      published.set(doc, analysis);
       void connection.sendDiagnostics({ uri: doc.uri, version: analysis.version, diagnostics: analysis.result.findings.map((f) => toDiagnostic(f, doc.uri)) });
     }, (e) => connection.console.error(`analysis failed: ${(e as Error).stack ?? e}`));
   }
@@ -142,11 +145,10 @@ export function startLanguageServer(connection: Connection = createConnection(Pr
     if (lensRefresh) void connection.sendRequest(CodeLensRefreshRequest.type);
   }
 
-  connection.onDidOpenTextDocument(async (p) => {
-    await engineReady;
+  connection.onDidOpenTextDocument((p) => {
     const uri = p.textDocument.uri;
     const file = uri.startsWith('file:') ? fileURLToPath(uri) : path.resolve(uri.replace(/^\w+:\/*/, '/'));
-    const doc = new OpenDocument(uri, file, p.textDocument.text, p.textDocument.version, engine!);
+    const doc = new OpenDocument(uri, file, p.textDocument.text, p.textDocument.version, engineReady);
     docs.get(uri)?.dispose();
     docs.set(uri, doc);
     publish(doc);

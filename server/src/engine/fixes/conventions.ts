@@ -84,7 +84,7 @@ export function indentOf(text: string, n: TsNode): string {
 export function indentUnit(text: string): string {
   if (/\n\t/.test(text) && !/\n {2,}\S/.test(text)) return '\t';
   let best = 8;
-  for (const m of text.matchAll(/\n( +)\S/g)) if (m[1].length < best) best = m[1].length;
+  for (const m of text.matchAll(/\n( +)[^\s*]/g)) if (m[1].length < best) best = m[1].length; // not ` *` comment lines
   return ' '.repeat(best >= 2 ? best : 4);
 }
 

@@ -7,7 +7,7 @@ import { nodeAt, offsetOf, type FixProvider } from './fix';
 
 export const fixLeakOnErrorPath: FixProvider = (ctx) => {
   const a = allocationOf(ctx);
-  if (!a?.holder || !/^[A-Za-z_][\w.>-]*$/.test(a.holder)) return undefined;
+  if (!a?.holder || !a.release || !/^[A-Za-z_][\w.>-]*$/.test(a.holder)) return undefined;
   const f = ctx.finding.span;
   const exit = nodeAt(ctx.tree, offsetOf(ctx.text, f.line, f.col), offsetOf(ctx.text, f.endLine, f.endCol), ['goto_statement', 'return_statement']);
   if (!exit) return undefined;

@@ -19,17 +19,25 @@ export const fixReallocLeak: FixProvider = (ctx) => {
   const cond = next?.type === 'if_statement' ? next.childForFieldName('condition') : undefined;
   const testsP = cond && new RegExp(`^\\(\\s*(!\\s*${escape(p)}|${escape(p)}\\s*==\\s*NULL|NULL\\s*==\\s*${escape(p)})\\s*\\)$`).test(cond.text);
   if (next && cond && testsP && !next.childForFieldName('alternative')) {
-    return {
-      title: `Keep the old block: realloc into ${tmp}`, rule: 'realloc-leak', safe: true,
-      edits: [
-        { start: a.statement.startIndex, end: a.statement.endIndex, newText: decl },
-        { start: cond.startIndex, end: cond.endIndex, newText: `(${failureTest(tmp, a.failKind, a.fn)})` },
-        { start: next.endIndex, end: next.endIndex, newText: `\n${indent}${p} = ${tmp};` },
-      ],
-    };
+    const edits = [
+      { start: a.statement.startIndex, end: a.statement.endIndex, newText: decl },
+      { start: cond.startIndex, end: cond.endIndex, newText: `(${failureTest(tmp, a.failKind, a.fn)})` },
+      { start: next.endIndex, end: next.endIndex, newText: `\n${indent}${p} = ${tmp};` },
+    ];
+    // The old block is still ours on that path now: an early return there must release it.
+    const body = next.childForFieldName('consequence');
+    if (body?.type === 'return_statement' && a.release && /^[A-Za-z_]\w*$/.test(p)) {
+      edits.push({ start: body.startIndex, end: body.endIndex, newText: `{\n${indent}${unit}${a.release}(${p});\n${indent}${unit}${body.text}\n${indent}}` });
+      const paren = ctx.text.lastIndexOf(')', body.startIndex);
+      edits.push({ start: paren + 1, end: body.startIndex, newText: ' ' });
+    } else if (body?.type === 'compound_statement' && a.release && /^[A-Za-z_]\w*$/.test(p)) {
+      const last = body.namedChildren[body.namedChildren.length - 1];
+      if (last?.type === 'return_statement') edits.push({ start: last.startIndex, end: last.startIndex, newText: `${a.release}(${p});\n${indentOf(ctx.text, last)}` });
+    }
+    return { title: `Keep the old block: realloc into ${tmp}`, rule: 'realloc-leak', safe: true, edits };
   }
   const exit = errorExit(a.fn, a.kernel);
-  const body = exitStatements(exit, exit.kind === 'return' && /^[A-Za-z_]\w*$/.test(p) ? [`${a.release}(${p});`] : []);
+  const body = exitStatements(exit, exit.kind === 'return' && a.release && /^[A-Za-z_]\w*$/.test(p) ? [`${a.release}(${p});`] : []);
   return {
     title: `Keep the old block: realloc into ${tmp} and test it`, rule: 'realloc-leak', safe: true,
     edits: [{

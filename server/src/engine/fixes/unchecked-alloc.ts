@@ -1,7 +1,7 @@
 // unchecked-alloc: insert the failure test right after the allocation, leaving the way the function's other
 // error paths leave (its cleanup label, or its error return after releasing what is already held).
 import type { Node as TsNode } from 'web-tree-sitter';
-import { allocationOf } from './allocation';
+import { allocationOf, simpleReleaser } from './allocation';
 import { errorExit, exitStatements, failureTest, ifStatement, indentOf, indentUnit } from './conventions';
 import type { FixContext, FixProvider } from './fix';
 
@@ -10,6 +10,7 @@ export const fixUncheckedAlloc: FixProvider = (ctx) => {
   if (!a?.holder || !a.statement || a.spec.result?.startsWith('arg')) return undefined;
   const exit = errorExit(a.fn, a.kernel);
   const releases = exit.kind === 'return' ? heldBefore(ctx, a.fn, a.statement) : [];
+  if (releases.includes('')) return undefined;
   const indent = indentOf(ctx.text, a.statement);
   const test = ifStatement(failureTest(a.holder, a.failKind, a.fn), exitStatements(exit, releases), indent, indentUnit(ctx.text));
   return {
@@ -34,7 +35,8 @@ export function heldBefore(ctx: FixContext, fn: TsNode, at: TsNode): string[] {
       if (spec && !spec.ownedBy && spec.failure !== 'aborts' && holder && /^[A-Za-z_]\w*$/.test(holder)) {
         const between = ctx.text.slice(n.endIndex, at.startIndex);
         const released = new RegExp(`\\b\\w*(free|release|destroy|unref|put)\\w*\\s*\\(\\s*&?${holder}\\b|\\breturn\\s+${holder}\\b`).test(between);
-        if (!released) held.push(`${spec.release?.[0] ?? 'free'}(${holder});`);
+        const release = simpleReleaser(ctx.catalogue, spec);
+        if (!released) held.push(release ? `${release}(${holder});` : '');
       }
     }
     for (const c of n.namedChildren) if (c) visit(c);

@@ -71,7 +71,8 @@ export function findFunctions(root: TsNode): FunctionCandidate[] {
       if (k.type === 'function_definition') {
         const name = declaratorName(functionDeclarator(k.childForFieldName('declarator')));
         if (name) found.push({ name, node: k, start: k.startIndex, end: k.endIndex });
-      } else if (CONTAINERS.has(k.type) && depth < 20) {
+      } else if ((CONTAINERS.has(k.type) || (k.type === 'compound_statement' && container.type === 'translation_unit')) && depth < 20) {
+        // A block at file level only exists after an error (a stray `{`): the functions inside are still whole.
         if (k.type === 'ERROR') recoverFromError(k, found);
         else visit(k, depth + 1);
       }

@@ -1,0 +1,227 @@
+// The language server over a real stdio connection (`failpath lsp --stdio`, vscode-jsonrpc), as an editor drives it.
+import { test, after } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { pathToFileURL } from 'node:url';
+import { TestClient, ROOT, applyEdit, type Diagnostic } from './support/lsp-client';
+
+const examples = path.join(ROOT, 'examples');
+const confparse = path.join(examples, 'libc', 'confparse.c');
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'failpath-lsp-'));
+const clients: TestClient[] = [];
+after(async () => {
+  await Promise.all(clients.map((c) => c.stop()));
+});
+async function start(options?: Parameters<typeof TestClient.start>[0]): Promise<TestClient> {
+  const c = await TestClient.start(options);
+  clients.push(c);
+  return c;
+}
+const rulesOf = (ds: Diagnostic[]) => ds.map((d) => `${d.range.start.line + 1}:${d.code}`).sort();
+const write = (name: string, text: string) => {
+  const p = path.join(tmp, name);
+  fs.mkdirSync(path.dirname(p), { recursive: true });
+  fs.writeFileSync(p, text);
+  return p;
+};
+
+test('diagnostics on open carry the rule, its doc, related locations and tags', async () => {
+  const c = await start();
+  const uri = c.open(confparse);
+  const ds = await c.diagnostics(uri);
+  assert.deepEqual(rulesOf(ds), ['172:unchecked-alloc', '218:realloc-leak', '265:use-before-check', '360:leak', '424:wrong-failure-check']);
+  const d = ds.find((x) => x.code === 'unchecked-alloc')!;
+  assert.equal(d.source, 'failpath');
+  assert.match(d.codeDescription!.href, /docs\/rules\/unchecked-alloc\.md$/);
+  assert.equal(d.relatedInformation![0].location.uri, uri);
+  assert.equal(d.relatedInformation![0].location.range.start.line, 169);
+  assert.match(d.relatedInformation![0].message, /allocated here by malloc/);
+
+  const g = write('dead/dead.c', '#include <glib.h>\nint f(void) {\n  char *p = g_malloc(10);\n  if (!p)\n    return -1;\n  p[0] = 0;\n  g_free(p);\n  return 0;\n}\n');
+  write('dead/.failpath.json', '{ "profiles": ["libc", "glib"] }');
+  const gu = c.open(g);
+  const dead = (await c.diagnostics(gu)).find((x) => x.code === 'dead-oom-check');
+  assert.ok(dead, 'dead-oom-check reported');
+  assert.deepEqual(dead.tags, [1], 'Unnecessary tag');
+});
+
+test('after incremental edits only the changed function is analysed again, and findings follow the text', async () => {
+  const c = await start();
+  const uri = c.open(confparse);
+  await c.diagnostics(uri);
+  const text = c.text(uri);
+  const lines = text.split('\n');
+  assert.match(lines[169], /malloc/);
+  // Insert the missing test after line 170 (1-based): the finding goes, lines below move by two.
+  const indent = /^\s*/.exec(lines[169])![0];
+  c.edit(uri, [{ range: { start: { line: 169, character: lines[169].length }, end: { line: 169, character: lines[169].length } }, newText: `\n${indent}if (!cfg)\n${indent}\treturn NULL;` }]);
+  const ds = await c.diagnostics(uri);
+  assert.deepEqual(rulesOf(ds), ['220:realloc-leak', '267:use-before-check', '362:leak', '426:wrong-failure-check']);
+  const status = c.statuses[c.statuses.length - 1];
+  assert.ok(status.reanalysed >= 1 && status.reanalysed <= 2, `re-analysed ${status.reanalysed} functions, not the whole file`);
+  // Typing inside a comment changes no function: nothing is analysed again.
+  c.edit(uri, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: '/* x */ ' }]);
+  assert.deepEqual(rulesOf(await c.diagnostics(uri)), ['220:realloc-leak', '267:use-before-check', '362:leak', '426:wrong-failure-check']);
+  assert.equal(c.statuses[c.statuses.length - 1].reanalysed, 0);
+});
+
+test('every quick fix of the examples, applied, removes its finding and adds none', async () => {
+  const c = await start();
+  const files = ['libc/confparse.c', 'kernel-driver/foo_probe.c', 'libvirt-style/domain_conf.c', 'glib/thumb-cache.c'].map((f) => path.join(examples, f));
+  const fixedRules = new Set<string>();
+  for (const file of files) {
+    const uri = c.open(file);
+    const original = c.text(uri);
+    const before = await c.diagnostics(uri);
+    for (const d of before) {
+      const actions = await c.codeActions(uri, [d], ['quickfix']);
+      assert.ok(actions.some((a) => a.title.startsWith('Ignore')), `${path.basename(file)}:${d.range.start.line + 1} ${d.code}: has "ignore on this line"`);
+      for (const action of actions) {
+        // Apply on a copy of the original, as a user applying this one fix would.
+        const edits = action.edit.changes[uri];
+        let fixed = original;
+        for (const e of [...edits].sort((a, b) => b.range.start.line - a.range.start.line || b.range.start.character - a.range.start.character)) fixed = applyEdit(fixed, e);
+        c.edit(uri, [{ range: { start: { line: 0, character: 0 }, end: { line: 1e6, character: 0 } }, newText: fixed }]);
+        const afterFix = await c.diagnostics(uri);
+        const key = (x: Diagnostic) => `${x.code}|${x.message.replace(/line \d+/g, '')}`;
+        const count = (ds: Diagnostic[], k: string) => ds.filter((x) => key(x) === k).length;
+        assert.ok(count(afterFix, key(d)) < count(before, key(d)), `${action.title}: the finding goes`);
+        for (const x of afterFix) assert.ok(count(afterFix, key(x)) <= count(before, key(x)), `${action.title}: adds no ${x.code}`);
+        if (!action.title.startsWith('Ignore')) fixedRules.add(d.code!);
+        c.edit(uri, [{ range: { start: { line: 0, character: 0 }, end: { line: 1e6, character: 0 } }, newText: original }]);
+      }
+    }
+  }
+  for (const rule of ['unchecked-alloc', 'use-before-check', 'leak-on-error-path', 'realloc-leak', 'wrong-failure-check', 'failure-swallowed']) {
+    assert.ok(fixedRules.has(rule), `a verified ${rule} fix was offered and worked`);
+  }
+});
+
+test('quick fixes follow the function: kernel -ENOMEM, the cleanup label, the dead branch and its label', async () => {
+  const c = await start();
+  const kernel = write('k/drv.c', [
+    'int probe(struct device *dev)', '{', '\tstruct foo *a, *b;', '\tint ret;', '',
+    '\ta = kzalloc(sizeof(*a), GFP_KERNEL);', '\tif (!a)', '\t\treturn -ENOMEM;', '\tb = kzalloc(sizeof(*b), GFP_KERNEL);',
+    '\tb->x = 1;', '\tret = setup(a, b);', '\tif (ret)', '\t\tgoto err_free_b;', '\treturn 0;', 'err_free_b:', '\tkfree(b);', '\tkfree(a);', '\treturn ret;', '}', '',
+  ].join('\n'));
+  write('k/.failpath.json', '{ "profiles": ["libc", "linux-kernel"] }');
+  const uri = c.open(kernel);
+  const d = (await c.diagnostics(uri)).find((x) => x.code === 'unchecked-alloc')!;
+  const fix = (await c.codeActions(uri, [d], ['quickfix'])).find((a) => a.isPreferred)!;
+  assert.equal(fix.edit.changes[uri][0].newText, '\n\tif (!b)\n\t\tgoto err_free_b;');
+
+  const glib = write('dead/dead2.c', '#include <glib.h>\nint f(void) {\n  char *p = g_malloc(10);\n  if (!p)\n    goto oom;\n  p[0] = 0;\n  g_free(p);\n  return 0;\noom:\n  return -1;\n}\n');
+  write('dead/.failpath.json', '{ "profiles": ["libc", "glib"] }');
+  const gu = c.open(glib);
+  const dead = (await c.diagnostics(gu)).find((x) => x.code === 'dead-oom-check')!;
+  const remove = (await c.codeActions(gu, [dead], ['quickfix'])).find((a) => a.isPreferred)!;
+  let text = c.text(gu);
+  for (const e of [...remove.edit.changes[gu]].sort((a, b) => b.range.start.line - a.range.start.line)) text = applyEdit(text, e);
+  assert.equal(text, '#include <glib.h>\nint f(void) {\n  char *p = g_malloc(10);\n  p[0] = 0;\n  g_free(p);\n  return 0;\n  return -1;\n}\n');
+});
+
+test('source.fixAll.failpath applies the safe fixes of a file', async () => {
+  const c = await start();
+  const file = write('all/all.c', '#include <stdlib.h>\n#include <string.h>\nint f(char **out, size_t n) {\n  char *p = malloc(n);\n  memset(p, 0, n);\n  p = realloc(p, n * 2);\n  if (!p)\n    return -1;\n  *out = p;\n  return 0;\n}\n');
+  const uri = c.open(file);
+  assert.deepEqual(rulesOf(await c.diagnostics(uri)), ['5:unchecked-alloc', '6:realloc-leak']);
+  const [all] = await c.codeActions(uri, [], ['source.fixAll']);
+  assert.equal(all.kind, 'source.fixAll.failpath');
+  c.edit(uri, all.edit.changes[uri]);
+  assert.deepEqual(await c.diagnostics(uri), []);
+  const check = spawnSync('gcc', ['-fsyntax-only', '-x', 'c', '-'], { input: c.text(uri), encoding: 'utf8' });
+  if (check.error === undefined) assert.equal(check.status, 0, check.stderr);
+});
+
+test('CodeLens: listed per allocation, resolved to the simulated failure; the custom request agrees with the CLI', async () => {
+  const c = await start();
+  const uri = c.open(confparse);
+  const lenses = await c.connection.sendRequest<Array<{ range: { start: { line: number } }; data: unknown; command?: { title: string } }>>('textDocument/codeLens', { textDocument: { uri } });
+  assert.ok(lenses.length >= 5, `${lenses.length} lenses`);
+  assert.ok(lenses.every((l) => !l.command), 'listing is cheap: titles come with resolve');
+  const lens = lenses.find((l) => l.range.start.line === 169)!;
+  const resolved = await c.connection.sendRequest<{ command: { title: string; command: string } }>('codeLens/resolve', lens);
+  assert.equal(resolved.command.title, 'if this fails: NULL dereference at line 172');
+  assert.equal(resolved.command.command, 'failpath.showFailurePath');
+  const sims = await c.connection.sendRequest<Array<{ summary: string; paths: Array<{ lines: number[] }>; callers: Array<{ function: string; use: string }> }>>('failpath/simulateFailure', { textDocument: { uri }, position: { line: 169, character: 0 } });
+  const cli = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'cli.js'), 'simulate', `${confparse}:170`, '--format', 'json'], { encoding: 'utf8' });
+  const fromCli = JSON.parse(cli.stdout);
+  assert.equal(sims[0].summary, fromCli[0].summary);
+  assert.deepEqual(sims[0].paths, fromCli[0].paths);
+  assert.deepEqual(sims[0].callers.map((x) => `${x.function}:${x.use}`), ['config_read_file:tests']);
+  assert.deepEqual(sims[0].paths[0].lines.map((l) => l + 1), [170, 172]);
+});
+
+test('rapid edits: stale analyses are dropped and the last version is published (push mode)', async () => {
+  const c = await start({ pull: false });
+  const uri = c.open(confparse);
+  const lines = c.text(uri).split('\n');
+  for (let i = 0; i < 30; i++) c.edit(uri, [{ range: { start: { line: 171, character: 0 }, end: { line: 171, character: 0 } }, newText: ' ' }]);
+  const last = c.version(uri);
+  const deadline = Date.now() + 30_000;
+  while (!c.pushed.some((p) => p.uri === uri && p.version === last) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  const mine = c.pushed.filter((p) => p.uri === uri);
+  assert.equal(mine[mine.length - 1].version, last, 'the newest version is published');
+  assert.ok(mine.length < 10, `${mine.length} publications for 31 versions: stale work was dropped`);
+  for (let i = 1; i < mine.length; i++) assert.ok(mine[i].version! > mine[i - 1].version!, 'never an older version after a newer one');
+  assert.equal(lines.length, c.text(uri).split('\n').length);
+  assert.deepEqual(rulesOf(mine[mine.length - 1].diagnostics), ['172:unchecked-alloc', '218:realloc-leak', '265:use-before-check', '360:leak', '424:wrong-failure-check']);
+});
+
+test('a configuration change re-analyses open files', async () => {
+  let settings: Record<string, unknown> = {};
+  const c = await start({ settings: () => settings });
+  const file = write('cfg/plain.c', '#include <stdlib.h>\nvoid f(void) {\n  char *p = malloc(4);\n  p[0] = 1;\n  free(p);\n}\n');
+  const uri = c.open(file);
+  assert.deepEqual(rulesOf(await c.diagnostics(uri)), ['4:unchecked-alloc']);
+  settings = { rules: { 'unchecked-alloc': 'off' } };
+  await c.connection.sendNotification('workspace/didChangeConfiguration', { settings: { failpath: settings } });
+  assert.deepEqual(await c.diagnostics(uri), []);
+  // A .failpath.json next to the file wins over the settings.
+  write('cfg/.failpath.json', '{ "rules": { "unchecked-alloc": "error" } }');
+  await c.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(path.join(tmp, 'cfg', '.failpath.json')).toString(), type: 1 }] });
+  const ds = await c.diagnostics(uri);
+  assert.deepEqual(rulesOf(ds), ['4:unchecked-alloc']);
+  assert.equal(ds[0].severity, 1);
+});
+
+test('a file with parse errors still gets the findings of what parsed; a 5 MB file is analysed without harm', async () => {
+  const c = await start();
+  const broken = write('bad/broken.c', '#include <stdlib.h>\nint g(void) {\n  int x = (3 +;\n  return x;\n}\n}}} garbage {{\nvoid f(void) {\n  char *p = malloc(4);\n  p[0] = 1;\n  free(p);\n}\n');
+  const bu = c.open(broken);
+  assert.deepEqual(rulesOf(await c.diagnostics(bu)), ['9:unchecked-alloc']);
+  const unit = 'static int helper_N(int v) {\n  int *p = malloc(sizeof *p);\n  if (!p)\n    return -1;\n  *p = v;\n  free(p);\n  return 0;\n}\n';
+  let big = '';
+  for (let i = 0; big.length < 5 * 1024 * 1024; i++) big += unit.replace('helper_N', `helper_${i}`);
+  const hu = c.open(path.join(tmp, 'big.c'), big);
+  const ds = await c.diagnostics(hu);
+  assert.deepEqual(ds, []);
+  // The server still answers for other files afterwards.
+  assert.deepEqual(rulesOf(await c.diagnostics(bu)), ['9:unchecked-alloc']);
+});
+
+test('workspace audit: every file with progress, then from the cache', async () => {
+  const storage = fs.mkdtempSync(path.join(os.tmpdir(), 'failpath-storage-'));
+  const c = await start({ initializationOptions: { storagePath: storage } });
+  const first = await c.connection.sendRequest<{ files: Array<{ uri: string; diagnostics: Diagnostic[] }>; stats: { files: number; fromCache: number } }>('failpath/auditWorkspace', { folders: [examples] });
+  assert.equal(first.stats.files, 8);
+  assert.equal(first.files.reduce((n, f) => n + f.diagnostics.length, 0), 15);
+  assert.equal(first.stats.fromCache, 0);
+  assert.ok(c.progress.length >= 3, 'work-done progress was reported');
+  const second = await c.connection.sendRequest<{ stats: { fromCache: number } }>('failpath/auditWorkspace', { folders: [examples] });
+  assert.equal(second.stats.fromCache, 8);
+  const sarif = JSON.parse(await c.connection.sendRequest<string>('failpath/exportAudit', { format: 'sarif' }));
+  assert.equal(sarif.runs[0].results.length, 15);
+  const md = await c.connection.sendRequest<string>('failpath/exportAudit', { format: 'markdown' });
+  assert.match(md, /## By rule/);
+  // A new server with the same storage starts from the persisted cache.
+  const d = await start({ initializationOptions: { storagePath: storage } });
+  const third = await d.connection.sendRequest<{ stats: { fromCache: number } }>('failpath/auditWorkspace', { folders: [examples], filesExclude: ['glib/**'] });
+  assert.equal(third.stats.fromCache, 6, 'glib/ (2 files) excluded, the other 6 from the cache');
+  // Limited mode: no workspace audit in an untrusted workspace.
+  const u = await start({ initializationOptions: { trusted: false } });
+  await assert.rejects(u.connection.sendRequest('failpath/auditWorkspace', { folders: [examples] }), /trusted/);
+});
