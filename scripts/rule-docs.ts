@@ -2,6 +2,7 @@
 // so the docs come from the source text and cannot drift from it). `npm run docs` writes; the tests compare.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { configSchema } from './config-schema';
 import { Project, SyntaxKind, type ObjectLiteralExpression } from 'ts-morph';
 
 export interface RuleMeta {
@@ -98,5 +99,6 @@ export function expectedDocs(root: string): Map<string, string> {
   const a = readme.indexOf(START);
   const b = readme.indexOf(END);
   if (a >= 0 && b > a) out.set(readmePath, readme.slice(0, a) + ruleTable(rules) + readme.slice(b + END.length));
+  out.set(path.join(root, 'schemas', 'failpath.schema.json'), configSchema(rules.map((r) => r.id)));
   return out;
 }

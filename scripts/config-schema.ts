@@ -1,0 +1,41 @@
+// The JSON Schema of `.failpath.json` (DESIGN §5), generated from the rule ids and profile names so that it
+// cannot drift from them; VS Code validates the file with it (`contributes.jsonValidation`).
+import { PROFILE_NAMES } from '../server/src/engine/catalogue/profiles';
+
+const CONVENTIONS = ['null', 'err-ptr', 'err-ptr-or-null', 'map-failed', 'negative-return', 'nonzero-return', 'minus-one-return', 'aborts', 'gfp'];
+
+export function configSchema(ruleIds: string[]): string {
+  const severity = { enum: ['error', 'warning', 'hint', 'off'] };
+  const schema = {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    title: 'Failpath configuration (.failpath.json)',
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      profiles: { description: 'Allocator profiles to load.', type: 'array', items: { enum: PROFILE_NAMES }, uniqueItems: true, default: ['libc', 'posix'] },
+      policy: { description: '"abort": the project\'s own allocators abort on OOM (xmalloc style), so their failure tests are dead code.', enum: ['handle', 'abort'], default: 'handle' },
+      allocators: {
+        description: 'The project\'s own allocators.', type: 'array',
+        items: {
+          type: 'object', required: ['name', 'failure'], additionalProperties: false,
+          properties: {
+            name: { type: 'string' },
+            failure: { description: 'How it reports failure.', enum: CONVENTIONS },
+            result: { description: 'Where the pointer goes: the return value, or an out argument argN.', type: 'string', pattern: '^(return|arg[0-9]+)$' },
+            release: { description: 'Functions that release what it returns.', type: 'array', items: { type: 'string' } },
+            reallocArg: { type: 'integer', minimum: 0 },
+            consumesArg: { type: 'integer', minimum: 0 },
+            gfpArg: { type: 'integer', minimum: 0 },
+            failsOnlyWithoutReclaim: { type: 'boolean' },
+            ownedBy: { enum: ['pool', 'device', 'gc'] },
+            resource: { type: 'string' },
+          },
+        },
+      },
+      noAlloc: { description: 'Globs of functions that must never allocate.', type: 'array', items: { type: 'string' } },
+      rules: { description: 'Severity per rule, or "off".', type: 'object', additionalProperties: false, properties: Object.fromEntries(ruleIds.map((id) => [id, severity])) },
+      exclude: { description: 'Globs of files not to audit.', type: 'array', items: { type: 'string' } },
+    },
+  };
+  return JSON.stringify(schema, null, 2) + '\n';
+}
