@@ -129,7 +129,8 @@ function describePath(fp: FailurePath, run: SiteRun, others: SiteRun[], catalogu
     if (expr) {
       returns = text(expr).replace(/\s+/g, ' ');
       const v = exit.returned;
-      if (v?.k === 'int' && String(v.n) !== returns && /^[A-Za-z_]\w*$/.test(returns)) returns += ` (= ${v.n})`;
+      // A variable gets its value (`ret (= -12)`); a constant (`NULL`, `FOO_ERR`) already says it.
+      if (v?.k === 'int' && /^[A-Za-z_]\w*$/.test(returns) && returns !== returns.toUpperCase()) returns += ` (= ${v.n})`;
     } else if (returnNode.returnValue === 'error') returns = 'an error';
   }
   return {
