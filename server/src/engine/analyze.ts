@@ -1,6 +1,6 @@
 // The engine's entry point: source text → findings. Two phases, so that a multi-file run can share facts:
 // `prepare` parses and copies out what the analysis needs (the tree is freed), `analyze` runs the dataflow.
-import type { Parser, Tree } from 'web-tree-sitter';
+import type { Edit, Parser, Tree } from 'web-tree-sitter';
 import { createCParser } from './parse/parser';
 import { findFunctions, toFunctionSyntax, unionTypeNames, type FunctionCandidate, type FunctionSyntax } from './parse/functions';
 import { hasConditionalDirectives, maskAttributes, maskConditionals } from './parse/preprocessor-mask';
@@ -72,8 +72,8 @@ export class Engine {
   }
 
   /** Parses one file. Parsing never fails: syntax errors leave ERROR nodes, and what parsed is analysed.
-   *  `reuse` is a tree of `text` kept by the caller (the language server's incremental parse); it is not deleted. */
-  prepare(file: string, text: string, config: FailpathConfig = DEFAULT_CONFIG, reuse?: Tree): PreparedFile {
+   *  `reuse` is the caller's parse of `text` (the language server's, kept across edits); it is not deleted. */
+  prepare(file: string, text: string, config: FailpathConfig = DEFAULT_CONFIG, reuse?: ParsedSource): PreparedFile {
     const stats: FileStats = { files: 1, bytes: text.length, functions: 0, allocationSites: 0, parseErrors: 0 };
     const empty: PreparedFile = {
       file, config, text, facts: { variables: [], functions: [], written: [], noreturn: [], transparent: [] }, functions: new Map(), analysed: [],
@@ -81,22 +81,9 @@ export class Engine {
     };
     if (text.length > MAX_FILE_BYTES) return this.unusable(empty, `larger than ${MAX_FILE_BYTES >> 20} MB`);
     if (text.indexOf('\0') >= 0) return this.unusable(empty, 'binary file (contains NUL bytes)');
-    let tree = reuse ?? this.parse(text);
-    if (!tree) return this.unusable(empty, 'the parser gave up (time budget)');
-    let source = text;
-    // Code a preprocessor-less parser only half understands: retry with brace-breaking #if branches and
-    // stray attributes blanked out (offsets stay the same), and keep whichever parses better.
-    for (const mask of [hasConditionalDirectives(text) ? maskConditionals : undefined, maskAttributes]) {
-      if (!mask || brokenStructure(tree) === 0) continue;
-      const masked = mask(source);
-      if (masked === source) continue;
-      const retry = this.parse(masked);
-      if (retry && brokenStructure(retry) < brokenStructure(tree)) {
-        if (tree !== reuse) tree.delete();
-        tree = retry;
-        source = masked;
-      } else retry?.delete();
-    }
+    const parsed = reuse ?? this.parseSource(text);
+    if (!parsed) return this.unusable(empty, 'the parser gave up (time budget)');
+    const { tree, source } = parsed;
     try {
       const catalogue = this.catalogueFor(config);
       const candidates = findFunctions(tree.rootNode);
@@ -160,8 +147,42 @@ export class Engine {
       const statics = analysed.length ? unreleasedStatics(tree, candidates, source, catalogue) : new Set<string>();
       return { file, config, text, facts, functions, analysed, unreleasedStatics: statics, suppressions, stats };
     } finally {
-      if (tree !== reuse) tree.delete();
+      if (!reuse) tree.delete();
     }
+  }
+
+  /**
+   * Parses `text` for analysis. Code a preprocessor-less parser only half understands is parsed again with
+   * brace-breaking #if branches and stray attributes blanked out (offsets stay the same), keeping whichever parses
+   * better. With `previous` (the last parse of this document, which this call consumes), the masks it needed are
+   * applied again and tree-sitter re-parses only what changed.
+   */
+  parseSource(text: string, previous?: ParsedSource): ParsedSource | undefined {
+    let masks = previous?.masks ?? [];
+    const tried = new Set(previous?.tried ?? []);
+    let source = masks.reduce((s, mask) => mask(s), text);
+    let tree: Tree | null;
+    if (previous) {
+      previous.tree.edit(editBetween(previous.source, source));
+      tree = this.parse(source, previous.tree);
+      previous.tree.delete();
+    } else tree = this.parse(source);
+    if (!tree) return undefined;
+    for (const mask of [hasConditionalDirectives(text) ? maskConditionals : undefined, maskAttributes]) {
+      // A mask that did not help before is not tried again on every edit (each try is a full parse).
+      if (!mask || tried.has(mask) || brokenStructure(tree) === 0) continue;
+      tried.add(mask);
+      const masked = mask(source);
+      if (masked === source) continue;
+      const retry = this.parse(masked);
+      if (retry && brokenStructure(retry) < brokenStructure(tree)) {
+        tree.delete();
+        tree = retry;
+        source = masked;
+        masks = [...masks, mask];
+      } else retry?.delete();
+    }
+    return { tree, source, masks, tried: [...tried] };
   }
 
   private unusable(p: PreparedFile, why: string): PreparedFile {
@@ -360,6 +381,38 @@ if (DEBUG) {
     console.error(`steps total ${[...debugSteps.values()].reduce((a, b) => a + b, 0)} in ${debugSteps.size} functions`);
     for (const [k, v] of top) console.error(`steps ${v} ${k}`);
   });
+}
+
+/** A tree and the text it was parsed from (the file's text, perhaps with masks applied). */
+export interface ParsedSource {
+  tree: Tree;
+  source: string;
+  masks: Array<(text: string) => string>;
+  /** Masks tried on this document (applied or not). */
+  tried: Array<(text: string) => string>;
+}
+
+/** The tree-sitter edit that turns `before` into `after`: the span between their common prefix and suffix. */
+function editBetween(before: string, after: string): Edit {
+  let start = 0;
+  const max = Math.min(before.length, after.length);
+  while (start < max && before.charCodeAt(start) === after.charCodeAt(start)) start++;
+  let suffix = 0;
+  while (suffix < max - start && before.charCodeAt(before.length - 1 - suffix) === after.charCodeAt(after.length - 1 - suffix)) suffix++;
+  const point = (text: string, offset: number) => {
+    let row = 0;
+    let lineStart = 0;
+    for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
+      row++;
+      lineStart = i + 1;
+    }
+    return { row, column: offset - lineStart };
+  };
+  const startPosition = point(before, start);
+  return {
+    startIndex: start, oldEndIndex: before.length - suffix, newEndIndex: after.length - suffix,
+    startPosition, oldEndPosition: point(before, before.length - suffix), newEndPosition: point(after, after.length - suffix),
+  };
 }
 
 /** One allocation site explored in the context of an analysed function. */

@@ -2,8 +2,8 @@
 // applied to the tree with `edit`, then re-parsed incrementally), the per-function result cache, and the latest
 // analysis. Analysis runs between messages and is dropped when a newer version arrives.
 import type { TextDocumentContentChangeEvent } from 'vscode-languageserver/node';
-import type { Tree, Point } from 'web-tree-sitter';
-import type { Engine, FileResult, PreparedFile } from '../engine/analyze';
+import type { Tree } from 'web-tree-sitter';
+import type { Engine, FileResult, ParsedSource, PreparedFile } from '../engine/analyze';
 import type { FailpathConfig } from '../engine/config/config';
 import { FunctionResultCache } from '../engine/function-cache';
 
@@ -20,7 +20,7 @@ export interface Analysis {
 const SLICE_MS = 8;
 
 export class OpenDocument {
-  private tree: Tree | undefined;
+  private parsed: ParsedSource | undefined;
   private readonly cache = new FunctionResultCache();
   private latest: Analysis | undefined;
   private running: Promise<Analysis | undefined> | undefined;
@@ -40,36 +40,27 @@ export class OpenDocument {
   }
   /** The tree of the last analysed version (quick fixes navigate it); undefined after a full replace. */
   get analysedTree(): Tree | undefined {
-    return this.latest && this.latest.version === this.version ? this.tree : undefined;
+    return this.latest && this.latest.version === this.version ? this.parsed?.tree : undefined;
   }
 
-  /** Applies LSP content changes (in order) to the text and to the tree. */
+  /** Applies LSP content changes (in order) to the text; the tree catches up on the next analysis. */
   applyChanges(changes: TextDocumentContentChangeEvent[], version: number): void {
     for (const change of changes) {
       if (!('range' in change)) {
         this.text = change.text;
-        this.dropTree();
         continue;
       }
       const start = offsetAt(this.text, change.range.start.line, change.range.start.character);
-      const oldEnd = offsetAt(this.text, change.range.end.line, change.range.end.character);
-      const newText = this.text.slice(0, start) + change.text + this.text.slice(oldEnd);
-      this.tree?.edit({
-        startIndex: start, oldEndIndex: oldEnd, newEndIndex: start + change.text.length,
-        startPosition: { row: change.range.start.line, column: change.range.start.character },
-        oldEndPosition: { row: change.range.end.line, column: change.range.end.character },
-        newEndPosition: endPoint(change.range.start.line, change.range.start.character, change.text),
-      });
-      this.text = newText;
+      const end = offsetAt(this.text, change.range.end.line, change.range.end.character);
+      this.text = this.text.slice(0, start) + change.text + this.text.slice(end);
     }
     this.version = version;
   }
 
-  /** Replaces the whole text (a file changed on disk, or a full sync). */
+  /** Replaces the whole text (a file changed on disk). */
   replace(text: string, version: number): void {
     this.text = text;
     this.version = version;
-    this.dropTree();
   }
 
   /** The analysis of the current version: the cached one, or a new run (shared by concurrent callers). */
@@ -97,10 +88,9 @@ export class OpenDocument {
       const version = this.version;
       const started = performance.now();
       const text = this.text;
-      const old = this.tree;
-      this.tree = engine.parse(text, old) ?? undefined;
-      old?.delete();
-      const prepared = engine.prepare(this.file, text, config, this.tree);
+      // tree-sitter edits the last tree where the text differs and re-parses only that part.
+      this.parsed = engine.parseSource(text, this.parsed);
+      const prepared = engine.prepare(this.file, text, config, this.parsed);
       const hitsBefore = this.cache.misses;
       const steps = engine.analyzeSteps(prepared, undefined, this.cache);
       let slice = performance.now();
@@ -142,8 +132,8 @@ export class OpenDocument {
   }
 
   private dropTree(): void {
-    this.tree?.delete();
-    this.tree = undefined;
+    this.parsed?.tree.delete();
+    this.parsed = undefined;
   }
 }
 
@@ -157,9 +147,4 @@ export function offsetAt(text: string, line: number, character: number): number 
   }
   const lineEnd = text.indexOf('\n', offset);
   return Math.min(offset + character, lineEnd < 0 ? text.length : lineEnd);
-}
-
-function endPoint(row: number, column: number, inserted: string): Point {
-  const lines = inserted.split('\n');
-  return lines.length === 1 ? { row, column: column + inserted.length } : { row: row + lines.length - 1, column: lines[lines.length - 1].length };
 }
