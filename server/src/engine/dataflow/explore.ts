@@ -8,7 +8,7 @@ import type { Catalogue } from '../catalogue/catalogue';
 import type { Cfg, CfgNode } from '../cfg/cfg';
 import { unwrapCondition } from '../cfg/build';
 import type { AllocationSite } from './site';
-import { cloneState, envOf, FactAgreement, holders, initialState, stateKey, type State, type Value } from './state';
+import { cloneState, envOf, FactAgreement, holders, initialState, stateIdentity, StateSet, type State, type Value } from './state';
 import { spanKey, spanOf, type SiteOutcome, type Span, type TestKind } from './outcome';
 import type { ConstantFacts } from './facts';
 import type { CalleeSummary } from './callee-summary';
@@ -103,8 +103,8 @@ export class SiteExplorer {
 
   private explore(cfg: Cfg, starts: State[], at = cfg.entry): State[] {
     const exits: State[] = [];
-    const seen = new Map<number, Set<string>>();
-    const agreement = new Map<number, FactAgreement>();
+    const seen: Array<StateSet | undefined> = new Array(cfg.nodes.length);
+    const agreement: Array<FactAgreement | undefined> = new Array(cfg.nodes.length);
     const work: Step[] = starts.map((s) => [at, s]);
     const collect = this.depth === 0 ? this.collect : undefined;
     const siteNode = this.siteNodes(cfg);
@@ -115,15 +115,15 @@ export class SiteExplorer {
         return exits;
       }
       let [id, st] = work.pop()!;
-      let set = seen.get(id);
-      if (!set) seen.set(id, (set = new Set()));
-      let key = stateKey(st);
+      let set = seen[id];
+      if (!set) seen[id] = set = new StateSet();
+      let key = stateIdentity(st);
       if (set.has(key)) continue;
-      let facts = agreement.get(id);
-      if (!facts) agreement.set(id, (facts = new FactAgreement()));
+      let facts = agreement[id];
+      if (!facts) agreement[id] = facts = new FactAgreement();
       if (set.size >= STATES_PER_NODE) {
         st = facts.widen(st);
-        key = stateKey(st);
+        key = stateIdentity(st);
         if (set.has(key)) continue;
       }
       facts.observe(st);
@@ -1277,7 +1277,7 @@ export class SiteExplorer {
       if (this.detects(kind, st)) {
         st.noticed = true;
         st.undetected = [];
-      } else if (!st.noticed) st.undetected.push(spanKey(this.reportSpan(at)!));
+      } else if (!st.noticed) st.undetected = [...st.undetected, spanKey(this.reportSpan(at)!)];
     }
     st.tested = true;
     if (kind === 'status' || kind === 'status-sign') st.statusTested = true;
