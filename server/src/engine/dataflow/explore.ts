@@ -8,7 +8,7 @@ import type { Catalogue } from '../catalogue/catalogue';
 import type { Cfg, CfgNode } from '../cfg/cfg';
 import { unwrapCondition } from '../cfg/build';
 import type { AllocationSite } from './site';
-import { cloneState, envOf, FactAgreement, holders, initialState, stateIdentity, StateSet, type State, type Value } from './state';
+import { cloneState, deleteVar, FactAgreement, setVar, holders, initialState, stateIdentity, StateSet, type State, type Value } from './state';
 import { spanKey, spanOf, type SiteOutcome, type Span, type TestKind } from './outcome';
 import type { ConstantFacts } from './facts';
 import type { CalleeSummary } from './callee-summary';
@@ -270,7 +270,7 @@ export class SiteExplorer {
         s.errorPath = true;
         if (reallocFailed && s.phase === 'success') s.released = false;
       }
-      if (memo && t === undefined) envOf(s).set(memo, { k: 'int', n: dir ? 1 : 0 });
+      if (memo && t === undefined) setVar(s, memo, { k: 'int', n: dir ? 1 : 0 });
       this.refine(cond, dir, s);
       out.push([node.next[dir ? 0 : 1], s]);
     }
@@ -313,7 +313,7 @@ export class SiteExplorer {
       if (!key) return;
       const cur = st.env.get(key);
       if (cur && cur.k !== 'int' && cur.k !== 'nonzero') return;
-      envOf(st).set(key, d ? cur?.k === 'int' ? cur : { k: 'nonzero' } : { k: 'int', n: 0 });
+      setVar(st, key, d ? cur?.k === 'int' ? cur : { k: 'nonzero' } : { k: 'int', n: 0 });
       this.settleComparisons(key, st, st.env.get(key));
       return;
     }
@@ -330,8 +330,8 @@ export class SiteExplorer {
       const rv = this.constantOf(r);
       if (rv === undefined) return;
       const equal = e.op === '==' ? d : !d;
-      if (equal) envOf(st).set(key, { k: 'int', n: rv });
-      else if (rv === 0) envOf(st).set(key, cur?.k === 'int' ? cur : { k: 'nonzero' });
+      if (equal) setVar(st, key, { k: 'int', n: rv });
+      else if (rv === 0) setVar(st, key, cur?.k === 'int' ? cur : { k: 'nonzero' });
       this.settleComparisons(key, st, st.env.get(key));
     }
   }
@@ -466,8 +466,8 @@ export class SiteExplorer {
     const entry = cloneState(st);
     callee.params.forEach((p, i) => {
       const v = values[i];
-      if (v) envOf(entry).set(`${frame}:${p}`, v);
-      else envOf(entry).delete(`${frame}:${p}`);
+      if (v) setVar(entry, `${frame}:${p}`, v);
+      else deleteVar(entry, `${frame}:${p}`);
     });
     const saved = { errorPath: st.errorPath, firstJump: st.firstJump, returnNode: st.returnNode };
     this.depth = frame;
@@ -482,7 +482,7 @@ export class SiteExplorer {
     const prefix = `${frame}:`;
     return exits.map((e) => {
       const ret = e.ret;
-      for (const k of [...e.env.keys()]) if (k.startsWith(prefix)) envOf(e).delete(k);
+      for (const k of [...e.env.keys()]) if (k.startsWith(prefix)) deleteVar(e, k);
       if (e.siteFrame === frame) e.siteFrame = frame - 1;
       e.ret = undefined;
       e.errorPath = saved.errorPath;
@@ -595,8 +595,8 @@ export class SiteExplorer {
     this.settleComparisons(key, st, old);
     forgetConditionsOn(lastName(key), st);
     const irrelevant = (v?.k === 'int' || v?.k === 'nonzero' || v?.k === 'cmp') && !this.ctx.relevant.has(lastName(key));
-    if (v && !irrelevant) envOf(st).set(key, v);
-    else envOf(st).delete(key);
+    if (v && !irrelevant) setVar(st, key, v);
+    else deleteVar(st, key);
     if (v?.k === 'tracked' && !this.isPlainLocal(key) && !this.ctx.unreleasedStatics.has(key.slice(2))) this.escape(st);
     // Whether that lost the last pointer is decided when the statement ends: the value may still be in
     // flight (`s->items[i] = g_steal_pointer(&p)`).
@@ -959,9 +959,9 @@ export class SiteExplorer {
   private settleComparisons(key: string, st: State, known: Value | undefined): void {
     for (const [k, v] of st.env) {
       if (v.k !== 'cmp' || v.key !== key) continue;
-      if (known?.k === 'int') envOf(st).set(k, { k: 'int', n: (known.n === v.n) === v.eq ? 1 : 0 });
-      else if (known?.k === 'nonzero' && v.n === 0) envOf(st).set(k, { k: 'int', n: v.eq ? 0 : 1 });
-      else envOf(st).delete(k);
+      if (known?.k === 'int') setVar(st, k, { k: 'int', n: (known.n === v.n) === v.eq ? 1 : 0 });
+      else if (known?.k === 'nonzero' && v.n === 0) setVar(st, k, { k: 'int', n: v.eq ? 0 : 1 });
+      else deleteVar(st, k);
     }
   }
 
@@ -1105,7 +1105,7 @@ export class SiteExplorer {
       const old = values[spec.reallocArg];
       this.realloc = { oldMayBeLive: !(old?.k === 'int' && old.n === 0) };
     }
-    for (const [k, v] of [...st.env]) if (v.k === 'tracked' || v.k === 'status') envOf(st).delete(k);
+    for (const [k, v] of [...st.env]) if (v.k === 'tracked' || v.k === 'status') deleteVar(st, k);
     st.phase = st.arming!;
     st.arming = null;
     st.released = false;
@@ -1361,16 +1361,21 @@ function conditionMemoKey(cond: Syntax): string | undefined {
   return `?${[...names].join(',')}|${conditionText(cond)}`;
 }
 
+/** The shape of a condition, for recognising the same condition asked twice (cached: asked at every branch). */
 function conditionText(n: Syntax): string {
-  return n.children.length ? `${n.type}(${n.op ?? ''}${n.children.map(conditionText).join(',')})` : n.text ?? '';
+  if (!n.children.length) return n.text ?? '';
+  let t = conditionTexts.get(n);
+  if (t === undefined) conditionTexts.set(n, (t = `${n.type}(${n.op ?? ''}${n.children.map(conditionText).join(',')})`));
+  return t;
 }
+const conditionTexts = new WeakMap<Syntax, string>();
 
 /** An assignment to `name` makes remembered conditions that read it stale. */
 function forgetConditionsOn(name: string, st: State): void {
   for (const k of st.env.keys()) {
     if (k.charCodeAt(0) !== 63 /* ? */) continue;
     const names = k.slice(1, k.indexOf('|')).split(',');
-    if (names.includes(name)) envOf(st).delete(k);
+    if (names.includes(name)) deleteVar(st, k);
   }
 }
 

@@ -168,6 +168,34 @@ export function envOf(s: State): Env {
   return s.env;
 }
 
+/** Writes a variable, copying a shared environment only when the value really changes. */
+export function setVar(s: State, k: string, v: Value): void {
+  const old = s.env.get(k);
+  if (old !== undefined && sameValue(old, v)) return;
+  envOf(s).set(k, v);
+}
+
+/** Forgets a variable, copying a shared environment only when it was there. */
+export function deleteVar(s: State, k: string): void {
+  if (s.env.has(k)) envOf(s).delete(k);
+}
+
+/** Interchangeable values (conservative: kinds whose every field is compared). */
+function sameValue(a: Value, b: Value): boolean {
+  if (a === b) return true;
+  switch (a.k) {
+    case 'int': return b.k === 'int' && a.n === b.n;
+    case 'nonzero':
+    case 'tracked':
+    case 'status':
+    case 'error':
+    case 'mapfailed':
+      return b.k === a.k;
+    default:
+      return false;
+  }
+}
+
 function valueKey(v: Value): string {
   switch (v.k) {
     case 'int': return `i${v.n}`;
@@ -338,7 +366,7 @@ export class FactAgreement {
     for (const [k, v] of w.env) {
       if (!isFact(v)) continue;
       const a = agreed.get(k);
-      if (!a || !sameFact(a, v)) envOf(w).delete(k);
+      if (!a || !sameFact(a, v)) deleteVar(w, k);
     }
     return w;
   }
