@@ -16,6 +16,7 @@ import { summarize, type CalleeSummary } from './dataflow/callee-summary';
 import { unreleasedStatics } from './dataflow/static-storage';
 import { relevantNames } from './dataflow/relevance';
 import { fileKnowledge, type FileKnowledge } from './parse/file-knowledge';
+import { LineIndex } from './parse/line-index';
 import { spanOf, type SiteOutcome } from './dataflow/outcome';
 import { RULES } from './rules/registry';
 import type { SiteRuleContext } from './rules/rule';
@@ -105,9 +106,10 @@ export class Engine {
       const functions = new Map<string, FunctionSyntax>();
       const analysed: FunctionSyntax[] = [];
       const copies = new Map<FunctionCandidate, FunctionSyntax>();
+      const lines = new LineIndex(source);
       const copy = (c: FunctionCandidate) => {
         let fs = copies.get(c);
-        if (!fs) copies.set(c, (fs = toFunctionSyntax(c, source, unionTypes)));
+        if (!fs) copies.set(c, (fs = toFunctionSyntax(c, source, unionTypes, lines)));
         return fs;
       };
       const want = (c: FunctionCandidate, depth: number) => {
