@@ -454,9 +454,18 @@ export class SiteExplorer {
     const args = callArgs(call);
     const values = args.map((a) => this.ev(a, st));
     const passesTracked = values.some((v) => v?.k === 'tracked' || (v?.k === 'addr' && st.env.get(v.key)?.k === 'tracked'));
-    const siteInside = st.phase === 'before' && this.siteWithin(callee, 0);
-    const globalsTracked = [...st.env].some(([k, v]) => k.startsWith('g:') && v.k === 'tracked');
-    const needsFlags = this.ctx.summaryOf(callee).readsGlobals && [...st.env.keys()].some((k) => k.startsWith('g:'));
+    const siteInside = st.phase === 'before' && this.siteWithinCached(callee);
+    let globalsTracked = false;
+    let anyGlobal = false;
+    for (const [k, v] of st.env) {
+      if (!k.startsWith('g:')) continue;
+      anyGlobal = true;
+      if (v.k === 'tracked') {
+        globalsTracked = true;
+        break;
+      }
+    }
+    const needsFlags = anyGlobal && this.ctx.summaryOf(callee).readsGlobals;
     if (!passesTracked && !siteInside && !globalsTracked && !needsFlags) {
       // Not inlined: the call is evaluated with the callee's summary instead.
       this.applySummary(call, callee, values, st);
@@ -482,7 +491,9 @@ export class SiteExplorer {
     const prefix = `${frame}:`;
     return exits.map((e) => {
       const ret = e.ret;
-      for (const k of [...e.env.keys()]) if (k.startsWith(prefix)) deleteVar(e, k);
+      let frameVars: string[] | undefined;
+      for (const k of e.env.keys()) if (k.startsWith(prefix)) (frameVars ??= []).push(k);
+      if (frameVars) for (const k of frameVars) deleteVar(e, k);
       if (e.siteFrame === frame) e.siteFrame = frame - 1;
       e.ret = undefined;
       e.errorPath = saved.errorPath;
@@ -491,6 +502,14 @@ export class SiteExplorer {
       return [e, ret] as [State, Value | undefined];
     });
   }
+
+  /** `siteWithin(fn, 0)`, asked at every call while no site has been allocated: the answer is fixed per callee. */
+  private siteWithinCached(fn: FunctionSyntax): boolean {
+    let r = this.siteWithinAnswers.get(fn);
+    if (r === undefined) this.siteWithinAnswers.set(fn, (r = this.siteWithin(fn, 0)));
+    return r;
+  }
+  private readonly siteWithinAnswers = new Map<FunctionSyntax, boolean>();
 
   private siteWithin(fn: FunctionSyntax, depth: number): boolean {
     if (this.site.inFunction === fn.name) return true;
@@ -517,22 +536,30 @@ export class SiteExplorer {
   /** The key of an lvalue: `0:x` for locals of frame 0, `g:x` for globals, `0:s->f`, `*0:pp`… Access paths
    *  longer than MAX_PATH steps are not tracked (a list walk `t = &(*t)->next` would grow keys forever). */
   private keyOf(e: Syntax, st?: State): string | undefined {
+    if (e.type === 'identifier') return this.identifierKey(e.text ?? ''); // no access steps
     const key = this.accessPath(e, st);
     return key !== undefined && pathSteps(key) <= MAX_PATH ? key : undefined;
   }
 
+  /** `0:x` for a local or parameter of the innermost frame (only its locals are visible), else `g:x`. Cached per
+   *  frame: asked for every identifier evaluated. */
+  private identifierKey(name: string): string {
+    const d = this.fnStack.length - 1;
+    if (d < 0) return `g:${name}`;
+    const fn = this.fnStack[d];
+    let frame = this.identifierKeys[d];
+    if (!frame || frame.fn !== fn) this.identifierKeys[d] = frame = { fn, keys: new Map() };
+    let key = frame.keys.get(name);
+    if (key === undefined) frame.keys.set(name, (key = fn.locals.has(name) || fn.params.includes(name) ? `${d}:${name}` : `g:${name}`));
+    return key;
+  }
+  private readonly identifierKeys: Array<{ fn: FunctionSyntax; keys: Map<string, string> }> = [];
+
   private accessPath(e: Syntax, st?: State): string | undefined {
     const u = unwrap(e);
     switch (u.type) {
-      case 'identifier': {
-        const name = u.text ?? '';
-        for (let d = this.fnStack.length - 1; d >= 0; d--) {
-          const fn = this.fnStack[d];
-          if (fn.locals.has(name) || fn.params.includes(name)) return `${d}:${name}`;
-          break; // only the innermost frame's locals are visible
-        }
-        return `g:${name}`;
-      }
+      case 'identifier':
+        return this.identifierKey(u.text ?? '');
       case 'field_expression': {
         const base = child(u, 'argument');
         const field = child(u, 'field');
