@@ -211,13 +211,14 @@ export class Engine {
     // callers in this file pass it (a caller passing NULL makes `p = realloc(p, n)` a plain allocation).
     const runs: Array<{ fn: FunctionSyntax; owner: FunctionSyntax; call: Syntax; outcome: SiteOutcome; oldMayBeLive?: boolean }> = [];
     const liveInCallers = new Map<Syntax, boolean>();
+    const helperMemo: HelperMemo = { reached: new Map(), source: new Map() };
     for (const fn of p.analysed) {
       const cfg = ctx.cfgOf(fn);
       const calls = allocationCalls(fn.body, catalogue);
       p.stats.allocationSites += calls.length;
       // Sites inside same-file helpers are followed from here too: they may return their allocation to us.
       const inlined: Array<[Syntax, FunctionSyntax]> = [];
-      for (const callee of this.helperSources(fn, ctx, catalogue)) for (const c of allocationCalls(callee.body, catalogue)) inlined.push([c, callee]);
+      for (const callee of this.helperSources(fn, ctx, catalogue, helperMemo)) for (const c of allocationCalls(callee.body, catalogue)) inlined.push([c, callee]);
       const all = [...calls.map((c) => [c, fn] as [Syntax, FunctionSyntax]), ...inlined];
       // The paths up to each of the function's own allocations are the same for every site: explored once.
       const callNodes = callsToNodes(cfg, new Set(calls));
@@ -271,19 +272,23 @@ export class Engine {
   }
 
   /** Same-file functions called from `fn` (up to 2 levels) that allocate and may hand the allocation back. */
-  private helperSources(fn: FunctionSyntax, ctx: ExploreContext, catalogue: Catalogue): FunctionSyntax[] {
+  private helperSources(fn: FunctionSyntax, ctx: ExploreContext, catalogue: Catalogue, memo: HelperMemo): FunctionSyntax[] {
     const out: FunctionSyntax[] = [];
     const seen = new Set([fn.name]);
     let frontier = [fn];
     for (let depth = 0; depth < 2 && frontier.length; depth++) {
       const next: FunctionSyntax[] = [];
       for (const f of frontier) {
-        for (const name of ctx.summaryOf(f).callees.concat(mentionedFunctions(f, ctx))) {
+        let names = memo.reached.get(f);
+        if (!names) memo.reached.set(f, (names = ctx.summaryOf(f).callees.concat(mentionedFunctions(f, ctx))));
+        for (const name of names) {
           const g = ctx.functions.get(name);
           if (!g || seen.has(name)) continue;
           seen.add(name);
           next.push(g);
-          if (catalogue.allocationPattern.test(g.text) && mayHandBack(g)) out.push(g);
+          let source = memo.source.get(g);
+          if (source === undefined) memo.source.set(g, (source = catalogue.allocationPattern.test(g.text) && mayHandBack(g)));
+          if (source) out.push(g);
         }
       }
       frontier = next;
@@ -295,6 +300,13 @@ export class Engine {
   analyzeText(file: string, text: string, config: FailpathConfig = DEFAULT_CONFIG): FileResult {
     return this.analyze(this.prepare(file, text, config));
   }
+}
+
+/** Per file: what each function calls or mentions, and whether a helper may hand an allocation back (asked again
+ *  for every analysed function that reaches it). */
+interface HelperMemo {
+  reached: Map<FunctionSyntax, string[]>;
+  source: Map<FunctionSyntax, boolean>;
 }
 
 const PREFIX_STEP_BUDGET = 30000;
