@@ -1,5 +1,6 @@
 // Runs the two engine phases over many files, on worker threads (`--jobs`): prepare every file (parse, facts),
 // merge the facts of all files, then analyse each file where it was prepared.
+import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { Worker, isMainThread, parentPort } from 'node:worker_threads';
 import { Engine, type PreparedFile, type FileResult } from '../engine/analyze';
@@ -17,11 +18,11 @@ export interface Job {
 type ToWorker =
   | { type: 'prepare'; job: Job }
   | { type: 'facts'; facts: SerializedFacts }
-  | { type: 'analyze'; file: string }
+  | { type: 'analyze'; files: string[] }
   | { type: 'steal'; job: Job }; // prepare and analyze a file another worker prepared but has not reached
 type FromWorker =
-  | { type: 'prepared'; file: string; facts: FileFacts }
-  | { type: 'result'; result: FileResult }
+  | { type: 'prepared'; file: string; facts: FileFacts; cost: number }
+  | { type: 'results'; results: FileResult[] }
   | { type: 'failed'; file: string; error: string };
 
 interface SerializedFacts {
@@ -35,10 +36,10 @@ interface SerializedFacts {
 class Share {
   private readonly prepared = new Map<string, PreparedFile>();
   constructor(private readonly engine: Engine) {}
-  prepare(job: Job): FileFacts {
+  prepare(job: Job): { facts: FileFacts; cost: number } {
     const p = this.engine.prepare(job.file, readSource(job.file), job.config);
     this.prepared.set(job.file, p);
-    return p.facts;
+    return { facts: p.facts, cost: analysisCost(p) };
   }
   analyze(file: string, facts: ConstantFacts): FileResult {
     const p = this.prepared.get(file)!;
@@ -51,6 +52,22 @@ class Share {
   }
   files(): string[] {
     return [...this.prepared.keys()];
+  }
+}
+
+/** A rough guess of a prepared file's analysis time, to start the heavy files first: the amount of code the
+ *  dataflow will explore. Files with nothing to analyse cost (next to) nothing. */
+function analysisCost(p: PreparedFile): number {
+  let bytes = 0;
+  for (const fn of p.analysed) bytes += fn.end - fn.start;
+  return bytes;
+}
+
+function fileSize(file: string): number {
+  try {
+    return fs.statSync(file).size;
+  } catch {
+    return 0;
   }
 }
 
@@ -70,7 +87,7 @@ export async function runJobs(jobs: Job[], options: PoolOptions): Promise<FileRe
     const share = new Share(await Engine.create());
     const facts: FileFacts[] = [];
     for (const job of jobs) {
-      facts.push(share.prepare(job));
+      facts.push(share.prepare(job).facts);
       progress();
     }
     const merged = mergeFacts(facts);
@@ -83,23 +100,25 @@ export async function runJobs(jobs: Job[], options: PoolOptions): Promise<FileRe
   const workers = Array.from({ length: threads }, () => new Worker(__filename, { workerData: { failpathWorker: true } }));
   const byFile = new Map(jobs.map((j) => [j.file, j]));
   try {
-    // Phase 1: files go to whichever worker is free; each keeps what it prepared.
-    const allFacts: FileFacts[] = [];
-    const queues: string[][] = workers.map(() => []);
+    // Phase 1: files go to whichever worker is free, largest first (a large file last would leave the other
+    // workers idle at the end); each keeps what it prepared.
+    const bySize = jobs.map((job) => ({ job, size: fileSize(job.file) })).sort((a, b) => b.size - a.size).map((x) => x.job);
+    const allFacts: Array<[number, FileFacts]> = [];
+    const queues: Array<Array<{ file: string; cost: number }>> = workers.map(() => []);
     let next = 0;
     await Promise.all(workers.map((w, i) => new Promise<void>((resolve, reject) => {
       const feed = () => {
-        if (next >= jobs.length) {
+        if (next >= bySize.length) {
           w.off('message', onMessage);
           resolve();
           return;
         }
-        w.postMessage({ type: 'prepare', job: jobs[next++] } satisfies ToWorker);
+        w.postMessage({ type: 'prepare', job: bySize[next++] } satisfies ToWorker);
       };
       const onMessage = (m: FromWorker) => {
         if (m.type === 'prepared') {
-          allFacts.push(m.facts);
-          queues[i].push(m.file);
+          allFacts.push([order.get(m.file) ?? 0, m.facts]);
+          queues[i].push({ file: m.file, cost: m.cost });
           progress();
           feed();
         } else if (m.type === 'failed') reject(new Error(`${m.file}: ${m.error}`));
@@ -108,37 +127,50 @@ export async function runJobs(jobs: Job[], options: PoolOptions): Promise<FileRe
       w.once('error', reject);
       feed();
     })));
-    // Phase 2: one file at a time, own files first; a worker with none left takes the last file of the
-    // busiest queue (work stealing), so one heavy file does not leave the other core idle.
-    const merged = mergeFacts(allFacts);
+    // Phase 2: the files with nothing to analyse in one batch per worker, then the others one at a time, the
+    // heaviest first; a worker with none left takes the heaviest file of the queue with the most work left (work
+    // stealing: it parses that file again, which costs far less than analysing a heavy one), so one heavy file
+    // does not leave the other core idle. Facts are merged in file order, as with one thread.
+    allFacts.sort((a, b) => a[0] - b[0]);
+    const merged = mergeFacts(allFacts.map((f) => f[1]));
     const facts: SerializedFacts = { globals: [...merged.globals], functions: [...merged.functions], noreturn: [...merged.noreturn], transparent: [...merged.transparent] };
+    const light = queues.map((q) => q.filter((f) => f.cost === 0).map((f) => f.file));
+    for (const q of queues) {
+      const heavy = q.filter((f) => f.cost > 0).sort((a, b) => b.cost - a.cost);
+      q.length = 0;
+      q.push(...heavy);
+    }
+    const remaining = (q: Array<{ cost: number }>) => q.reduce((sum, f) => sum + f.cost, 0);
     await Promise.all(workers.map((w, i) => new Promise<void>((resolve, reject) => {
       const feed = () => {
         const own = queues[i].shift();
         if (own !== undefined) {
-          w.postMessage({ type: 'analyze', file: own } satisfies ToWorker);
+          w.postMessage({ type: 'analyze', files: [own.file] } satisfies ToWorker);
           return;
         }
-        const victim = queues.reduce((best, q, j) => (q.length > queues[best].length ? j : best), 0);
-        const stolen = queues[victim].pop();
+        const victim = queues.reduce((best, q, j) => (remaining(q) > remaining(queues[best]) ? j : best), 0);
+        const stolen = queues[victim].shift();
         if (stolen !== undefined) {
-          w.postMessage({ type: 'steal', job: byFile.get(stolen)! } satisfies ToWorker);
+          w.postMessage({ type: 'steal', job: byFile.get(stolen.file)! } satisfies ToWorker);
           return;
         }
         w.off('message', onMessage);
         resolve();
       };
       const onMessage = (m: FromWorker) => {
-        if (m.type === 'result') {
-          results.push(m.result);
-          progress();
+        if (m.type === 'results') {
+          for (const r of m.results) {
+            results.push(r);
+            progress();
+          }
           feed();
         } else if (m.type === 'failed') reject(new Error(`${m.file}: ${m.error}`));
       };
       w.on('message', onMessage);
       w.once('error', reject);
       w.postMessage({ type: 'facts', facts } satisfies ToWorker);
-      feed();
+      if (light[i].length) w.postMessage({ type: 'analyze', files: light[i] } satisfies ToWorker);
+      else feed();
     })));
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
@@ -163,13 +195,16 @@ export function startWorkerIfNeeded(workerData: unknown): boolean {
   let facts: ConstantFacts | undefined;
   port.on('message', async (m: ToWorker) => {
     const share = await ready;
-    const file = m.type === 'prepare' || m.type === 'steal' ? m.job.file : m.type === 'analyze' ? m.file : '';
+    let file = m.type === 'prepare' || m.type === 'steal' ? m.job.file : '';
     try {
-      if (m.type === 'prepare') port.postMessage({ type: 'prepared', file, facts: share.prepare(m.job) } satisfies FromWorker);
+      if (m.type === 'prepare') port.postMessage({ type: 'prepared', file, ...share.prepare(m.job) } satisfies FromWorker);
       else if (m.type === 'facts') {
         facts = { globals: new Map(m.facts.globals), functions: new Map(m.facts.functions), noreturn: new Set(m.facts.noreturn), transparent: new Set(m.facts.transparent) };
-      } else if (m.type === 'analyze') port.postMessage({ type: 'result', result: share.analyze(m.file, facts!) } satisfies FromWorker);
-      else port.postMessage({ type: 'result', result: share.steal(m.job, facts!) } satisfies FromWorker);
+      } else if (m.type === 'analyze') {
+        const results: FileResult[] = [];
+        for (file of m.files) results.push(share.analyze(file, facts!));
+        port.postMessage({ type: 'results', results } satisfies FromWorker);
+      } else port.postMessage({ type: 'results', results: [share.steal(m.job, facts!)] } satisfies FromWorker);
     } catch (e) {
       port.postMessage({ type: 'failed', file, error: (e as Error).stack ?? String(e) } satisfies FromWorker);
     }

@@ -16,6 +16,7 @@ import { summarize, type CalleeSummary } from './dataflow/callee-summary';
 import { unreleasedStatics } from './dataflow/static-storage';
 import { relevantNames } from './dataflow/relevance';
 import { fileKnowledge, type FileKnowledge } from './parse/file-knowledge';
+import { LineIndex } from './parse/line-index';
 import { spanOf, type SiteOutcome } from './dataflow/outcome';
 import { RULES } from './rules/registry';
 import type { SiteRuleContext } from './rules/rule';
@@ -95,9 +96,10 @@ export class Engine {
       const functions = new Map<string, FunctionSyntax>();
       const analysed: FunctionSyntax[] = [];
       const copies = new Map<FunctionCandidate, FunctionSyntax>();
+      const lines = new LineIndex(source);
       const copy = (c: FunctionCandidate) => {
         let fs = copies.get(c);
-        if (!fs) copies.set(c, (fs = toFunctionSyntax(c, source, unionTypes)));
+        if (!fs) copies.set(c, (fs = toFunctionSyntax(c, source, unionTypes, lines)));
         return fs;
       };
       const want = (c: FunctionCandidate, depth: number) => {
@@ -229,14 +231,14 @@ export class Engine {
    * Explores every allocation site of `fn` (its own, and those of same-file helpers it may get an allocation
    * back from). Sites in `traced` also record their failure-world paths (simulation).
    */
-  exploreFunction(p: PreparedFile, fn: FunctionSyntax, ctx: ExploreContext, traced?: ReadonlySet<Syntax>): SiteRun[] {
+  exploreFunction(p: PreparedFile, fn: FunctionSyntax, ctx: ExploreContext, traced?: ReadonlySet<Syntax>, memo: HelperMemo = newHelperMemo()): SiteRun[] {
     const catalogue = ctx.catalogue;
     const text = (n: Syntax) => p.text.slice(n.start, n.end);
     const cfg = ctx.cfgOf(fn);
     const calls = allocationCalls(fn.body, catalogue);
     // Sites inside same-file helpers are followed from here too: they may return their allocation to us.
     const inlined: Array<[Syntax, FunctionSyntax]> = [];
-    for (const callee of this.helperSources(fn, ctx, catalogue)) for (const c of allocationCalls(callee.body, catalogue)) inlined.push([c, callee]);
+    for (const callee of this.helperSources(fn, ctx, catalogue, memo)) for (const c of allocationCalls(callee.body, catalogue)) inlined.push([c, callee]);
     const all = [...calls.map((c) => [c, fn] as [Syntax, FunctionSyntax]), ...inlined];
     // The paths up to each of the function's own allocations are the same for every site: explored once.
     const callNodes = callsToNodes(cfg, new Set(calls));
@@ -278,6 +280,7 @@ export class Engine {
     // callers in this file pass it (a caller passing NULL makes `p = realloc(p, n)` a plain allocation).
     const runs: SiteRun[] = [];
     const fresh: FunctionSyntax[] = [];
+    const helperMemo = newHelperMemo();
     for (const fn of p.analysed) {
       const hit = keys && cache!.take(keys.get(fn)!, lines!);
       if (hit) {
@@ -287,7 +290,7 @@ export class Engine {
       }
       fresh.push(fn);
       p.stats.allocationSites += allocationCalls(fn.body, ctx.catalogue).length;
-      runs.push(...this.exploreFunction(p, fn, ctx));
+      runs.push(...this.exploreFunction(p, fn, ctx, undefined, helperMemo));
       yield;
     }
     const byFunction = this.applyRules(p, runs);
@@ -346,19 +349,23 @@ export class Engine {
   }
 
   /** Same-file functions called from `fn` (up to 2 levels) that allocate and may hand the allocation back. */
-  private helperSources(fn: FunctionSyntax, ctx: ExploreContext, catalogue: Catalogue): FunctionSyntax[] {
+  private helperSources(fn: FunctionSyntax, ctx: ExploreContext, catalogue: Catalogue, memo: HelperMemo): FunctionSyntax[] {
     const out: FunctionSyntax[] = [];
     const seen = new Set([fn.name]);
     let frontier = [fn];
     for (let depth = 0; depth < 2 && frontier.length; depth++) {
       const next: FunctionSyntax[] = [];
       for (const f of frontier) {
-        for (const name of ctx.summaryOf(f).callees.concat(mentionedFunctions(f, ctx))) {
+        let names = memo.reached.get(f);
+        if (!names) memo.reached.set(f, (names = ctx.summaryOf(f).callees.concat(mentionedFunctions(f, ctx))));
+        for (const name of names) {
           const g = ctx.functions.get(name);
           if (!g || seen.has(name)) continue;
           seen.add(name);
           next.push(g);
-          if (catalogue.allocationPattern.test(g.text) && mayHandBack(g)) out.push(g);
+          let source = memo.source.get(g);
+          if (source === undefined) memo.source.set(g, (source = catalogue.allocationPattern.test(g.text) && mayHandBack(g)));
+          if (source) out.push(g);
         }
       }
       frontier = next;
@@ -370,6 +377,17 @@ export class Engine {
   analyzeText(file: string, text: string, config: FailpathConfig = DEFAULT_CONFIG): FileResult {
     return this.analyze(this.prepare(file, text, config));
   }
+}
+
+/** Per file: what each function calls or mentions, and whether a helper may hand an allocation back (asked again
+ *  for every analysed function that reaches it). */
+function newHelperMemo(): HelperMemo {
+  return { reached: new Map(), source: new Map() };
+}
+
+interface HelperMemo {
+  reached: Map<FunctionSyntax, string[]>;
+  source: Map<FunctionSyntax, boolean>;
 }
 
 const PREFIX_STEP_BUDGET = 30000;

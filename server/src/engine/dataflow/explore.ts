@@ -8,7 +8,7 @@ import type { Catalogue } from '../catalogue/catalogue';
 import type { Cfg, CfgNode } from '../cfg/cfg';
 import { unwrapCondition } from '../cfg/build';
 import type { AllocationSite } from './site';
-import { cloneState, envOf, FactAgreement, holders, initialState, stateKey, type State, type Value } from './state';
+import { cloneState, deleteVar, FactAgreement, setVar, holders, initialState, stateIdentity, StateSet, type State, type Value } from './state';
 import { spanKey, spanOf, type SiteOutcome, type Span, type TestKind } from './outcome';
 import type { ConstantFacts } from './facts';
 import type { CalleeSummary } from './callee-summary';
@@ -105,8 +105,8 @@ export class SiteExplorer {
 
   private explore(cfg: Cfg, starts: State[], at = cfg.entry): State[] {
     const exits: State[] = [];
-    const seen = new Map<number, Set<string>>();
-    const agreement = new Map<number, FactAgreement>();
+    const seen: Array<StateSet | undefined> = new Array(cfg.nodes.length);
+    const agreement: Array<FactAgreement | undefined> = new Array(cfg.nodes.length);
     const work: Step[] = starts.map((s) => [at, s]);
     const collect = this.depth === 0 ? this.collect : undefined;
     const siteNode = this.siteNodes(cfg);
@@ -117,15 +117,15 @@ export class SiteExplorer {
         return exits;
       }
       let [id, st] = work.pop()!;
-      let set = seen.get(id);
-      if (!set) seen.set(id, (set = new Set()));
-      let key = stateKey(st);
+      let set = seen[id];
+      if (!set) seen[id] = set = new StateSet();
+      let key = stateIdentity(st);
       if (set.has(key)) continue;
-      let facts = agreement.get(id);
-      if (!facts) agreement.set(id, (facts = new FactAgreement()));
+      let facts = agreement[id];
+      if (!facts) agreement[id] = facts = new FactAgreement();
       if (set.size >= STATES_PER_NODE) {
         st = facts.widen(st);
-        key = stateKey(st);
+        key = stateIdentity(st);
         if (set.has(key)) continue;
       }
       facts.observe(st);
@@ -277,7 +277,7 @@ export class SiteExplorer {
         s.errorPath = true;
         if (reallocFailed && s.phase === 'success') s.released = false;
       }
-      if (memo && t === undefined) envOf(s).set(memo, { k: 'int', n: dir ? 1 : 0 });
+      if (memo && t === undefined) setVar(s, memo, { k: 'int', n: dir ? 1 : 0 });
       this.refine(cond, dir, s);
       out.push([node.next[dir ? 0 : 1], s]);
     }
@@ -320,7 +320,7 @@ export class SiteExplorer {
       if (!key) return;
       const cur = st.env.get(key);
       if (cur && cur.k !== 'int' && cur.k !== 'nonzero') return;
-      envOf(st).set(key, d ? cur?.k === 'int' ? cur : { k: 'nonzero' } : { k: 'int', n: 0 });
+      setVar(st, key, d ? cur?.k === 'int' ? cur : { k: 'nonzero' } : { k: 'int', n: 0 });
       this.settleComparisons(key, st, st.env.get(key));
       return;
     }
@@ -337,8 +337,8 @@ export class SiteExplorer {
       const rv = this.constantOf(r);
       if (rv === undefined) return;
       const equal = e.op === '==' ? d : !d;
-      if (equal) envOf(st).set(key, { k: 'int', n: rv });
-      else if (rv === 0) envOf(st).set(key, cur?.k === 'int' ? cur : { k: 'nonzero' });
+      if (equal) setVar(st, key, { k: 'int', n: rv });
+      else if (rv === 0) setVar(st, key, cur?.k === 'int' ? cur : { k: 'nonzero' });
       this.settleComparisons(key, st, st.env.get(key));
     }
   }
@@ -461,9 +461,18 @@ export class SiteExplorer {
     const args = callArgs(call);
     const values = args.map((a) => this.ev(a, st));
     const passesTracked = values.some((v) => v?.k === 'tracked' || (v?.k === 'addr' && st.env.get(v.key)?.k === 'tracked'));
-    const siteInside = st.phase === 'before' && this.siteWithin(callee, 0);
-    const globalsTracked = [...st.env].some(([k, v]) => k.startsWith('g:') && v.k === 'tracked');
-    const needsFlags = this.ctx.summaryOf(callee).readsGlobals && [...st.env.keys()].some((k) => k.startsWith('g:'));
+    const siteInside = st.phase === 'before' && this.siteWithinCached(callee);
+    let globalsTracked = false;
+    let anyGlobal = false;
+    for (const [k, v] of st.env) {
+      if (!k.startsWith('g:')) continue;
+      anyGlobal = true;
+      if (v.k === 'tracked') {
+        globalsTracked = true;
+        break;
+      }
+    }
+    const needsFlags = anyGlobal && this.ctx.summaryOf(callee).readsGlobals;
     if (!passesTracked && !siteInside && !globalsTracked && !needsFlags) {
       // Not inlined: the call is evaluated with the callee's summary instead.
       this.applySummary(call, callee, values, st);
@@ -473,8 +482,8 @@ export class SiteExplorer {
     const entry = cloneState(st);
     callee.params.forEach((p, i) => {
       const v = values[i];
-      if (v) envOf(entry).set(`${frame}:${p}`, v);
-      else envOf(entry).delete(`${frame}:${p}`);
+      if (v) setVar(entry, `${frame}:${p}`, v);
+      else deleteVar(entry, `${frame}:${p}`);
     });
     const saved = { errorPath: st.errorPath, firstJump: st.firstJump, returnNode: st.returnNode };
     this.depth = frame;
@@ -489,7 +498,9 @@ export class SiteExplorer {
     const prefix = `${frame}:`;
     return exits.map((e) => {
       const ret = e.ret;
-      for (const k of [...e.env.keys()]) if (k.startsWith(prefix)) envOf(e).delete(k);
+      let frameVars: string[] | undefined;
+      for (const k of e.env.keys()) if (k.startsWith(prefix)) (frameVars ??= []).push(k);
+      if (frameVars) for (const k of frameVars) deleteVar(e, k);
       if (e.siteFrame === frame) e.siteFrame = frame - 1;
       e.ret = undefined;
       e.errorPath = saved.errorPath;
@@ -498,6 +509,14 @@ export class SiteExplorer {
       return [e, ret] as [State, Value | undefined];
     });
   }
+
+  /** `siteWithin(fn, 0)`, asked at every call while no site has been allocated: the answer is fixed per callee. */
+  private siteWithinCached(fn: FunctionSyntax): boolean {
+    let r = this.siteWithinAnswers.get(fn);
+    if (r === undefined) this.siteWithinAnswers.set(fn, (r = this.siteWithin(fn, 0)));
+    return r;
+  }
+  private readonly siteWithinAnswers = new Map<FunctionSyntax, boolean>();
 
   private siteWithin(fn: FunctionSyntax, depth: number): boolean {
     if (this.site.inFunction === fn.name) return true;
@@ -524,22 +543,30 @@ export class SiteExplorer {
   /** The key of an lvalue: `0:x` for locals of frame 0, `g:x` for globals, `0:s->f`, `*0:pp`… Access paths
    *  longer than MAX_PATH steps are not tracked (a list walk `t = &(*t)->next` would grow keys forever). */
   private keyOf(e: Syntax, st?: State): string | undefined {
+    if (e.type === 'identifier') return this.identifierKey(e.text ?? ''); // no access steps
     const key = this.accessPath(e, st);
     return key !== undefined && pathSteps(key) <= MAX_PATH ? key : undefined;
   }
 
+  /** `0:x` for a local or parameter of the innermost frame (only its locals are visible), else `g:x`. Cached per
+   *  frame: asked for every identifier evaluated. */
+  private identifierKey(name: string): string {
+    const d = this.fnStack.length - 1;
+    if (d < 0) return `g:${name}`;
+    const fn = this.fnStack[d];
+    let frame = this.identifierKeys[d];
+    if (!frame || frame.fn !== fn) this.identifierKeys[d] = frame = { fn, keys: new Map() };
+    let key = frame.keys.get(name);
+    if (key === undefined) frame.keys.set(name, (key = fn.locals.has(name) || fn.params.includes(name) ? `${d}:${name}` : `g:${name}`));
+    return key;
+  }
+  private readonly identifierKeys: Array<{ fn: FunctionSyntax; keys: Map<string, string> }> = [];
+
   private accessPath(e: Syntax, st?: State): string | undefined {
     const u = unwrap(e);
     switch (u.type) {
-      case 'identifier': {
-        const name = u.text ?? '';
-        for (let d = this.fnStack.length - 1; d >= 0; d--) {
-          const fn = this.fnStack[d];
-          if (fn.locals.has(name) || fn.params.includes(name)) return `${d}:${name}`;
-          break; // only the innermost frame's locals are visible
-        }
-        return `g:${name}`;
-      }
+      case 'identifier':
+        return this.identifierKey(u.text ?? '');
       case 'field_expression': {
         const base = child(u, 'argument');
         const field = child(u, 'field');
@@ -602,8 +629,8 @@ export class SiteExplorer {
     this.settleComparisons(key, st, old);
     forgetConditionsOn(lastName(key), st);
     const irrelevant = (v?.k === 'int' || v?.k === 'nonzero' || v?.k === 'cmp') && !this.ctx.relevant.has(lastName(key));
-    if (v && !irrelevant) envOf(st).set(key, v);
-    else envOf(st).delete(key);
+    if (v && !irrelevant) setVar(st, key, v);
+    else deleteVar(st, key);
     if (v?.k === 'tracked' && !this.isPlainLocal(key) && !this.ctx.unreleasedStatics.has(key.slice(2))) this.escape(st);
     // Whether that lost the last pointer is decided when the statement ends: the value may still be in
     // flight (`s->items[i] = g_steal_pointer(&p)`).
@@ -966,9 +993,9 @@ export class SiteExplorer {
   private settleComparisons(key: string, st: State, known: Value | undefined): void {
     for (const [k, v] of st.env) {
       if (v.k !== 'cmp' || v.key !== key) continue;
-      if (known?.k === 'int') envOf(st).set(k, { k: 'int', n: (known.n === v.n) === v.eq ? 1 : 0 });
-      else if (known?.k === 'nonzero' && v.n === 0) envOf(st).set(k, { k: 'int', n: v.eq ? 0 : 1 });
-      else envOf(st).delete(k);
+      if (known?.k === 'int') setVar(st, k, { k: 'int', n: (known.n === v.n) === v.eq ? 1 : 0 });
+      else if (known?.k === 'nonzero' && v.n === 0) setVar(st, k, { k: 'int', n: v.eq ? 0 : 1 });
+      else deleteVar(st, k);
     }
   }
 
@@ -1112,7 +1139,7 @@ export class SiteExplorer {
       const old = values[spec.reallocArg];
       this.realloc = { oldMayBeLive: !(old?.k === 'int' && old.n === 0) };
     }
-    for (const [k, v] of [...st.env]) if (v.k === 'tracked' || v.k === 'status') envOf(st).delete(k);
+    for (const [k, v] of [...st.env]) if (v.k === 'tracked' || v.k === 'status') deleteVar(st, k);
     st.phase = st.arming!;
     st.arming = null;
     st.released = false;
@@ -1285,7 +1312,7 @@ export class SiteExplorer {
       if (this.detects(kind, st)) {
         st.noticed = true;
         st.undetected = [];
-      } else if (!st.noticed) st.undetected.push(spanKey(this.reportSpan(at)!));
+      } else if (!st.noticed) st.undetected = [...st.undetected, spanKey(this.reportSpan(at)!)];
     }
     st.tested = true;
     if (kind === 'status' || kind === 'status-sign') st.statusTested = true;
@@ -1374,16 +1401,21 @@ function conditionMemoKey(cond: Syntax): string | undefined {
   return `?${[...names].join(',')}|${conditionText(cond)}`;
 }
 
+/** The shape of a condition, for recognising the same condition asked twice (cached: asked at every branch). */
 function conditionText(n: Syntax): string {
-  return n.children.length ? `${n.type}(${n.op ?? ''}${n.children.map(conditionText).join(',')})` : n.text ?? '';
+  if (!n.children.length) return n.text ?? '';
+  let t = conditionTexts.get(n);
+  if (t === undefined) conditionTexts.set(n, (t = `${n.type}(${n.op ?? ''}${n.children.map(conditionText).join(',')})`));
+  return t;
 }
+const conditionTexts = new WeakMap<Syntax, string>();
 
 /** An assignment to `name` makes remembered conditions that read it stale. */
 function forgetConditionsOn(name: string, st: State): void {
   for (const k of st.env.keys()) {
     if (k.charCodeAt(0) !== 63 /* ? */) continue;
     const names = k.slice(1, k.indexOf('|')).split(',');
-    if (names.includes(name)) envOf(st).delete(k);
+    if (names.includes(name)) deleteVar(st, k);
   }
 }
 

@@ -25,65 +25,189 @@ export type Value =
 
 export type Phase = 'before' | 'success' | 'failure';
 
-export interface State {
-  env: Map<string, Value>;
-  phase: Phase;
-  /** Set on the node that makes the allocation: which world the next evaluation of the site enters. */
-  arming: 'success' | 'failure' | null;
-  released: boolean;
-  escaped: boolean;
-  /** err-ptr-or-null allocators fail in two ways: each is a world of its own. */
-  failKind: FailKind | null;
-  /** Failure-world tests passed on this path that did not tell the failure from success. */
-  undetected: string[];
-  /** The value (or its status) has been tested on this path. */
-  tested: boolean;
-  statusTested: boolean;
-  /** On the failure path, a test that detects the failure (one that matches the convention) was passed. */
-  noticed: boolean;
-  /** A failure-path use was reported on this path: later uses are the same crash. */
-  crashed: boolean;
-  /** The failure-path use not yet followed by a test (for use-before-check). */
+/** The identity of a state for deduplication at CFG nodes: taken once, when the state is first compared, and kept
+ *  (a state is not changed once it is queued; clones start without one). The environment enters as its size and
+ *  two order-independent hashes of its entries (sum and xor); a collision would merge two states, at odds of
+ *  ~2^-64. Numbers rather than a string key: building and hashing a key string per step cost more than a step. */
+export interface StateIdentity {
+  hash: number;
+  flags: number;
   pendingUse: number;
-  errorPath: boolean;
-  /** First goto after the allocation, and the return taken (node ids), for finding locations. */
   firstJump: number;
   returnNode: number;
-  /** The value returned (set by return nodes). */
-  ret: Value | undefined;
-  /** Depth of the inlined frame that created the site, and whether that frame is still running. */
   siteFrame: number;
-  /** Simulation only (not part of the key): the top-level CFG nodes a failure-world path ran, newest first,
-   *  and where it crashed. */
-  trail?: Trail;
-  crashAt?: Span;
-  /** Cached `stateKey` (a state is not changed once it is queued; clones start without one). */
-  key?: string;
+  undetected: string;
+  envSize: number;
+  envSum: number;
+  envXor: number;
+}
+
+/**
+ * The environment: variable keys to abstract values, with the order-independent hash of its entries kept up to
+ * date on every write, so that a state's identity does not walk the environment.
+ */
+export class Env {
+  private readonly map: Map<string, Value>;
+  sum = 0;
+  xor = 0;
+
+  constructor(from?: Env) {
+    if (from) {
+      this.map = new Map(from.map);
+      this.sum = from.sum;
+      this.xor = from.xor;
+    } else this.map = new Map();
+  }
+
+  get size(): number {
+    return this.map.size;
+  }
+  get(k: string): Value | undefined {
+    return this.map.get(k);
+  }
+  has(k: string): boolean {
+    return this.map.has(k);
+  }
+  set(k: string, v: Value): this {
+    const old = this.map.get(k);
+    if (old !== undefined) this.unmix(entryHash(k, old));
+    this.map.set(k, v);
+    this.mix(entryHash(k, v));
+    return this;
+  }
+  delete(k: string): boolean {
+    const old = this.map.get(k);
+    if (old === undefined) return false;
+    this.unmix(entryHash(k, old));
+    return this.map.delete(k);
+  }
+  keys(): IterableIterator<string> {
+    return this.map.keys();
+  }
+  [Symbol.iterator](): IterableIterator<[string, Value]> {
+    return this.map[Symbol.iterator]();
+  }
+
+  private mix(h: number): void {
+    this.sum = (this.sum + (h >>> 0)) % 0x100000000;
+    this.xor ^= h;
+  }
+  private unmix(h: number): void {
+    this.sum = (this.sum - (h >>> 0) + 0x100000000) % 0x100000000;
+    this.xor ^= h;
+  }
+}
+
+export class State {
+  env = new Env();
+  phase: Phase = 'before';
+  /** Set on the node that makes the allocation: which world the next evaluation of the site enters. */
+  arming: 'success' | 'failure' | null = null;
+  released = false;
+  escaped = false;
+  /** err-ptr-or-null allocators fail in two ways: each is a world of its own. */
+  failKind: FailKind | null = null;
+  /** Failure-world tests passed on this path that did not tell the failure from success (never mutated in
+   *  place: states share it). */
+  undetected: readonly string[] = [];
+  /** The value (or its status) has been tested on this path. */
+  tested = false;
+  statusTested = false;
+  /** On the failure path, a test that detects the failure (one that matches the convention) was passed. */
+  noticed = false;
+  /** A failure-path use was reported on this path: later uses are the same crash. */
+  crashed = false;
+  /** The failure-path use not yet followed by a test (for use-before-check). */
+  pendingUse = -1;
+  errorPath = false;
+  /** First goto after the allocation, and the return taken (node ids), for finding locations. */
+  firstJump = -1;
+  returnNode = -1;
+  /** The value returned (set by return nodes). */
+  ret: Value | undefined = undefined;
+  /** Depth of the inlined frame that created the site, and whether that frame is still running. */
+  siteFrame = 0;
+  /** Simulation only (not part of the identity): the top-level CFG nodes a failure-world path ran, newest
+   *  first, and where it crashed. */
+  trail: Trail | undefined = undefined;
+  crashAt: Span | undefined = undefined;
+  /** Cached `stateIdentity`. */
+  identity: StateIdentity | undefined = undefined;
   /** The environment is shared with another state: copy it before writing (`envOf`). */
-  envShared?: boolean;
+  envShared = false;
+
+  /** A copy that shares the environment until one of the two writes to it (most steps do not). Copies every field
+   *  but the identity, one by one (faster than a spread): a field added to State must be copied here too. */
+  clone(): State {
+    const c = new State();
+    this.envShared = true;
+    c.env = this.env;
+    c.envShared = true;
+    c.phase = this.phase;
+    c.arming = this.arming;
+    c.released = this.released;
+    c.escaped = this.escaped;
+    c.failKind = this.failKind;
+    c.undetected = this.undetected;
+    c.tested = this.tested;
+    c.statusTested = this.statusTested;
+    c.noticed = this.noticed;
+    c.crashed = this.crashed;
+    c.pendingUse = this.pendingUse;
+    c.errorPath = this.errorPath;
+    c.firstJump = this.firstJump;
+    c.returnNode = this.returnNode;
+    c.ret = this.ret;
+    c.siteFrame = this.siteFrame;
+    c.trail = this.trail;
+    c.crashAt = this.crashAt;
+    return c;
+  }
 }
 
 export function initialState(): State {
-  return {
-    env: new Map(), phase: 'before', arming: null, failKind: null, undetected: [], released: false, escaped: false, tested: false,
-    statusTested: false, noticed: false, crashed: false, pendingUse: -1, errorPath: false, firstJump: -1, returnNode: -1, ret: undefined,
-    siteFrame: 0,
-  };
+  return new State();
 }
 
 export function cloneState(s: State): State {
-  // Copy on write: most steps do not change the environment, so the clone shares it until one does.
-  s.envShared = true;
-  return { ...s, undetected: s.undetected.slice(), key: undefined, envShared: true };
+  return s.clone();
 }
 
 /** The environment of `s`, for writing. */
-export function envOf(s: State): Map<string, Value> {
+export function envOf(s: State): Env {
   if (s.envShared) {
-    s.env = new Map(s.env);
+    s.env = new Env(s.env);
     s.envShared = false;
   }
   return s.env;
+}
+
+/** Writes a variable, copying a shared environment only when the value really changes. */
+export function setVar(s: State, k: string, v: Value): void {
+  const old = s.env.get(k);
+  if (old !== undefined && sameValue(old, v)) return;
+  envOf(s).set(k, v);
+}
+
+/** Forgets a variable, copying a shared environment only when it was there. */
+export function deleteVar(s: State, k: string): void {
+  if (s.env.has(k)) envOf(s).delete(k);
+}
+
+/** Interchangeable values (conservative: kinds whose every field is compared). */
+function sameValue(a: Value, b: Value): boolean {
+  if (a === b) return true;
+  switch (a.k) {
+    case 'int': return b.k === 'int' && a.n === b.n;
+    case 'nonzero':
+    case 'tracked':
+    case 'status':
+    case 'error':
+    case 'mapfailed':
+      return b.k === a.k;
+    default:
+      return false;
+  }
 }
 
 function valueKey(v: Value): string {
@@ -109,13 +233,26 @@ function keyHash(k: string): number {
   return h;
 }
 const valueHashes = new WeakMap<Value, number>();
+const intHashes = new Map<number, number>();
 function valueHash(v: Value): number {
+  // Integers are the most common values and usually fresh objects: cached by number, not by object.
+  if (v.k === 'int') {
+    let h = intHashes.get(v.n);
+    if (h === undefined) {
+      if (intHashes.size > 100000) intHashes.clear();
+      intHashes.set(v.n, (h = hash(valueKey(v))));
+    }
+    return h;
+  }
   let h = valueHashes.get(v);
   if (h === undefined) valueHashes.set(v, (h = hash(valueKey(v))));
   return h;
 }
 
-/** Identity of a state for deduplication at CFG nodes. */
+function entryHash(k: string, v: Value): number {
+  return Math.imul(keyHash(k) ^ 0x9e3779b9, 0x85ebca6b) ^ valueHash(v);
+}
+
 /** 32-bit FNV-1a of a string. */
 function hash(text: string): number {
   let h = 0x811c9dc5;
@@ -126,19 +263,58 @@ function hash(text: string): number {
   return h >>> 0;
 }
 
-/** Identity of a state for deduplication at CFG nodes. The environment enters as two order-independent hashes
- *  of its entries (sum and xor), so no sort is needed; a collision would merge two states, at odds of ~2^-64. */
-export function stateKey(s: State): string {
-  if (s.key !== undefined) return s.key;
-  let sum = 0;
-  let xor = 0;
-  for (const [k, v] of s.env) {
-    const h = Math.imul(keyHash(k) ^ 0x9e3779b9, 0x85ebca6b) ^ valueHash(v);
-    sum = (sum + (h >>> 0)) % 0x100000000;
-    xor ^= h;
+const PHASES: Record<Phase, number> = { before: 0, success: 1, failure: 2 };
+const FAIL_KINDS: Record<FailKind, number> = { null: 1, err: 2, errOrNull: 3, mapFailed: 4, garbage: 5 };
+
+/** The identity of `s` (see StateIdentity), taken on first use. */
+export function stateIdentity(s: State): StateIdentity {
+  if (s.identity !== undefined) return s.identity;
+  const flags = PHASES[s.phase] | (s.arming === null ? 0 : s.arming === 'success' ? 4 : 8) | ((s.failKind === null ? 0 : FAIL_KINDS[s.failKind]) << 4)
+    | (+s.released << 8) | (+s.escaped << 9) | (+s.tested << 10) | (+s.statusTested << 11) | (+s.noticed << 12) | (+s.crashed << 13) | (+s.errorPath << 14);
+  const undetected = s.undetected.length === 0 ? '' : s.undetected.join(';');
+  const env = s.env;
+  let h = Math.imul(flags ^ 0x9e3779b9, 0x85ebca6b);
+  h = Math.imul(h ^ s.pendingUse, 0x01000193);
+  h = Math.imul(h ^ s.firstJump, 0x01000193);
+  h = Math.imul(h ^ s.returnNode, 0x01000193);
+  h = Math.imul(h ^ s.siteFrame, 0x01000193);
+  h = Math.imul(h ^ env.size, 0x01000193);
+  h = Math.imul(h ^ env.sum, 0x01000193);
+  h = Math.imul(h ^ env.xor, 0x01000193);
+  if (undetected) h = Math.imul(h ^ hash(undetected), 0x01000193);
+  return (s.identity = {
+    hash: h >>> 0, flags, pendingUse: s.pendingUse, firstJump: s.firstJump, returnNode: s.returnNode, siteFrame: s.siteFrame, undetected,
+    envSize: env.size, envSum: env.sum, envXor: env.xor,
+  });
+}
+
+function sameIdentity(a: StateIdentity, b: StateIdentity): boolean {
+  return a.hash === b.hash && a.flags === b.flags && a.envSum === b.envSum && a.envXor === b.envXor && a.envSize === b.envSize
+    && a.pendingUse === b.pendingUse && a.firstJump === b.firstJump && a.returnNode === b.returnNode && a.siteFrame === b.siteFrame
+    && a.undetected === b.undetected;
+}
+
+/** The distinct states (by identity) seen at one CFG node. */
+export class StateSet {
+  private readonly buckets = new Map<number, StateIdentity | StateIdentity[]>();
+  size = 0;
+
+  has(id: StateIdentity): boolean {
+    const b = this.buckets.get(id.hash);
+    if (b === undefined) return false;
+    if (!Array.isArray(b)) return sameIdentity(b, id);
+    for (const x of b) if (sameIdentity(x, id)) return true;
+    return false;
   }
-  const env = `${s.env.size}:${sum.toString(36)}:${(xor >>> 0).toString(36)}`;
-  return (s.key = `${s.phase}${s.arming ?? ''}|${+s.released}${+s.escaped}${+s.tested}${+s.statusTested}${+s.noticed}${+s.crashed}${+s.errorPath}|${s.pendingUse}|${s.firstJump}|${s.returnNode}|${s.siteFrame}|${s.failKind ?? ''}|${s.undetected.join(';')}|${env}`);
+
+  /** Adds an identity that `has` said is new. */
+  add(id: StateIdentity): void {
+    const b = this.buckets.get(id.hash);
+    if (b === undefined) this.buckets.set(id.hash, id);
+    else if (Array.isArray(b)) b.push(id);
+    else this.buckets.set(id.hash, [b, id]);
+    this.size++;
+  }
 }
 
 /** The facts that decide branches: known integers and deferred comparisons. */
@@ -147,38 +323,65 @@ function isFact(v: Value): boolean {
 }
 
 /** The property part of a state: states that differ only in facts are the same ESP "property state". */
-export function propertyKey(s: State): string {
-  return `${s.phase}${s.arming ?? ''}${s.failKind ?? ''}${+s.released}${+s.escaped}${+s.noticed}${+s.crashed}`;
+function propertyCode(s: State): number {
+  return PHASES[s.phase] | (s.arming === null ? 0 : s.arming === 'success' ? 4 : 8) | ((s.failKind === null ? 0 : FAIL_KINDS[s.failKind]) << 4)
+    | (+s.released << 8) | (+s.escaped << 9) | (+s.noticed << 10) | (+s.crashed << 11);
+}
+
+/** Two facts are the same (what comparing their `valueKey`s says, without building the strings). */
+function sameFact(a: Value, b: Value): boolean {
+  switch (a.k) {
+    case 'int': return b.k === 'int' && (a.n === b.n || (a.n !== a.n && b.n !== b.n));
+    case 'cmp': return b.k === 'cmp' && a.key === b.key && a.eq === b.eq && (a.n === b.n || (a.n !== a.n && b.n !== b.n));
+    default: return a.k === b.k;
+  }
 }
 
 /**
  * Facts every state seen at a node (with the same property) agreed on. When a node has seen too many states
  * (a loop counting up), a new state keeps only the agreed facts: `i` is forgotten, a flag set before the loop
- * is not.
+ * is not. Most nodes never see enough states to widen, so the states are only kept until the first `widen`
+ * needs their agreement (they are not changed once queued).
  */
 export class FactAgreement {
-  private readonly agreed = new Map<string, Map<string, string>>();
+  private agreed: Map<number, Map<string, Value>> | undefined;
+  private pending: State[] | undefined = [];
 
   observe(s: State): void {
-    const pk = propertyKey(s);
-    const prev = this.agreed.get(pk);
+    if (this.pending) this.pending.push(s);
+    else this.observeNow(this.agreed!, s);
+  }
+
+  private observeNow(agreed: Map<number, Map<string, Value>>, s: State): void {
+    const pk = propertyCode(s);
+    const prev = agreed.get(pk);
     if (!prev) {
-      const facts = new Map<string, string>();
-      for (const [k, v] of s.env) if (isFact(v)) facts.set(k, valueKey(v));
-      this.agreed.set(pk, facts);
+      const facts = new Map<string, Value>();
+      for (const [k, v] of s.env) if (isFact(v)) facts.set(k, v);
+      agreed.set(pk, facts);
       return;
     }
     for (const [k, v] of prev) {
       const cur = s.env.get(k);
-      if (!cur || valueKey(cur) !== v) prev.delete(k);
+      if (!cur || !sameFact(cur, v)) prev.delete(k);
     }
   }
 
   widen(s: State): State {
-    const agreed = this.agreed.get(propertyKey(s));
+    if (this.pending) {
+      const agreed = new Map<number, Map<string, Value>>();
+      for (const p of this.pending) this.observeNow(agreed, p);
+      this.agreed = agreed;
+      this.pending = undefined;
+    }
+    const agreed = this.agreed!.get(propertyCode(s));
     if (!agreed) return s; // the first state of its kind here: nothing to disagree with yet
     const w = cloneState(s);
-    for (const [k, v] of w.env) if (isFact(v) && agreed.get(k) !== valueKey(v)) envOf(w).delete(k);
+    for (const [k, v] of w.env) {
+      if (!isFact(v)) continue;
+      const a = agreed.get(k);
+      if (!a || !sameFact(a, v)) deleteVar(w, k);
+    }
     return w;
   }
 }

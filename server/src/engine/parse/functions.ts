@@ -2,6 +2,7 @@
 // (a function whose body could not be closed is still analysed for the statements that parsed).
 import type { Node as TsNode } from 'web-tree-sitter';
 import { toSyntax, child, walk, type Syntax } from './syntax';
+import { LineIndex } from './line-index';
 
 export type ReturnKind = 'void' | 'pointer' | 'bool' | 'int' | 'other';
 
@@ -183,14 +184,14 @@ export function innermostIdentifier(d: Syntax): string | undefined {
 }
 
 /** Copies one function out of the tree into the dataflow's own syntax. */
-export function toFunctionSyntax(c: FunctionCandidate, source: string, unionTypes: ReadonlySet<string> = new Set()): FunctionSyntax {
+export function toFunctionSyntax(c: FunctionCandidate, source: string, unionTypes: ReadonlySet<string> = new Set(), lines = new LineIndex(source)): FunctionSyntax {
   let body: Syntax;
   let returns: ReturnKind = 'int';
   let params: string[] = [];
   let isStatic = false;
   const def = c.node;
   if (c.looseBody) {
-    const parts = c.looseBody.map((n) => toSyntax(n, source));
+    const parts = c.looseBody.map((n) => toSyntax(n, source, undefined, lines));
     const flattened = parts.flatMap((p) => (p.type === 'compound_statement' && parts.length === 1 ? p.children : [p]));
     const first = parts[0];
     const last = parts[parts.length - 1];
@@ -201,7 +202,7 @@ export function toFunctionSyntax(c: FunctionCandidate, source: string, unionType
     params = paramNames(def.type === 'function_declarator' ? def : functionDeclarator(def));
   } else {
     const b = def.childForFieldName('body');
-    body = b ? toSyntax(b, source) : {
+    body = b ? toSyntax(b, source, undefined, lines) : {
       id: 0, type: 'compound_statement', field: 'body', start: def.endIndex, end: def.endIndex,
       line: def.endPosition.row, col: def.endPosition.column, endLine: def.endPosition.row, endCol: def.endPosition.column, children: [],
     };

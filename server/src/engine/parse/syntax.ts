@@ -1,6 +1,7 @@
 // A compact, plain-JS mirror of the tree-sitter nodes of one function. Crossing into wasm for every node
 // property is slow, and the dataflow visits nodes many times: each function is copied once, with one cursor walk.
 import type { Node as TsNode } from 'web-tree-sitter';
+import { LineIndex } from './line-index';
 
 export interface Syntax {
   id: number;
@@ -25,21 +26,29 @@ export interface Syntax {
 
 const PUNCTUATION = new Set(['(', ')', '[', ']', '{', '}', ',', ';', ':', '"', "'", '?']);
 let nextId = 1;
+/** Whether a node type (by id) is named: a property of the grammar's symbol, asked of the parser once per type. */
+const namedTypes: Array<boolean | undefined> = [];
 
-/** Copies `root` and its subtree. Depth is bounded so that pathological nesting cannot exhaust the stack. */
-export function toSyntax(root: TsNode, source: string, maxDepth = 400): Syntax {
+/** Copies `root` and its subtree. Depth is bounded so that pathological nesting cannot exhaust the stack.
+ *  Every property read from the cursor is a call into the parser's wasm, so the copy reads as few as it can:
+ *  positions come from `lines`, namedness from the type id, and MISSING tokens are only looked for under a
+ *  node that has an error. */
+export function toSyntax(root: TsNode, source: string, maxDepth = 400, lines: LineIndex = new LineIndex(source)): Syntax {
+  const types = root.tree.language.types;
+  const mayMiss = root.hasError;
   const cursor = root.walk();
-  const make = (): Syntax => {
+  const make = (type: string): Syntax => {
     const start = cursor.startIndex;
     const end = cursor.endIndex;
-    const sp = cursor.startPosition;
-    const ep = cursor.endPosition;
+    const line = lines.line(start);
+    const endLine = lines.line(end);
     return {
-      id: nextId++, type: cursor.nodeType, field: cursor.currentFieldName, start, end,
-      line: sp.row, col: sp.column, endLine: ep.row, endCol: ep.column, children: [],
+      id: nextId++, type, field: cursor.currentFieldName, start, end,
+      line, col: lines.column(start, line), endLine, endCol: lines.column(end, endLine), children: [],
     };
   };
-  const top = make();
+  const typeOf = (typeId: number) => types[typeId] || 'ERROR';
+  const top = make(typeOf(cursor.nodeTypeId));
   const stack: Syntax[] = [top];
   let depth = 0;
   // Iterative pre-order walk over all children (anonymous ones give operators).
@@ -47,13 +56,16 @@ export function toSyntax(root: TsNode, source: string, maxDepth = 400): Syntax {
     depth = 1;
     for (;;) {
       const parent = stack[stack.length - 1];
-      const named = cursor.nodeIsNamed;
-      const type = cursor.nodeType;
+      const typeId = cursor.nodeTypeId;
+      const type = typeOf(typeId);
+      let named = namedTypes[typeId];
+      if (named === undefined) named = namedTypes[typeId] = cursor.nodeIsNamed;
+      const missing = mayMiss && cursor.nodeIsMissing;
       let descended = false;
-      if (cursor.nodeIsMissing) parent.hasMissingChild = true;
+      if (missing) parent.hasMissingChild = true;
       if (named && type !== 'comment') {
-        const node = make();
-        if (cursor.nodeIsMissing) node.missing = true;
+        const node = make(type);
+        if (missing) node.missing = true;
         parent.children.push(node);
         if (depth < maxDepth && cursor.gotoFirstChild()) {
           stack.push(node);
