@@ -6,6 +6,8 @@ import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 const quiet = process.argv.includes('--quiet');
+// --production (npm run package): minified bundles without source maps, for the .vsix.
+const production = process.argv.includes('--production');
 const root = path.dirname(path.dirname(new URL(import.meta.url).pathname));
 const exists = (p) => fs.existsSync(path.join(root, p));
 
@@ -16,7 +18,7 @@ for (const [pkg, file] of [['web-tree-sitter', 'tree-sitter.wasm'], ['tree-sitte
 
 // web-tree-sitter's ESM build reads import.meta.url; in a CommonJS bundle it is this file's URL.
 const importMeta = { define: { 'import.meta.url': '__importMetaUrl' }, banner: { js: "const __importMetaUrl = require('url').pathToFileURL(__filename).href;" } };
-const common = { ...importMeta, bundle: true, platform: 'node', mainFields: ['module', 'main'], target: 'node20', format: 'cjs', sourcemap: true, logLevel: quiet ? 'error' : 'info', absWorkingDir: root };
+const common = { ...importMeta, bundle: true, platform: 'node', mainFields: ['module', 'main'], target: 'node20', format: 'cjs', sourcemap: !production, minify: production, logLevel: quiet ? 'error' : 'info', absWorkingDir: root };
 const entries = [
   ['server/src/cli/main.ts', 'dist/cli.js', { banner: { js: '#!/usr/bin/env node\n' + importMeta.banner.js } }],
   ['server/src/lsp/main.ts', 'dist/server.js', {}],

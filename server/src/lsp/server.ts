@@ -152,6 +152,8 @@ export function startLanguageServer(connection: Connection = createConnection(Pr
     docs.get(uri)?.dispose();
     docs.set(uri, doc);
     publish(doc);
+    // An editor may ask for lenses while the server is still starting; once this file is analysed, ask again.
+    if (lensRefresh) void analyse(doc).then(() => connection.sendRequest(CodeLensRefreshRequest.type), () => undefined);
   });
   connection.onDidChangeTextDocument((p) => {
     const doc = docs.get(p.textDocument.uri);

@@ -1,0 +1,171 @@
+// The extension in a real VS Code: the built .vsix installed into code-server (VS Code 1.100 in the browser),
+// driven by Playwright in Debian's Chromium as a user would — squiggle, Problems entry, a quick fix applied with the
+// keyboard, the simulated-failure CodeLens clicked, Audit Workspace run. Screenshots go to out/artifacts/.
+// `.ci/run` installs code-server (scripts/install-code-server.sh, cached) and Chromium; without them the test is
+// skipped and says why.
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as net from 'node:net';
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import type { BrowserContext, Page, Locator } from 'playwright-core';
+
+const root = path.resolve(__dirname, '..', '..', '..'); // out/test/vscode → the repository
+const cacheDir = process.env.FAILPATH_CI_CACHE ?? path.join(os.homedir(), '.cache', 'failpath-ci');
+const entry = process.env.CODE_SERVER_ENTRY ?? path.join(cacheDir, 'code-server', 'node_modules', 'code-server', 'out', 'node', 'entry.js');
+const chromium = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const vsix = path.join(root, 'out', 'failpath.vsix');
+const artifacts = path.join(root, 'out', 'artifacts');
+const skip = !fs.existsSync(entry) ? `code-server is not installed (scripts/install-code-server.sh ${path.dirname(path.dirname(path.dirname(path.dirname(path.dirname(entry)))))})`
+  : !fs.existsSync(chromium) ? 'chromium is not installed (apt-get install chromium)'
+  : !fs.existsSync(vsix) ? 'out/failpath.vsix is missing (npm test packages it)' : false;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForHttp(url: string, ms: number): Promise<void> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timeout waiting for ${url}`);
+}
+
+test('VS Code (code-server): squiggle, Problems, quick fix, CodeLens and failure path, workspace audit', { skip, timeout: 300_000 }, async () => {
+  const { chromium: browserType } = await import('playwright-core');
+  fs.mkdirSync(artifacts, { recursive: true });
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'failpath-vscode-'));
+  const userData = path.join(tmp, 'user-data');
+  const extensions = path.join(tmp, 'extensions');
+  const ws = path.join(tmp, 'examples');
+  fs.cpSync(path.join(root, 'examples'), ws, { recursive: true });
+  fs.mkdirSync(path.join(userData, 'User'), { recursive: true });
+  fs.writeFileSync(path.join(userData, 'User', 'settings.json'), JSON.stringify({
+    'workbench.startupEditor': 'none', 'security.workspace.trust.enabled': false, 'telemetry.telemetryLevel': 'off',
+    'update.mode': 'none', 'extensions.autoUpdate': false, 'extensions.autoCheckUpdates': false,
+    'extensions.ignoreRecommendations': true, 'workbench.enableExperiments': false, 'workbench.tips.enabled': false,
+    'git.enabled': false, 'editor.codeLens': true, 'files.autoSave': 'off', 'workbench.editor.enablePreview': false,
+  }));
+  const config = path.join(tmp, 'config.yaml');
+  fs.writeFileSync(config, 'auth: none\n');
+  const common = ['--config', config, '--user-data-dir', userData, '--extensions-dir', extensions];
+  const env = { ...process.env, XDG_CONFIG_HOME: path.join(tmp, 'xdg-config'), XDG_DATA_HOME: path.join(tmp, 'xdg-data'), XDG_CACHE_HOME: path.join(tmp, 'xdg-cache') };
+  execFileSync(process.execPath, [entry, ...common, '--install-extension', vsix], { env, stdio: 'pipe' });
+  const port = await freePort();
+  const log = fs.openSync(path.join(tmp, 'code-server.log'), 'w');
+  const server: ChildProcess = spawn(process.execPath, [entry, ...common, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none',
+    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override',
+    '--disable-proxy', '--ignore-last-opened', ws], { stdio: ['ignore', log, log], detached: true, env });
+  let context: BrowserContext | undefined;
+  let page: Page | undefined;
+  const shot = async (name: string) => page?.screenshot({ path: path.join(artifacts, `vscode-${name}.png`) });
+  try {
+    await waitForHttp(`http://127.0.0.1:${port}/healthz`, 60_000);
+    context = await browserType.launchPersistentContext(path.join(tmp, 'chromium'), {
+      executablePath: chromium, headless: true, env, viewport: { width: 1400, height: 900 },
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'],
+    });
+    page = context.pages()[0] ?? (await context.newPage());
+    await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(ws)}`);
+    await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
+
+    // Open libc/confparse.c with Quick Open.
+    await page.keyboard.press('Control+P');
+    await page.keyboard.type('confparse.c');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'confparse.c' }).first().waitFor({ timeout: 30_000 });
+    await page.keyboard.press('Enter');
+    const editor = page.locator('.editor-instance .monaco-editor').first();
+    await editor.locator('.view-lines').waitFor();
+
+    // The squiggle (drawn only for visible lines: go to the finding first) and the Problems entry.
+    const goToLine = async (line: number) => {
+      await page!.keyboard.press('Control+G');
+      await page!.keyboard.type(String(line));
+      await page!.keyboard.press('Enter');
+    };
+    await editor.locator('.view-line').first().click();
+    await goToLine(172);
+    await editor.locator('.squiggly-warning, .squiggly-error').first().waitFor({ timeout: 90_000 });
+    await page.keyboard.press('Control+Shift+M');
+    const problem = page.locator('.markers-panel .monaco-list-row', { hasText: 'used without a failure test' });
+    await problem.waitFor({ timeout: 30_000 });
+    assert.match((await problem.getAttribute('aria-label')) ?? '', /malloc/);
+    await shot('1-diagnostics');
+
+    // The simulated-failure CodeLens.
+    const lens = page.locator('.codelens-decoration', { hasText: 'if this fails: NULL dereference at line 172' });
+    try {
+      await lens.waitFor({ timeout: 15_000 });
+    } catch {
+      // Known issue (see the issue notes): in code-server 4.100 the editor sometimes never asks a provider that
+      // registered after the file opened, even after workspace/codeLens/refresh. An edit makes it ask.
+      await page.keyboard.press('Control+1');
+      await page.keyboard.press('End');
+      await page.keyboard.type(' ');
+      await page.keyboard.press('Control+Z');
+      await lens.waitFor({ timeout: 45_000 });
+    }
+
+    // A quick fix applied with the keyboard: back in the editor (Ctrl+1), on line 172, Ctrl+. and Enter.
+    await page.keyboard.press('Control+1');
+    await goToLine(172);
+    await page.keyboard.press('Home'); // onto `memset`, inside the diagnostic's range
+    await page.keyboard.press('Control+.');
+    await page.locator('.action-widget .monaco-list-row', { hasText: 'Test the result of malloc() for failure' }).waitFor({ timeout: 30_000 });
+    await shot('2-quick-fix');
+    await page.keyboard.press('Enter');
+    await editor.locator('.view-line', { hasText: 'if (!cfg)' }).first().waitFor({ timeout: 30_000 });
+    await problem.waitFor({ state: 'detached', timeout: 60_000 });
+
+    // The lens now tells the new outcome; clicking it highlights the path and lists the callers.
+    const fixedLens: Locator = page.locator('.codelens-decoration a', { hasText: 'if this fails: returns NULL' }).first();
+    await fixedLens.waitFor({ timeout: 60_000 });
+    await fixedLens.click();
+    await page.locator('.quick-input-widget', { hasText: 'config_read_file' }).waitFor({ timeout: 30_000 });
+    assert.ok(await editor.locator('.view-overlays div[class*="ced-"]').count() > 0, 'failure-path lines are highlighted');
+    await shot('3-failure-path');
+    await page.keyboard.press('Escape');
+
+    // Audit Workspace from the command palette: the report opens.
+    await page.keyboard.press('F1');
+    await page.keyboard.type('Failpath: Audit Workspace');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Audit Workspace' }).first().waitFor({ timeout: 30_000 });
+    await page.keyboard.press('Enter');
+    await page.locator('.tab', { hasText: 'Failpath audit' }).waitFor({ timeout: 120_000 });
+    const report = page.frameLocator('iframe.webview').frameLocator('iframe').locator('#totals');
+    await report.waitFor({ timeout: 60_000 });
+    assert.match((await report.textContent()) ?? '', /\d+ findings in 8 files/);
+    await shot('4-audit-report');
+  } catch (e) {
+    await shot('failure');
+    throw new Error(`${(e as Error).message}\ncode-server log: ${path.join(tmp, 'code-server.log')}`);
+  } finally {
+    await context?.close();
+    try {
+      process.kill(-server.pid!, 'SIGTERM');
+    } catch {
+      // gone
+    }
+    await new Promise((r) => setTimeout(r, 500));
+    try {
+      process.kill(-server.pid!, 'SIGKILL');
+    } catch {
+      // gone
+    }
+  }
+});
