@@ -42,4 +42,15 @@ if (tests.length + benches.length) {
   fs.rmSync(path.join(root, 'out'), { recursive: true, force: true });
   await esbuild.build({ ...common, entryPoints: [...tests, ...benches], outdir: 'out', outbase: '.', packages: 'external' });
 }
+// The extension-host suite (mocha bundled in, `vscode` from the host), its code-server harness and its
+// @vscode/test-electron launcher.
+if (exists('test/vscode-suite/index.ts')) {
+  const suite = { ...common, external: ['vscode'] };
+  await Promise.all([
+    esbuild.build({ ...suite, entryPoints: ['test/vscode-suite/index.ts'], outfile: 'out/vscode-suite/index.js' }),
+    esbuild.build({ ...suite, entryPoints: ['test/vscode-suite/harness.ts'], outfile: 'out/vscode-suite/harness/harness.js' }),
+    esbuild.build({ ...common, entryPoints: ['test/vscode-suite/run-electron.ts'], outfile: 'out/vscode-suite/run-electron.js', packages: 'external' }),
+  ]);
+  fs.copyFileSync(path.join(root, 'test/vscode-suite/harness/package.json'), path.join(root, 'out/vscode-suite/harness/package.json'));
+}
 fs.chmodSync(path.join(root, 'dist', 'cli.js'), 0o755);

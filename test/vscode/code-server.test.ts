@@ -46,7 +46,15 @@ async function waitForHttp(url: string, ms: number): Promise<void> {
   throw new Error(`timeout waiting for ${url}`);
 }
 
-test('VS Code (code-server): squiggle, Problems, quick fix, CodeLens and failure path, workspace audit', { skip, timeout: 300_000 }, async () => {
+interface CodeServer {
+  page: Page;
+  tmp: string;
+  stop(): Promise<void>;
+}
+
+/** A fresh code-server with the .vsix installed (and optionally the suite harness), on a copy of examples/, and
+ *  Chromium showing it. */
+async function launch(options: { harnessOut?: string } = {}): Promise<CodeServer> {
   const { chromium: browserType } = await import('playwright-core');
   fs.mkdirSync(artifacts, { recursive: true });
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'failpath-vscode-'));
@@ -64,7 +72,13 @@ test('VS Code (code-server): squiggle, Problems, quick fix, CodeLens and failure
   const config = path.join(tmp, 'config.yaml');
   fs.writeFileSync(config, 'auth: none\n');
   const common = ['--config', config, '--user-data-dir', userData, '--extensions-dir', extensions];
-  const env = { ...process.env, XDG_CONFIG_HOME: path.join(tmp, 'xdg-config'), XDG_DATA_HOME: path.join(tmp, 'xdg-data'), XDG_CACHE_HOME: path.join(tmp, 'xdg-cache') };
+  const env: NodeJS.ProcessEnv = { ...process.env, XDG_CONFIG_HOME: path.join(tmp, 'xdg-config'), XDG_DATA_HOME: path.join(tmp, 'xdg-data'), XDG_CACHE_HOME: path.join(tmp, 'xdg-cache') };
+  if (options.harnessOut) {
+    // Copied before the .vsix is installed: after that, folders not listed in extensions.json do not load.
+    fs.cpSync(path.join(root, 'out', 'vscode-suite', 'harness'), path.join(extensions, 'failpath-tests.failpath-suite-harness-0.0.1'), { recursive: true });
+    fs.copyFileSync(path.join(root, 'out', 'vscode-suite', 'index.js'), path.join(extensions, 'failpath-tests.failpath-suite-harness-0.0.1', 'index.js'));
+    env.FAILPATH_SUITE_OUT = options.harnessOut;
+  }
   execFileSync(process.execPath, [entry, ...common, '--install-extension', vsix], { env, stdio: 'pipe' });
   const port = await freePort();
   const log = fs.openSync(path.join(tmp, 'code-server.log'), 'w');
@@ -72,18 +86,38 @@ test('VS Code (code-server): squiggle, Problems, quick fix, CodeLens and failure
     '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override',
     '--disable-proxy', '--ignore-last-opened', ws], { stdio: ['ignore', log, log], detached: true, env });
   let context: BrowserContext | undefined;
-  let page: Page | undefined;
-  const shot = async (name: string) => page?.screenshot({ path: path.join(artifacts, `vscode-${name}.png`) });
+  const stop = async () => {
+    await context?.close();
+    for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
+      try {
+        process.kill(-server.pid!, signal);
+      } catch {
+        // gone
+      }
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  };
   try {
     await waitForHttp(`http://127.0.0.1:${port}/healthz`, 60_000);
     context = await browserType.launchPersistentContext(path.join(tmp, 'chromium'), {
       executablePath: chromium, headless: true, env, viewport: { width: 1400, height: 900 },
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'],
     });
-    page = context.pages()[0] ?? (await context.newPage());
+    const page = context.pages()[0] ?? (await context.newPage());
     await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(ws)}`);
     await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
+    return { page, tmp, stop };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
 
+test('VS Code (code-server): squiggle, Problems, quick fix, CodeLens and failure path, workspace audit', { skip, timeout: 300_000 }, async () => {
+  const cs = await launch();
+  const page = cs.page;
+  const shot = async (name: string) => page.screenshot({ path: path.join(artifacts, `vscode-${name}.png`) });
+  try {
     // Open libc/confparse.c with Quick Open.
     await page.keyboard.press('Control+P');
     await page.keyboard.type('confparse.c');
@@ -153,19 +187,24 @@ test('VS Code (code-server): squiggle, Problems, quick fix, CodeLens and failure
     await shot('4-audit-report');
   } catch (e) {
     await shot('failure');
-    throw new Error(`${(e as Error).message}\ncode-server log: ${path.join(tmp, 'code-server.log')}`);
+    throw new Error(`${(e as Error).message}\ncode-server log: ${path.join(cs.tmp, 'code-server.log')}`);
   } finally {
-    await context?.close();
-    try {
-      process.kill(-server.pid!, 'SIGTERM');
-    } catch {
-      // gone
-    }
-    await new Promise((r) => setTimeout(r, 500));
-    try {
-      process.kill(-server.pid!, 'SIGKILL');
-    } catch {
-      // gone
-    }
+    await cs.stop();
+  }
+});
+
+test('VS Code (code-server): the extension-host suite (mocha) passes', { skip, timeout: 300_000 }, async () => {
+  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'failpath-suite-')), 'result.json');
+  // The extension host starts once a window connects; the harness then runs the suite and writes the outcome.
+  const cs = await launch({ harnessOut: out });
+  try {
+    const end = Date.now() + 240_000;
+    while (!fs.existsSync(out) && Date.now() < end) await new Promise((r) => setTimeout(r, 200));
+    assert.ok(fs.existsSync(out), 'the suite reported');
+    const result = JSON.parse(fs.readFileSync(out, 'utf8')) as { tests: number; failures: number; errors: string[] };
+    assert.equal(result.failures, 0, result.errors.join('\n'));
+    assert.ok(result.tests >= 4, `${result.tests} tests ran`);
+  } finally {
+    await cs.stop();
   }
 });
