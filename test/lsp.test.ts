@@ -7,6 +7,9 @@ import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 import { TestClient, ROOT, applyEdit, type Diagnostic } from './support/lsp-client';
+import { Engine } from '../server/src/engine/analyze';
+import { ConfigResolver } from '../server/src/engine/config/discovery';
+import { RULE_IDS } from '../server/src/engine/rules/registry';
 
 const examples = path.join(ROOT, 'examples');
 const confparse = path.join(examples, 'libc', 'confparse.c');
@@ -66,6 +69,34 @@ test('after incremental edits only the changed function is analysed again, and f
   c.edit(uri, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: '/* x */ ' }]);
   assert.deepEqual(rulesOf(await c.diagnostics(uri)), ['220:realloc-leak', '267:use-before-check', '362:leak', '426:wrong-failure-check']);
   assert.equal(c.statuses[c.statuses.length - 1].reanalysed, 0);
+});
+
+test('after many edits, the incremental diagnostics equal a fresh analysis of the same text', async () => {
+  const c = await start();
+  const engine = await Engine.create();
+  for (const name of ['libvirt-style/domain_conf.c', 'kernel-driver/foo_probe.c', 'libc/confparse.c']) {
+    const file = path.join(examples, name);
+    const config = new ConfigResolver(RULE_IDS).forFile(file).config;
+    const uri = c.open(file);
+    await c.diagnostics(uri);
+    let seed = 7;
+    const random = () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+    for (let i = 0; i < 12; i++) {
+      const lines = c.text(uri).split('\n');
+      const line = Math.floor(random() * lines.length);
+      // Insert or delete lines, break a line, add a call or a test: edits that move, change and join functions.
+      const edits = [
+        { start: { line, character: 0 }, end: { line, character: 0 }, text: '\n\n' },
+        { start: { line, character: 0 }, end: { line: Math.min(line + 2, lines.length - 1), character: 0 }, text: '' },
+        { start: { line, character: lines[line].length }, end: { line, character: lines[line].length }, text: ' /* x */' },
+        { start: { line, character: 0 }, end: { line, character: 0 }, text: '    if (!p) return -1;\n' },
+      ][i % 4];
+      c.edit(uri, [{ range: { start: edits.start, end: edits.end }, newText: edits.text }]);
+      const incremental = (await c.diagnostics(uri)).map((d) => `${d.range.start.line}:${d.range.start.character}:${d.code}:${d.message}`).sort();
+      const fresh = engine.analyzeText(file, c.text(uri), config).findings.map((f) => `${f.span.line}:${f.span.col}:${f.rule}:${f.message}`).sort();
+      assert.deepEqual(incremental, fresh, `${name} after edit ${i + 1}`);
+    }
+  }
 });
 
 test('every quick fix of the examples, applied, removes its finding and adds none', async () => {

@@ -2,6 +2,7 @@
 // `prepare` parses and copies out what the analysis needs (the tree is freed), `analyze` runs the dataflow.
 import type { Edit, Parser, Tree } from 'web-tree-sitter';
 import { createCParser } from './parse/parser';
+import { FunctionCopies } from './parse/function-copies';
 import { findFunctions, toFunctionSyntax, unionTypeNames, type FunctionCandidate, type FunctionSyntax } from './parse/functions';
 import { hasConditionalDirectives, maskAttributes, maskConditionals } from './parse/preprocessor-mask';
 import { walk, child, unwrap, calleeName, type Syntax } from './parse/syntax';
@@ -74,7 +75,7 @@ export class Engine {
 
   /** Parses one file. Parsing never fails: syntax errors leave ERROR nodes, and what parsed is analysed.
    *  `reuse` is the caller's parse of `text` (the language server's, kept across edits); it is not deleted. */
-  prepare(file: string, text: string, config: FailpathConfig = DEFAULT_CONFIG, reuse?: ParsedSource): PreparedFile {
+  prepare(file: string, text: string, config: FailpathConfig = DEFAULT_CONFIG, reuse?: ParsedSource, kept?: FunctionCopies): PreparedFile {
     const stats: FileStats = { files: 1, bytes: text.length, functions: 0, allocationSites: 0, parseErrors: 0 };
     const empty: PreparedFile = {
       file, config, text, facts: { variables: [], functions: [], written: [], noreturn: [], transparent: [] }, functions: new Map(), analysed: [],
@@ -99,7 +100,14 @@ export class Engine {
       const lines = new LineIndex(source);
       const copy = (c: FunctionCandidate) => {
         let fs = copies.get(c);
-        if (!fs) copies.set(c, (fs = toFunctionSyntax(c, source, unionTypes, lines)));
+        if (fs) return fs;
+        if (kept) {
+          // The language server keeps copies across edits: an unchanged function is only moved.
+          const key = FunctionCopies.key(source.slice(c.start, c.end), c.start - (source.lastIndexOf('\n', c.start - 1) + 1), unionTypes);
+          fs = kept.take(key, c.start, c.node.startPosition.row);
+          if (!fs) kept.put(key, (fs = toFunctionSyntax(c, source, unionTypes, lines)));
+        } else fs = toFunctionSyntax(c, source, unionTypes, lines);
+        copies.set(c, fs);
         return fs;
       };
       const want = (c: FunctionCandidate, depth: number) => {
@@ -149,6 +157,7 @@ export class Engine {
       const statics = analysed.length ? unreleasedStatics(tree, candidates, source, catalogue) : new Set<string>();
       return { file, config, text, facts, functions, analysed, unreleasedStatics: statics, suppressions, stats };
     } finally {
+      kept?.endRound();
       if (!reuse) tree.delete();
     }
   }

@@ -6,6 +6,7 @@ import type { Tree } from 'web-tree-sitter';
 import type { Engine, FileResult, ParsedSource, PreparedFile } from '../engine/analyze';
 import type { FailpathConfig } from '../engine/config/config';
 import { FunctionResultCache } from '../engine/function-cache';
+import { FunctionCopies } from '../engine/parse/function-copies';
 
 export interface Analysis {
   version: number;
@@ -22,6 +23,7 @@ const SLICE_MS = 8;
 export class OpenDocument {
   private parsed: ParsedSource | undefined;
   private readonly cache = new FunctionResultCache();
+  private readonly copies = new FunctionCopies();
   private latest: Analysis | undefined;
   private running: Promise<Analysis | undefined> | undefined;
   private waiters: Array<(a: Analysis) => void> = [];
@@ -90,7 +92,7 @@ export class OpenDocument {
       const text = this.text;
       // tree-sitter edits the last tree where the text differs and re-parses only that part.
       this.parsed = engine.parseSource(text, this.parsed);
-      const prepared = engine.prepare(this.file, text, config, this.parsed);
+      const prepared = engine.prepare(this.file, text, config, this.parsed, this.copies);
       const hitsBefore = this.cache.misses;
       const steps = engine.analyzeSteps(prepared, undefined, this.cache);
       let slice = performance.now();

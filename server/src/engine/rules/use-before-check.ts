@@ -17,7 +17,8 @@ export const useBeforeCheck: Rule = {
       if (!use.laterTest) continue;
       report({
         at: use.at,
-        message: `the result of ${ctx.outcome.site.callee}() is used here before it is tested for failure (line ${use.laterTest.line + 1})`,
+        // No line number in the message: the test is a related location, and messages must not change when code moves.
+        message: `the result of ${ctx.outcome.site.callee}() is used here before it is tested for failure; the test comes too late`,
         related: [allocatedHere(ctx), { at: use.laterTest, message: 'tested here, too late' }],
       });
     }

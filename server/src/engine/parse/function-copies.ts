@@ -1,0 +1,57 @@
+// Copies of functions kept between analyses of one document (the language server): a function whose text did not
+// change is not copied out of the tree again — copying crosses into wasm for every node — only moved to where it
+// now starts.
+import type { FunctionSyntax } from './functions';
+import type { Syntax } from './syntax';
+
+export class FunctionCopies {
+  private byKey = new Map<string, FunctionSyntax>();
+  private taken = new Set<string>();
+  hits = 0;
+
+  /** The key of a function: its text, the column it starts at, and the file's union types (they shape locals). */
+  static key(text: string, col: number, unionTypes: ReadonlySet<string>): string {
+    return `${col}|${[...unionTypes].join(',')}|${text}`;
+  }
+
+  /** The kept copy, moved to `start` (offset) and `line`; undefined if absent or already taken in this round
+   *  (two identical definitions, e.g. in `#if` branches, must not share one copy). */
+  take(key: string, start: number, line: number): FunctionSyntax | undefined {
+    const fs = this.byKey.get(key);
+    if (!fs || this.taken.has(key)) return undefined;
+    this.taken.add(key);
+    this.hits++;
+    const dOffset = start - fs.start;
+    const dLine = line - fs.line;
+    if (dOffset !== 0 || dLine !== 0) {
+      move(fs.body, dOffset, dLine);
+      fs.start += dOffset;
+      fs.end += dOffset;
+      fs.line += dLine;
+      fs.endLine += dLine;
+      fs.closeLine += dLine;
+      fs.headerLine += dLine;
+    }
+    return fs;
+  }
+
+  put(key: string, fs: FunctionSyntax): void {
+    if (this.taken.has(key)) return; // a duplicate definition: keep the first
+    this.byKey.set(key, fs);
+    this.taken.add(key);
+  }
+
+  /** After a prepare: forget the functions it no longer has. */
+  endRound(): void {
+    for (const k of this.byKey.keys()) if (!this.taken.has(k)) this.byKey.delete(k);
+    this.taken.clear();
+  }
+}
+
+function move(n: Syntax, dOffset: number, dLine: number): void {
+  n.start += dOffset;
+  n.end += dOffset;
+  n.line += dLine;
+  n.endLine += dLine;
+  for (const c of n.children) move(c, dOffset, dLine);
+}
