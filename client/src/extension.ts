@@ -1,7 +1,7 @@
 // The VS Code side of Failpath: starts the language server (dist/server.js, stdio) and adds the UI — the language
 // status item, the failure-path highlight, the workspace audit report. No analysis happens here.
 import * as vscode from 'vscode';
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions, type Diagnostic as LspDiagnostic } from 'vscode-languageclient/node';
 import {
   AUDIT_REQUEST, EXPORT_REQUEST, STATUS_NOTIFICATION,
   type AuditParams, type AuditReport, type ExportParams, type StatusParams,
@@ -123,7 +123,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       auditDiagnostics.clear();
       for (const f of report.files) {
         if (open.has(f.uri)) continue;
-        auditDiagnostics.set(vscode.Uri.parse(f.uri), await client.protocol2CodeConverter.asDiagnostics(f.diagnostics as never));
+        auditDiagnostics.set(vscode.Uri.parse(f.uri), await client.protocol2CodeConverter.asDiagnostics(f.diagnostics as LspDiagnostic[]));
       }
       const panel = vscode.window.createWebviewPanel('failpath.audit', 'Failpath audit', vscode.ViewColumn.Active, { enableScripts: true });
       panel.webview.html = renderAuditReport(report, folders, panel.webview.cspSource);

@@ -52,10 +52,6 @@ export class FunctionResultCache {
       else e.used = false;
     }
   }
-
-  get size(): number {
-    return this.entries.size;
-  }
 }
 
 /** Every span of a finding, in a fixed order (primary, allocation, related). */

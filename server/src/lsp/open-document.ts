@@ -37,9 +37,6 @@ export class OpenDocument {
   get currentText(): string {
     return this.text;
   }
-  get lastAnalysis(): Analysis | undefined {
-    return this.latest;
-  }
   /** The tree of the last analysed version (quick fixes navigate it); undefined after a full replace. */
   get analysedTree(): Tree | undefined {
     return this.latest && this.latest.version === this.version ? this.parsed?.tree : undefined;
@@ -56,12 +53,6 @@ export class OpenDocument {
       const end = offsetAt(this.text, change.range.end.line, change.range.end.character);
       this.text = this.text.slice(0, start) + change.text + this.text.slice(end);
     }
-    this.version = version;
-  }
-
-  /** Replaces the whole text (a file changed on disk). */
-  replace(text: string, version: number): void {
-    this.text = text;
     this.version = version;
   }
 
