@@ -116,7 +116,7 @@ export class Engine {
         if (!functions.has(c.name)) functions.set(c.name, fs);
         if (depth >= 3) return;
         // Same-file functions it mentions (called, or taken as a function pointer) may be inlined.
-        for (const id of new Set(fs.text.match(/[A-Za-z_]\w*/g) ?? [])) {
+        for (const id of identifiersOf(fs)) {
           const callee = byName.get(id);
           if (callee && callee !== c && !functions.has(id)) want(callee, depth + 1);
         }
@@ -516,6 +516,14 @@ function functionLines(p: PreparedFile): FunctionLines {
     lineOf: (name) => first.get(name),
     nameAt: (line) => all.find((f) => f.line <= line && line <= f.closeLine && first.get(f.name) === f.line)?.name,
   };
+}
+
+/** The identifiers a function's text mentions; kept per copy, which the language server reuses across edits. */
+const identifierSets = new WeakMap<FunctionSyntax, Set<string>>();
+function identifiersOf(fs: FunctionSyntax): Set<string> {
+  let ids = identifierSets.get(fs);
+  if (!ids) identifierSets.set(fs, (ids = new Set(fs.text.match(/[A-Za-z_]\w*/g) ?? [])));
+  return ids;
 }
 
 /** For each call, the CFG node whose syntax contains it. */
