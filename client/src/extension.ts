@@ -95,6 +95,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       const picked = await vscode.window.showQuickPick(items, { title: `If ${sim.callee}() fails in ${sim.function}()`, placeHolder: 'the highlighted lines run; pick one to go there' });
       if (picked?.line !== undefined) target.revealRange(new vscode.Range(picked.line, 0, picked.line, 0), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
     }),
+    // Limited mode ends when the user trusts the workspace: the server learns it at start.
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void vscode.commands.executeCommand('failpath.restartServer')),
     vscode.workspace.onDidChangeTextDocument((e) => {
       // The highlighted path belongs to the text it was computed for.
       if (highlighted && e.document.uri.toString() === highlighted.toString() && e.contentChanges.length) {
