@@ -6,6 +6,7 @@ import { Worker, isMainThread, parentPort } from 'node:worker_threads';
 import { Engine, type PreparedFile, type FileResult } from '../engine/analyze';
 import { mergeFacts, type ConstantFacts, type FileFacts } from '../engine/dataflow/facts';
 import type { FailpathConfig } from '../engine/config/config';
+import type { InferredWrapper } from '../engine/dataflow/wrappers';
 import { readSource } from '../workspace/files';
 
 export { readSource }; // bench/speed.ts reads files the way the CLI does
@@ -30,6 +31,7 @@ interface SerializedFacts {
   functions: [string, number][];
   noreturn: string[];
   transparent: string[];
+  wrappers: InferredWrapper[];
 }
 
 /** One thread's share of the work: the files it prepared, until it analyses them. */
@@ -37,7 +39,7 @@ class Share {
   private readonly prepared = new Map<string, PreparedFile>();
   constructor(private readonly engine: Engine) {}
   prepare(job: Job): { facts: FileFacts; cost: number } {
-    const p = this.engine.prepare(job.file, readSource(job.file), job.config);
+    const p = this.engine.prepare(job.file, readSource(job.file), job.config, undefined, undefined, { summariseWrappers: true });
     this.prepared.set(job.file, p);
     return { facts: p.facts, cost: analysisCost(p) };
   }
@@ -133,7 +135,7 @@ export async function runJobs(jobs: Job[], options: PoolOptions): Promise<FileRe
     // does not leave the other core idle. Facts are merged in file order, as with one thread.
     allFacts.sort((a, b) => a[0] - b[0]);
     const merged = mergeFacts(allFacts.map((f) => f[1]));
-    const facts: SerializedFacts = { globals: [...merged.globals], functions: [...merged.functions], noreturn: [...merged.noreturn], transparent: [...merged.transparent] };
+    const facts: SerializedFacts = { globals: [...merged.globals], functions: [...merged.functions], noreturn: [...merged.noreturn], transparent: [...merged.transparent], wrappers: merged.wrappers ?? [] };
     const light = queues.map((q) => q.filter((f) => f.cost === 0).map((f) => f.file));
     for (const q of queues) {
       const heavy = q.filter((f) => f.cost > 0).sort((a, b) => b.cost - a.cost);
@@ -199,7 +201,7 @@ export function startWorkerIfNeeded(workerData: unknown): boolean {
     try {
       if (m.type === 'prepare') port.postMessage({ type: 'prepared', file, ...share.prepare(m.job) } satisfies FromWorker);
       else if (m.type === 'facts') {
-        facts = { globals: new Map(m.facts.globals), functions: new Map(m.facts.functions), noreturn: new Set(m.facts.noreturn), transparent: new Set(m.facts.transparent) };
+        facts = { globals: new Map(m.facts.globals), functions: new Map(m.facts.functions), noreturn: new Set(m.facts.noreturn), transparent: new Set(m.facts.transparent), wrappers: m.facts.wrappers };
       } else if (m.type === 'analyze') {
         const results: FileResult[] = [];
         for (file of m.files) results.push(share.analyze(file, facts!));

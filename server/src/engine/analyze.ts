@@ -15,6 +15,8 @@ import { SiteExplorer, type ExploreContext } from './dataflow/explore';
 import { collectFileFacts, factsForFile, type ConstantFacts, type FileFacts, NO_FACTS } from './dataflow/facts';
 import { summarize, type CalleeSummary } from './dataflow/callee-summary';
 import { unreleasedStatics } from './dataflow/static-storage';
+import { MAX_WRAPPER_LINES, MAY_RETURN_CALL, summariseWrapper, type WrapperSummary } from './dataflow/wrapper-summary';
+import type { InferredWrapper } from './dataflow/wrappers';
 import { relevantNames } from './dataflow/relevance';
 import { fileKnowledge, type FileKnowledge } from './parse/file-knowledge';
 import { LineIndex } from './parse/line-index';
@@ -42,6 +44,15 @@ export interface PreparedFile {
   /** Why the file could not be used at all (binary, too large): counted in stats.parseErrors. */
   unusable?: string;
   text: string;
+  /** Other files' inferred wrappers this file was prepared with (they are allocators in its catalogue). */
+  inferred?: InferredWrapper[];
+}
+
+export interface PrepareOptions {
+  /** Phase 1 of a multi-file run: summarise the file's small pointer functions for wrapper inference. */
+  summariseWrappers?: boolean;
+  /** Phase 2: other files' wrappers, allocators in this file's catalogue. */
+  inferred?: InferredWrapper[];
 }
 
 export interface FileResult {
@@ -63,11 +74,11 @@ export class Engine {
   }
 
   private readonly catalogues = new Map<string, Catalogue>();
-  catalogueFor(config: FailpathConfig): Catalogue {
-    const key = JSON.stringify([config.profiles, config.policy, config.allocators]);
+  catalogueFor(config: FailpathConfig, inferred?: InferredWrapper[]): Catalogue {
+    const key = JSON.stringify([config.profiles, config.policy, config.allocators]) + (inferred?.length ? `\0${inferred.map((w) => w.name).join(',')}` : '');
     let c = this.catalogues.get(key);
     if (!c) {
-      c = new Catalogue({ profiles: config.profiles, policy: config.policy, allocators: config.allocators });
+      c = new Catalogue({ profiles: config.profiles, policy: config.policy, allocators: config.allocators, inferred });
       this.catalogues.set(key, c);
     }
     return c;
@@ -75,11 +86,11 @@ export class Engine {
 
   /** Parses one file. Parsing never fails: syntax errors leave ERROR nodes, and what parsed is analysed.
    *  `reuse` is the caller's parse of `text` (the language server's, kept across edits); it is not deleted. */
-  prepare(file: string, text: string, config: FailpathConfig = DEFAULT_CONFIG, reuse?: ParsedSource, kept?: FunctionCopies): PreparedFile {
+  prepare(file: string, text: string, config: FailpathConfig = DEFAULT_CONFIG, reuse?: ParsedSource, kept?: FunctionCopies, options: PrepareOptions = {}): PreparedFile {
     const stats: FileStats = { files: 1, bytes: text.length, functions: 0, allocationSites: 0, parseErrors: 0 };
     const empty: PreparedFile = {
-      file, config, text, facts: { variables: [], functions: [], written: [], noreturn: [], transparent: [] }, functions: new Map(), analysed: [],
-      unreleasedStatics: new Set(), suppressions: [], stats,
+      file, config, text, facts: { variables: [], functions: [], written: [], noreturn: [], transparent: [], wrappers: [] }, functions: new Map(), analysed: [],
+      unreleasedStatics: new Set(), suppressions: [], stats, inferred: options.inferred,
     };
     if (text.length > MAX_FILE_BYTES) return this.unusable(empty, `larger than ${MAX_FILE_BYTES >> 20} MB`);
     if (text.indexOf('\0') >= 0) return this.unusable(empty, 'binary file (contains NUL bytes)');
@@ -87,7 +98,7 @@ export class Engine {
     if (!parsed) return this.unusable(empty, 'the parser gave up (time budget)');
     const { tree, source } = parsed;
     try {
-      const catalogue = this.catalogueFor(config);
+      const catalogue = this.catalogueFor(config, options.inferred);
       const candidates = findFunctions(tree.rootNode);
       const unionTypes = unionTypeNames(tree.rootNode);
       stats.functions = candidates.length;
@@ -155,7 +166,13 @@ export class Engine {
         return n?.type === 'comment' ? n.startIndex : -1;
       });
       const statics = analysed.length ? unreleasedStatics(tree, candidates, source, catalogue) : new Set<string>();
-      return { file, config, text, facts, functions, analysed, unreleasedStatics: statics, suppressions, stats };
+      const prepared: PreparedFile = { file, config, text, facts, functions, analysed, unreleasedStatics: statics, suppressions, stats, inferred: options.inferred };
+      if (options.summariseWrappers) {
+        // Functions that may return another function's result (a wrapper of a wrapper) are copied out too.
+        const more = candidates.filter((c) => !chosen.has(c) && !c.looseBody && returnsPointer(c) && c.node.endPosition.row - c.node.startPosition.row <= MAX_WRAPPER_LINES && MAY_RETURN_CALL.test(text.slice(c.start, c.end))).map(copy);
+        facts.wrappers = this.summariseWrappers(prepared, more);
+      }
+      return prepared;
     } finally {
       kept?.endRound();
       if (!reuse) tree.delete();
@@ -215,7 +232,7 @@ export class Engine {
 
   /** The dataflow context of a prepared file (shared by its functions). */
   contextFor(p: PreparedFile, projectFacts: ConstantFacts = NO_FACTS): ExploreContext {
-    const catalogue = this.catalogueFor(p.config);
+    const catalogue = this.catalogueFor(p.config, p.inferred);
     const facts = factsForFile(projectFacts, p.facts);
     const knowledge: FileKnowledge = { noreturn: facts.noreturn, transparent: facts.transparent };
     const cfgs = new Map<FunctionSyntax, Cfg>();
@@ -245,10 +262,7 @@ export class Engine {
     const text = (n: Syntax) => p.text.slice(n.start, n.end);
     const cfg = ctx.cfgOf(fn);
     const calls = allocationCalls(fn.body, catalogue);
-    // Sites inside same-file helpers are followed from here too: they may return their allocation to us.
-    const inlined: Array<[Syntax, FunctionSyntax]> = [];
-    for (const callee of this.helperSources(fn, ctx, catalogue, memo)) for (const c of allocationCalls(callee.body, catalogue)) inlined.push([c, callee]);
-    const all = [...calls.map((c) => [c, fn] as [Syntax, FunctionSyntax]), ...inlined];
+    const all = this.siteCalls(fn, calls, ctx, memo);
     // The paths up to each of the function's own allocations are the same for every site: explored once.
     const callNodes = callsToNodes(cfg, new Set(calls));
     const prefix = calls.length > 1 ? SiteExplorer.explorePrefix(ctx, cfg, new Set(callNodes.values()), PREFIX_STEP_BUDGET) : undefined;
@@ -263,6 +277,48 @@ export class Engine {
       runs.push({ fn, owner, call, outcome, oldMayBeLive: explorer.realloc?.oldMayBeLive, cfg });
     }
     return runs;
+  }
+
+  /** The allocation calls followed from `fn`: its own, then those of same-file helpers that may return their
+   *  allocation to it; each with the function that holds it. */
+  private siteCalls(fn: FunctionSyntax, calls: Syntax[], ctx: ExploreContext, memo: HelperMemo): Array<[Syntax, FunctionSyntax]> {
+    const inlined: Array<[Syntax, FunctionSyntax]> = [];
+    for (const callee of this.helperSources(fn, ctx, ctx.catalogue, memo)) for (const c of allocationCalls(callee.body, ctx.catalogue)) inlined.push([c, callee]);
+    return [...calls.map((c) => [c, fn] as [Syntax, FunctionSyntax]), ...inlined];
+  }
+
+  /** Phase 1 of wrapper inference: the summaries of the file's small pointer functions (wrapper-summary.ts). */
+  private summariseWrappers(p: PreparedFile, more: FunctionSyntax[]): WrapperSummary[] {
+    const fns = [...p.analysed, ...more].filter((fn) => fn.returns === 'pointer' && fn.endLine - fn.line <= MAX_WRAPPER_LINES);
+    if (fns.length === 0) return [];
+    // Storing into any static counts as an escape here: a function that keeps what it returns is no wrapper.
+    const ctx = this.contextFor({ ...p, analysed: [...p.analysed, ...more], unreleasedStatics: new Set() });
+    const memo = newHelperMemo();
+    const text = (n: Syntax) => p.text.slice(n.start, n.end);
+    const out: WrapperSummary[] = [];
+    for (const fn of fns) {
+      const s = summariseWrapper(fn, ctx, this.siteCalls(fn, allocationCalls(fn.body, ctx.catalogue), ctx, memo), text);
+      if (s) out.push(s);
+    }
+    return out;
+  }
+
+  /**
+   * Phase 2 of wrapper inference: with other files' wrappers known, a file that calls one is prepared again with
+   * them as allocators (phase 1 chose its functions without them). Its own are left out: a same-file wrapper is
+   * inlined where it is called, and its allocation followed there.
+   */
+  private withInferred(p: PreparedFile, projectFacts: ConstantFacts): PreparedFile {
+    const wrappers = projectFacts.wrappers;
+    if (!wrappers?.length || p.inferred) return p;
+    const own = new Set([...p.functions.keys(), ...p.analysed.map((f) => f.name), ...p.facts.wrappers.map((w) => w.name)]);
+    const base = this.catalogueFor(p.config);
+    const mentioned = new Set(p.text.match(/[A-Za-z_]\w*/g) ?? []);
+    const inferred = wrappers.filter((w) => mentioned.has(w.name) && !own.has(w.name) && !base.allocator(w.name));
+    if (inferred.length === 0) return p;
+    const again = this.prepare(p.file, p.text, p.config, undefined, undefined, { inferred });
+    again.facts = p.facts; // what the file told the others stays what it was
+    return again;
   }
 
   /**
@@ -281,6 +337,7 @@ export class Engine {
    *  between two functions when a newer edit arrives. */
   *analyzeSteps(p: PreparedFile, projectFacts: ConstantFacts = NO_FACTS, cache?: FunctionResultCache): Generator<void, FileResult> {
     if (p.unusable) return { file: p.file, findings: [], stats: p.stats, unusable: p.unusable };
+    p = this.withInferred(p, projectFacts);
     const ctx = this.contextFor(p, projectFacts);
     const keys = cache ? functionKeys(p, ctx, projectFacts) : undefined;
     const lines = cache ? functionLines(p) : undefined;
@@ -528,6 +585,12 @@ function callsToNodes(cfg: Cfg, calls: Set<Syntax>): Map<Syntax, number> {
     });
   }
   return out;
+}
+
+/** Whether a function candidate is declared to return a pointer (before its body is copied out). */
+function returnsPointer(c: FunctionCandidate): boolean {
+  const decl = c.node.childForFieldName('declarator');
+  return decl?.type === 'pointer_declarator' || /\*\s*$/.test(c.node.childForFieldName('type')?.text ?? '');
 }
 
 function mentionedFunctions(f: FunctionSyntax, ctx: ExploreContext): string[] {

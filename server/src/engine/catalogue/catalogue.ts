@@ -6,7 +6,7 @@ import { PROFILES } from './profiles';
 const SYSTEM_PROFILES = new Set(['libc', 'posix']);
 
 export interface AllocatorEntry extends AllocatorSpec {
-  profile: string; // profile name, or 'config'
+  profile: string; // profile name, 'config', or 'inferred'
   /** Under `"policy": "abort"`, the project's own allocators abort on OOM. */
   abortsByPolicy: boolean;
 }
@@ -15,6 +15,8 @@ export interface CatalogueOptions {
   profiles: string[];
   policy: 'handle' | 'abort';
   allocators: AllocatorSpec[];
+  /** Wrappers inferred from the other files of the run: added where no profile or configuration names them. */
+  inferred?: AllocatorSpec[];
 }
 
 export class Catalogue {
@@ -47,6 +49,11 @@ export class Catalogue {
     for (const a of options.allocators) {
       this.allocators.set(a.name, { ...a, profile: 'config', abortsByPolicy: options.policy === 'abort' });
       for (const r of a.release ?? []) if (!this.releasers.has(r)) this.releasers.set(r, { name: r });
+    }
+    for (const a of options.inferred ?? []) {
+      const n = a.name;
+      if (this.allocators.has(n) || this.releasers.has(n) || this.checks.has(n) || this.noreturn.has(n)) continue;
+      this.allocators.set(n, { ...a, profile: 'inferred', abortsByPolicy: false });
     }
     const names = [...this.allocators.keys()].sort((a, b) => b.length - a.length).map(escapeRegExp);
     this.allocationPattern = names.length ? new RegExp(`\\b(?:${names.join('|')})\\b`) : /$^/;

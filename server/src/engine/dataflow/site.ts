@@ -45,7 +45,7 @@ export function siteFor(call: Syntax, catalogue: Catalogue, inFunction: string, 
   let cannotFailReason: string | undefined;
   if (spec.failure === 'aborts') {
     canFail = false;
-    cannotFailReason = `${callee} aborts on OOM`;
+    cannotFailReason = spec.chain ? `${callee}() never returns when ${spec.chain[spec.chain.length - 1]}() fails (${spec.chain.map((n) => `${n}()`).join(' → ')})` : `${callee} aborts on OOM`;
   } else if (spec.abortsByPolicy) {
     canFail = false;
     cannotFailReason = `${callee} aborts on OOM under "policy": "abort"`;
@@ -67,6 +67,11 @@ export function siteFor(call: Syntax, catalogue: Catalogue, inFunction: string, 
     owned: !spec.ownedBy,
     inFunction,
   };
+}
+
+/** `malloc()`, or for an inferred wrapper the chain down to the allocator: `zalloc() → malloc()`. */
+export function calleeChain(site: AllocationSite): string {
+  return (site.spec.chain ?? [site.callee]).map((n) => `${n}()`).join(' → ');
 }
 
 /** Every allocation call in `body`, in source order. */
