@@ -15,8 +15,8 @@ import { SiteExplorer, type ExploreContext } from './dataflow/explore';
 import { collectFileFacts, factsForFile, type ConstantFacts, type FileFacts, NO_FACTS } from './dataflow/facts';
 import { summarize, type CalleeSummary } from './dataflow/callee-summary';
 import { unreleasedStatics } from './dataflow/static-storage';
-import { MAX_WRAPPER_LINES, MAY_RETURN_CALL, summariseWrapper, type WrapperSummary } from './dataflow/wrapper-summary';
-import type { InferredWrapper } from './dataflow/wrappers';
+import { MAX_WRAPPER_LINES, MAY_RETURN_CALL, summariseWrapper, type InferenceFacts, type WrapperSummary } from './dataflow/wrapper-summary';
+import type { Inferred } from './dataflow/wrappers';
 import { relevantNames } from './dataflow/relevance';
 import { fileKnowledge, type FileKnowledge } from './parse/file-knowledge';
 import { LineIndex } from './parse/line-index';
@@ -44,15 +44,19 @@ export interface PreparedFile {
   /** Why the file could not be used at all (binary, too large): counted in stats.parseErrors. */
   unusable?: string;
   text: string;
-  /** Other files' inferred wrappers this file was prepared with (they are allocators in its catalogue). */
-  inferred?: InferredWrapper[];
+  /** Other files' inferred wrappers and releasers this file was prepared with (in its catalogue). */
+  inferred?: Inferred;
+  /** Small functions kept for inference (`summariseWrappers`), when the run infers wrappers: pointer functions,
+   *  and non-static functions that call a releaser. */
+  wrapperCandidates?: FunctionSyntax[];
+  releaserCandidates?: FunctionSyntax[];
 }
 
 export interface PrepareOptions {
-  /** Phase 1 of a multi-file run: summarise the file's small pointer functions for wrapper inference. */
+  /** Phase 1 of a multi-file run: keep the file's small pointer functions for wrapper summaries. */
   summariseWrappers?: boolean;
-  /** Phase 2: other files' wrappers, allocators in this file's catalogue. */
-  inferred?: InferredWrapper[];
+  /** Phase 2: other files' wrappers and releasers, in this file's catalogue. */
+  inferred?: Inferred;
 }
 
 export interface FileResult {
@@ -74,11 +78,11 @@ export class Engine {
   }
 
   private readonly catalogues = new Map<string, Catalogue>();
-  catalogueFor(config: FailpathConfig, inferred?: InferredWrapper[]): Catalogue {
-    const key = JSON.stringify([config.profiles, config.policy, config.allocators]) + (inferred?.length ? `\0${inferred.map((w) => w.name).join(',')}` : '');
+  catalogueFor(config: FailpathConfig, inferred?: Inferred): Catalogue {
+    const key = JSON.stringify([config.profiles, config.policy, config.allocators]) + (inferred ? `\0${inferred.allocators.map((w) => w.name).join(',')}\0${inferred.releasers.map((r) => r.name).join(',')}` : '');
     let c = this.catalogues.get(key);
     if (!c) {
-      c = new Catalogue({ profiles: config.profiles, policy: config.policy, allocators: config.allocators, inferred });
+      c = new Catalogue({ profiles: config.profiles, policy: config.policy, allocators: config.allocators, inferred: inferred?.allocators, inferredReleasers: inferred?.releasers });
       this.catalogues.set(key, c);
     }
     return c;
@@ -89,7 +93,7 @@ export class Engine {
   prepare(file: string, text: string, config: FailpathConfig = DEFAULT_CONFIG, reuse?: ParsedSource, kept?: FunctionCopies, options: PrepareOptions = {}): PreparedFile {
     const stats: FileStats = { files: 1, bytes: text.length, functions: 0, allocationSites: 0, parseErrors: 0 };
     const empty: PreparedFile = {
-      file, config, text, facts: { variables: [], functions: [], written: [], noreturn: [], transparent: [], wrappers: [] }, functions: new Map(), analysed: [],
+      file, config, text, facts: { variables: [], functions: [], written: [], noreturn: [], transparent: [] }, functions: new Map(), analysed: [],
       unreleasedStatics: new Set(), suppressions: [], stats, inferred: options.inferred,
     };
     if (text.length > MAX_FILE_BYTES) return this.unusable(empty, `larger than ${MAX_FILE_BYTES >> 20} MB`);
@@ -136,8 +140,14 @@ export class Engine {
       // a helper's allocation may come back to its caller (a wrapper, a "source" function).
       let sources = new Set<string>();
       const chosen = new Set<FunctionCandidate>();
+      // Calls of inferred die-wrappers matter only to a function that tests their result (dead-oom-check).
+      const dieWrappers = options.inferred?.allocators.filter((w) => w.failure === 'aborts') ?? [];
+      const allocates = dieWrappers.length
+        ? this.catalogueFor(config, { ...options.inferred!, allocators: options.inferred!.allocators.filter((w) => w.failure !== 'aborts') }).allocationPattern
+        : catalogue.allocationPattern;
       for (const c of candidates) {
-        if (catalogue.allocationPattern.test(text.slice(c.start, c.end))) {
+        const body = text.slice(c.start, c.end);
+        if (allocates.test(body) || dieWrappers.some((w) => body.includes(w.name) && resultTested(body, w.name))) {
           chosen.add(c);
           sources.add(c.name);
         }
@@ -170,7 +180,9 @@ export class Engine {
       if (options.summariseWrappers) {
         // Functions that may return another function's result (a wrapper of a wrapper) are copied out too.
         const more = candidates.filter((c) => !chosen.has(c) && !c.looseBody && returnsPointer(c) && c.node.endPosition.row - c.node.startPosition.row <= MAX_WRAPPER_LINES && MAY_RETURN_CALL.test(text.slice(c.start, c.end))).map(copy);
-        facts.wrappers = this.summariseWrappers(prepared, more);
+        prepared.wrapperCandidates = [...analysed, ...more].filter((fn) => fn.returns === 'pointer' && fn.endLine - fn.line <= MAX_WRAPPER_LINES);
+        const small = (c: FunctionCandidate) => !c.looseBody && c.node.endPosition.row - c.node.startPosition.row <= MAX_WRAPPER_LINES;
+        prepared.releaserCandidates = candidates.filter((c) => small(c) && catalogue.releasePattern.test(text.slice(c.start, c.end))).map(copy).filter((fn) => !fn.isStatic && fn.params.length > 0);
       }
       return prepared;
     } finally {
@@ -287,12 +299,21 @@ export class Engine {
     return [...calls.map((c) => [c, fn] as [Syntax, FunctionSyntax]), ...inlined];
   }
 
-  /** Phase 1 of wrapper inference: the summaries of the file's small pointer functions (wrapper-summary.ts). */
-  private summariseWrappers(p: PreparedFile, more: FunctionSyntax[]): WrapperSummary[] {
-    const fns = [...p.analysed, ...more].filter((fn) => fn.returns === 'pointer' && fn.endLine - fn.line <= MAX_WRAPPER_LINES);
-    if (fns.length === 0) return [];
+  /**
+   * Wrapper inference, between the phases: the summaries of the file's small pointer functions (wrapper-summary.ts),
+   * with the project's facts (a die-wrapper's `die()` is declared noreturn in some header of the run).
+   */
+  summariseWrappers(p: PreparedFile, projectFacts: ConstantFacts = NO_FACTS): InferenceFacts {
+    const releasers: InferenceFacts['releasers'] = [];
+    const catalogue = this.catalogueFor(p.config);
+    for (const fn of p.releaserCandidates ?? []) {
+      const arg = [...summarize(fn, catalogue).releasesParam].sort((a, b) => a - b)[0];
+      if (arg !== undefined) releasers.push({ name: fn.name, arg });
+    }
+    const fns = p.wrapperCandidates ?? [];
+    if (fns.length === 0) return { functions: [], releasers };
     // Storing into any static counts as an escape here: a function that keeps what it returns is no wrapper.
-    const ctx = this.contextFor({ ...p, analysed: [...p.analysed, ...more], unreleasedStatics: new Set() });
+    const ctx = this.contextFor({ ...p, analysed: [...new Set([...p.analysed, ...fns])], unreleasedStatics: new Set() }, projectFacts);
     const memo = newHelperMemo();
     const text = (n: Syntax) => p.text.slice(n.start, n.end);
     const out: WrapperSummary[] = [];
@@ -300,7 +321,7 @@ export class Engine {
       const s = summariseWrapper(fn, ctx, this.siteCalls(fn, allocationCalls(fn.body, ctx.catalogue), ctx, memo), text);
       if (s) out.push(s);
     }
-    return out;
+    return { functions: out, releasers };
   }
 
   /**
@@ -309,13 +330,21 @@ export class Engine {
    * inlined where it is called, and its allocation followed there.
    */
   private withInferred(p: PreparedFile, projectFacts: ConstantFacts): PreparedFile {
-    const wrappers = projectFacts.wrappers;
-    if (!wrappers?.length || p.inferred) return p;
-    const own = new Set([...p.functions.keys(), ...p.analysed.map((f) => f.name), ...p.facts.wrappers.map((w) => w.name)]);
+    const all = projectFacts.inferred;
+    if (!all || (!all.allocators.length && !all.releasers.length) || p.inferred || p.unusable) return p;
+    const own = new Set([...p.functions.keys(), ...p.analysed.map((f) => f.name), ...(p.wrapperCandidates ?? []).map((f) => f.name), ...(p.releaserCandidates ?? []).map((f) => f.name)]);
     const base = this.catalogueFor(p.config);
     const mentioned = new Set(p.text.match(/[A-Za-z_]\w*/g) ?? []);
-    const inferred = wrappers.filter((w) => mentioned.has(w.name) && !own.has(w.name) && !base.allocator(w.name));
-    if (inferred.length === 0) return p;
+    const applies = (name: string) => mentioned.has(name) && !own.has(name) && !base.allocator(name) && !base.releaser(name);
+    // A die-wrapper's call can only give a dead-oom-check (its result never fails, and leaks of inferred wrappers
+    // are not reported yet): it is an allocator here only where the file tests a variable it was assigned to. The
+    // analysis of every function that calls `xmalloc` would cost 4× the run for nothing.
+    const inferred: Inferred = {
+      allocators: all.allocators.filter((w) => applies(w.name) && (w.failure !== 'aborts' || resultTested(p.text, w.name))),
+      releasers: all.releasers.filter((r) => applies(r.name)),
+    };
+    // Releasers alone do not change which functions are analysed: only a called wrapper makes a file prepared again.
+    if (inferred.allocators.length === 0) return inferred.releasers.length ? { ...p, inferred } : p;
     const again = this.prepare(p.file, p.text, p.config, undefined, undefined, { inferred });
     again.facts = p.facts; // what the file told the others stays what it was
     return again;
@@ -585,6 +614,18 @@ function callsToNodes(cfg: Cfg, calls: Set<Syntax>): Map<Syntax, number> {
     });
   }
   return out;
+}
+
+/** Whether `text` assigns a call of `fn` to a variable and tests that variable for NULL within the next few lines
+ *  (cheap, textual: `p = xmalloc(n); if (!p)`, `if ((p = xmalloc(n)) == NULL)`). */
+function resultTested(text: string, fn: string): boolean {
+  for (const m of text.matchAll(new RegExp(`([A-Za-z_]\\w*)\\s*=\\s*(?:\\([^()]*\\)\\s*)?${fn}\\s*\\(`, 'g'))) {
+    const v = m[1];
+    const after = text.slice(m.index, m.index + 400);
+    if (new RegExp(`!\\s*${v}\\b|\\b${v}\\s*[!=]=\\s*(?:NULL|0)\\b|\\b(?:NULL|0)\\s*[!=]=\\s*${v}\\b|\\bif\\s*\\(\\s*${v}\\s*\\)`).test(after)) return true;
+    if (/\(\s*$/.test(text.slice(Math.max(0, m.index - 4), m.index)) && /^[^;]*\)\s*[!=]=\s*(?:NULL|0)\b/.test(after)) return true;
+  }
+  return false;
 }
 
 /** Whether a function candidate is declared to return a pointer (before its body is copied out). */

@@ -42,3 +42,20 @@ void *xalloc(size_t n)
     }
     return p;
 }
+
+/* Redis' zmalloc: the failure calls an OOM handler, a function pointer whose default aborts. */
+static void default_oom(size_t n)
+{
+    fprintf(stderr, "out of memory allocating %zu bytes\n", n);
+    abort();
+}
+
+static void (*oom_handler)(size_t) = default_oom;
+
+void *hmalloc(size_t n)
+{
+    void *p = malloc(n);
+    if (!p)
+        oom_handler(n);
+    return p;
+}

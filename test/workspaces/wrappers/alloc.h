@@ -8,4 +8,5 @@ void *xalloc(size_t n);        /* dies on failure */
 char *xstrdup2(const char *s); /* a wrapper of xalloc: dies on failure */
 char *fmt_buffer(size_t n);    /* a static buffer on failure: not a wrapper */
 void *cached(size_t n);        /* keeps what it allocates: not a fresh allocation */
+void *hmalloc(size_t n);      /* calls an OOM handler that aborts: dies on failure */
 #endif

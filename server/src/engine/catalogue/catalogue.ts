@@ -17,6 +17,8 @@ export interface CatalogueOptions {
   allocators: AllocatorSpec[];
   /** Wrappers inferred from the other files of the run: added where no profile or configuration names them. */
   inferred?: AllocatorSpec[];
+  /** Functions inferred to release a parameter: added where nothing else names them. */
+  inferredReleasers?: ReleaserSpec[];
 }
 
 export class Catalogue {
@@ -29,6 +31,8 @@ export class Catalogue {
   readonly scopeReleaseTokens: string[] = [];
   /** Matches text that may contain a call of an allocator (cheap prefilter of whole functions). */
   readonly allocationPattern: RegExp;
+  /** Matches text that may contain a call of a releaser (to find functions that release a parameter). */
+  readonly releasePattern: RegExp;
 
   constructor(options: CatalogueOptions) {
     for (const name of options.profiles) {
@@ -55,6 +59,11 @@ export class Catalogue {
       if (this.allocators.has(n) || this.releasers.has(n) || this.checks.has(n) || this.noreturn.has(n)) continue;
       this.allocators.set(n, { ...a, profile: 'inferred', abortsByPolicy: false });
     }
+    for (const r of options.inferredReleasers ?? []) {
+      if (!this.allocators.has(r.name) && !this.releasers.has(r.name) && !this.checks.has(r.name)) this.releasers.set(r.name, r);
+    }
+    const released = [...this.releasers.keys()].sort((a, b) => b.length - a.length).map(escapeRegExp);
+    this.releasePattern = released.length ? new RegExp(`\\b(?:${released.join('|')})\\s*\\(`) : /$^/;
     const names = [...this.allocators.keys()].sort((a, b) => b.length - a.length).map(escapeRegExp);
     this.allocationPattern = names.length ? new RegExp(`\\b(?:${names.join('|')})\\b`) : /$^/;
   }

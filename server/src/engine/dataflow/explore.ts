@@ -1302,7 +1302,7 @@ export class SiteExplorer {
     if (!this.suppressedHere(st)) {
       const where = this.reportSpan(at)!;
       const key = spanKey(where);
-      if (!this.outcome.tests.has(key)) this.outcome.tests.set(key, { at: where, kind, statusTestedBefore: st.statusTested });
+      if (!this.outcome.tests.has(key)) this.outcome.tests.set(key, { at: where, kind, statusTestedBefore: st.statusTested, inCallee: this.depth > 0 });
       if (st.phase === 'failure' && st.pendingUse >= 0) {
         for (const u of this.outcome.uses.values()) {
           if (u.at.line * 100000 + u.at.col === st.pendingUse) u.laterTest = where;

@@ -2,8 +2,7 @@
 // staticFive = 5;`, `int globalTrue = 1;` in another file, helpers whose body is `return 1;`.
 import { Query, type Node as TsNode, type Tree } from 'web-tree-sitter';
 import type { FunctionCandidate } from '../parse/functions';
-import type { WrapperSummary } from './wrapper-summary';
-import { resolveWrappers, type InferredWrapper } from './wrappers';
+import type { Inferred } from './wrappers';
 
 export interface ConstantFacts {
   globals: Map<string, number>;
@@ -12,8 +11,9 @@ export interface ConstantFacts {
   noreturn: Set<string>;
   /** `__builtin_expect` wrapper macros defined anywhere (`likely`, `BE`). */
   transparent: Set<string>;
-  /** Allocation wrappers and die-wrappers inferred from the files of the run (wrappers.ts). */
-  wrappers?: InferredWrapper[];
+  /** Allocation wrappers, die-wrappers and releasers inferred from the files of the run (`resolveInferred`, set by
+   *  the CLI's pool between the phases). */
+  inferred?: Inferred;
 }
 
 /** What one file contributes; merged across files by `mergeFacts`. */
@@ -26,8 +26,6 @@ export interface FileFacts {
   written: string[];
   noreturn: string[];
   transparent: string[];
-  /** What its small pointer functions return in each allocation's worlds (filled in by `Engine.prepare`). */
-  wrappers: WrapperSummary[];
 }
 
 export const NO_FACTS: ConstantFacts = { globals: new Map(), functions: new Map(), noreturn: new Set(), transparent: new Set() };
@@ -99,7 +97,7 @@ export function collectFileFacts(tree: Tree, functions: FunctionCandidate[], kno
       if (names.has(name)) written.add(name);
     }
   }
-  return { variables, functions: constFunctions, written: [...written], noreturn: [...knowledge.noreturn], transparent: [...knowledge.transparent], wrappers: [] };
+  return { variables, functions: constFunctions, written: [...written], noreturn: [...knowledge.noreturn], transparent: [...knowledge.transparent] };
 }
 
 /** Project facts: constants defined anywhere and written nowhere (static ones only within their file). */
@@ -118,10 +116,7 @@ export function mergeFacts(all: FileFacts[]): ConstantFacts {
     for (const [name, v, isStatic] of f.functions) if (!isStatic) functions.set(name, v);
   }
   for (const [name, count] of seen) if (count > 1) globals.delete(name);
-  return {
-    globals, functions, noreturn: new Set(all.flatMap((f) => f.noreturn)), transparent: new Set(all.flatMap((f) => f.transparent)),
-    wrappers: resolveWrappers(all.map((f) => f.wrappers ?? [])),
-  };
+  return { globals, functions, noreturn: new Set(all.flatMap((f) => f.noreturn)), transparent: new Set(all.flatMap((f) => f.transparent)) };
 }
 
 /** The facts in force in one file: the project's plus the file's own static ones. */
@@ -137,6 +132,6 @@ export function factsForFile(project: ConstantFacts, own: FileFacts): ConstantFa
   return {
     globals, functions,
     noreturn: new Set([...project.noreturn, ...own.noreturn]), transparent: new Set([...project.transparent, ...own.transparent]),
-    wrappers: project.wrappers,
+    inferred: project.inferred,
   };
 }

@@ -30,6 +30,13 @@ export interface WorldReturns {
   failure: ReturnClass[];
 }
 
+/** What a file tells the others for inference: its wrapper summaries, and the functions that release a parameter
+ *  (`zfree(p)`, a destructor by a catalogue releaser), from the same-file callee summary. */
+export interface InferenceFacts {
+  functions: WrapperSummary[];
+  releasers: Array<{ name: string; arg: number }>;
+}
+
 export interface WrapperSummary {
   name: string;
   isStatic: boolean;
@@ -96,7 +103,9 @@ function classify(st: State, ret: Value | undefined, escapedBefore: boolean): Re
   if (!ret) return 'other';
   switch (ret.k) {
     case 'tracked':
-      if (st.phase === 'failure') return st.failKind === 'null' || st.failKind === null ? 'null' : 'other';
+      // The failed pointer itself, after a test noticed the failure (`if (!p) oom_handler(n); return p;`): the
+      // branch was probably meant not to return, through a handler this analysis cannot see; neither NULL nor dies.
+      if (st.phase === 'failure') return (st.failKind === 'null' || st.failKind === null) && !st.noticed ? 'null' : 'other';
       return escapedBefore || st.released ? 'other' : 'fresh';
     case 'int': return ret.n === 0 ? 'null' : 'other';
     case 'alloc': return ret.failTest === 'null' && !ret.tookTracked ? 'alloc' : 'other';

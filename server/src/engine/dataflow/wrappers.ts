@@ -4,7 +4,7 @@
 // allocation; it passes NULL on (`null`) when some return gives NULL in a world where an allocation happened, and
 // it is a die-wrapper (`aborts`) when none does. A call's result counts as an allocation once its callee is a
 // wrapper, so wrappers of wrappers are found, to any depth and across files, by iterating.
-import type { ReturnClass, WorldReturns, WrapperSummary } from './wrapper-summary';
+import type { InferenceFacts, ReturnClass, WorldReturns, WrapperSummary } from './wrapper-summary';
 
 export interface InferredWrapper {
   name: string;
@@ -14,6 +14,28 @@ export interface InferredWrapper {
   release?: string[];
   ownedBy?: 'pool' | 'device' | 'gc';
   resource?: string;
+}
+
+/** What the files of a run taught each other: allocators (wrappers) and releasers (functions that free a parameter). */
+export interface Inferred {
+  allocators: InferredWrapper[];
+  releasers: Array<{ name: string; arg: number }>;
+}
+
+/** Resolves every file's inference facts (in file order). A releaser defined in several files with different
+ *  arguments is dropped. */
+export function resolveInferred(files: InferenceFacts[]): Inferred {
+  const releasers = new Map<string, { name: string; arg: number } | null>();
+  for (const f of files) {
+    for (const r of f.releasers) {
+      const prev = releasers.get(r.name);
+      if (prev === undefined) releasers.set(r.name, r);
+      else if (prev && prev.arg !== r.arg) releasers.set(r.name, null);
+    }
+  }
+  const released = [...releasers.values()].filter((r): r is { name: string; arg: number } => !!r).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  if (process.env.FAILPATH_DEBUG) for (const r of released) console.error(`releaser ${r.name} arg ${r.arg}`);
+  return { allocators: resolveWrappers(files.map((f) => f.functions)), releasers: released };
 }
 
 /** Chains are short in practice; the bound only keeps a pathological run finite. */
@@ -48,7 +70,9 @@ export function resolveWrappers(files: WrapperSummary[][]): InferredWrapper[] {
     if (sameWrappers(known, next)) break;
     known = next;
   }
-  return [...known].filter(([key]) => !key.includes('\0')).map(([, w]) => w).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const out = [...known].filter(([key]) => !key.includes('\0')).map(([, w]) => w).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  if (process.env.FAILPATH_DEBUG) for (const w of out) console.error(`wrapper ${w.failure} ${w.chain.join(' → ')}`);
+  return out;
 }
 
 function verdict(s: WrapperSummary, lookup: (name: string) => InferredWrapper | undefined): InferredWrapper | undefined {
