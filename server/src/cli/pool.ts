@@ -6,6 +6,8 @@ import { Worker, isMainThread, parentPort } from 'node:worker_threads';
 import { Engine, type PreparedFile, type FileResult } from '../engine/analyze';
 import { mergeFacts, type ConstantFacts, type FileFacts } from '../engine/dataflow/facts';
 import type { FailpathConfig } from '../engine/config/config';
+import { resolveInferred, type Inferred } from '../engine/dataflow/wrappers';
+import type { InferenceFacts } from '../engine/dataflow/wrapper-summary';
 import { readSource } from '../workspace/files';
 
 export { readSource }; // bench/speed.ts reads files the way the CLI does
@@ -18,11 +20,14 @@ export interface Job {
 type ToWorker =
   | { type: 'prepare'; job: Job }
   | { type: 'facts'; facts: SerializedFacts }
+  | { type: 'summarise'; files: string[] } // wrapper summaries of the files it prepared, with the merged facts
+  | { type: 'inferred'; inferred: Inferred }
   | { type: 'analyze'; files: string[] }
   | { type: 'steal'; job: Job }; // prepare and analyze a file another worker prepared but has not reached
 type FromWorker =
   | { type: 'prepared'; file: string; facts: FileFacts; cost: number }
   | { type: 'results'; results: FileResult[] }
+  | { type: 'summaries'; summaries: Array<[string, InferenceFacts]> }
   | { type: 'failed'; file: string; error: string };
 
 interface SerializedFacts {
@@ -37,9 +42,13 @@ class Share {
   private readonly prepared = new Map<string, PreparedFile>();
   constructor(private readonly engine: Engine) {}
   prepare(job: Job): { facts: FileFacts; cost: number } {
-    const p = this.engine.prepare(job.file, readSource(job.file), job.config);
+    const p = this.engine.prepare(job.file, readSource(job.file), job.config, undefined, undefined, { summariseWrappers: true });
     this.prepared.set(job.file, p);
     return { facts: p.facts, cost: analysisCost(p) };
+  }
+  /** Between the phases: what the file's small pointer functions return (wrapper inference). */
+  summarise(file: string, facts: ConstantFacts): InferenceFacts {
+    return this.engine.summariseWrappers(this.prepared.get(file)!, facts);
   }
   analyze(file: string, facts: ConstantFacts): FileResult {
     const p = this.prepared.get(file)!;
@@ -48,7 +57,7 @@ class Share {
   }
   /** A file prepared by another thread: parsing it again is cheaper than waiting for that thread. */
   steal(job: Job, facts: ConstantFacts): FileResult {
-    return this.engine.analyze(this.engine.prepare(job.file, readSource(job.file), job.config), facts);
+    return this.engine.analyze(this.engine.prepare(job.file, readSource(job.file), job.config, undefined, undefined, { summariseWrappers: true }), facts);
   }
   files(): string[] {
     return [...this.prepared.keys()];
@@ -91,6 +100,7 @@ export async function runJobs(jobs: Job[], options: PoolOptions): Promise<FileRe
       progress();
     }
     const merged = mergeFacts(facts);
+    merged.inferred = resolveInferred(jobs.map((job) => share.summarise(job.file, merged)));
     for (const file of share.files()) {
       results.push(share.analyze(file, merged));
       progress();
@@ -134,6 +144,22 @@ export async function runJobs(jobs: Job[], options: PoolOptions): Promise<FileRe
     allFacts.sort((a, b) => a[0] - b[0]);
     const merged = mergeFacts(allFacts.map((f) => f[1]));
     const facts: SerializedFacts = { globals: [...merged.globals], functions: [...merged.functions], noreturn: [...merged.noreturn], transparent: [...merged.transparent] };
+    // Wrapper inference: each worker summarises the files it prepared, with the merged facts (noreturn functions
+    // declared in headers); the summaries are resolved in file order, so the wrappers do not depend on --jobs.
+    const summaries = new Map<string, InferenceFacts>();
+    await Promise.all(workers.map((w, i) => new Promise<void>((resolve, reject) => {
+      const onMessage = (m: FromWorker) => {
+        if (m.type === 'summaries') {
+          for (const [file, s] of m.summaries) summaries.set(file, s);
+          w.off('message', onMessage);
+          resolve();
+        } else if (m.type === 'failed') reject(new Error(`${m.file}: ${m.error}`));
+      };
+      w.on('message', onMessage);
+      w.postMessage({ type: 'facts', facts } satisfies ToWorker);
+      w.postMessage({ type: 'summarise', files: queues[i].map((f) => f.file) } satisfies ToWorker);
+    })));
+    const inferred = resolveInferred(jobs.map((job) => summaries.get(job.file) ?? { functions: [], releasers: [] }));
     const light = queues.map((q) => q.filter((f) => f.cost === 0).map((f) => f.file));
     for (const q of queues) {
       const heavy = q.filter((f) => f.cost > 0).sort((a, b) => b.cost - a.cost);
@@ -168,7 +194,7 @@ export async function runJobs(jobs: Job[], options: PoolOptions): Promise<FileRe
       };
       w.on('message', onMessage);
       w.once('error', reject);
-      w.postMessage({ type: 'facts', facts } satisfies ToWorker);
+      w.postMessage({ type: 'inferred', inferred } satisfies ToWorker);
       if (light[i].length) w.postMessage({ type: 'analyze', files: light[i] } satisfies ToWorker);
       else feed();
     })));
@@ -200,6 +226,12 @@ export function startWorkerIfNeeded(workerData: unknown): boolean {
       if (m.type === 'prepare') port.postMessage({ type: 'prepared', file, ...share.prepare(m.job) } satisfies FromWorker);
       else if (m.type === 'facts') {
         facts = { globals: new Map(m.facts.globals), functions: new Map(m.facts.functions), noreturn: new Set(m.facts.noreturn), transparent: new Set(m.facts.transparent) };
+      } else if (m.type === 'summarise') {
+        const summaries: Array<[string, InferenceFacts]> = [];
+        for (file of m.files) summaries.push([file, share.summarise(file, facts!)]);
+        port.postMessage({ type: 'summaries', summaries } satisfies FromWorker);
+      } else if (m.type === 'inferred') {
+        facts!.inferred = m.inferred;
       } else if (m.type === 'analyze') {
         const results: FileResult[] = [];
         for (file of m.files) results.push(share.analyze(file, facts!));

@@ -15,6 +15,8 @@ import { SiteExplorer, type ExploreContext } from './dataflow/explore';
 import { collectFileFacts, factsForFile, type ConstantFacts, type FileFacts, NO_FACTS } from './dataflow/facts';
 import { summarize, type CalleeSummary } from './dataflow/callee-summary';
 import { unreleasedStatics } from './dataflow/static-storage';
+import { MAX_WRAPPER_LINES, MAY_RETURN_CALL, summariseWrapper, type InferenceFacts, type WrapperSummary } from './dataflow/wrapper-summary';
+import type { Inferred } from './dataflow/wrappers';
 import { relevantNames } from './dataflow/relevance';
 import { fileKnowledge, type FileKnowledge } from './parse/file-knowledge';
 import { LineIndex } from './parse/line-index';
@@ -42,6 +44,19 @@ export interface PreparedFile {
   /** Why the file could not be used at all (binary, too large): counted in stats.parseErrors. */
   unusable?: string;
   text: string;
+  /** Other files' inferred wrappers and releasers this file was prepared with (in its catalogue). */
+  inferred?: Inferred;
+  /** Small functions kept for inference (`summariseWrappers`), when the run infers wrappers: pointer functions,
+   *  and non-static functions that call a releaser. */
+  wrapperCandidates?: FunctionSyntax[];
+  releaserCandidates?: FunctionSyntax[];
+}
+
+export interface PrepareOptions {
+  /** Phase 1 of a multi-file run: keep the file's small pointer functions for wrapper summaries. */
+  summariseWrappers?: boolean;
+  /** Phase 2: other files' wrappers and releasers, in this file's catalogue. */
+  inferred?: Inferred;
 }
 
 export interface FileResult {
@@ -63,11 +78,11 @@ export class Engine {
   }
 
   private readonly catalogues = new Map<string, Catalogue>();
-  catalogueFor(config: FailpathConfig): Catalogue {
-    const key = JSON.stringify([config.profiles, config.policy, config.allocators]);
+  catalogueFor(config: FailpathConfig, inferred?: Inferred): Catalogue {
+    const key = JSON.stringify([config.profiles, config.policy, config.allocators]) + (inferred ? `\0${inferred.allocators.map((w) => w.name).join(',')}\0${inferred.releasers.map((r) => r.name).join(',')}` : '');
     let c = this.catalogues.get(key);
     if (!c) {
-      c = new Catalogue({ profiles: config.profiles, policy: config.policy, allocators: config.allocators });
+      c = new Catalogue({ profiles: config.profiles, policy: config.policy, allocators: config.allocators, inferred: inferred?.allocators, inferredReleasers: inferred?.releasers });
       this.catalogues.set(key, c);
     }
     return c;
@@ -75,11 +90,11 @@ export class Engine {
 
   /** Parses one file. Parsing never fails: syntax errors leave ERROR nodes, and what parsed is analysed.
    *  `reuse` is the caller's parse of `text` (the language server's, kept across edits); it is not deleted. */
-  prepare(file: string, text: string, config: FailpathConfig = DEFAULT_CONFIG, reuse?: ParsedSource, kept?: FunctionCopies): PreparedFile {
+  prepare(file: string, text: string, config: FailpathConfig = DEFAULT_CONFIG, reuse?: ParsedSource, kept?: FunctionCopies, options: PrepareOptions = {}): PreparedFile {
     const stats: FileStats = { files: 1, bytes: text.length, functions: 0, allocationSites: 0, parseErrors: 0 };
     const empty: PreparedFile = {
       file, config, text, facts: { variables: [], functions: [], written: [], noreturn: [], transparent: [] }, functions: new Map(), analysed: [],
-      unreleasedStatics: new Set(), suppressions: [], stats,
+      unreleasedStatics: new Set(), suppressions: [], stats, inferred: options.inferred,
     };
     if (text.length > MAX_FILE_BYTES) return this.unusable(empty, `larger than ${MAX_FILE_BYTES >> 20} MB`);
     if (text.indexOf('\0') >= 0) return this.unusable(empty, 'binary file (contains NUL bytes)');
@@ -87,7 +102,7 @@ export class Engine {
     if (!parsed) return this.unusable(empty, 'the parser gave up (time budget)');
     const { tree, source } = parsed;
     try {
-      const catalogue = this.catalogueFor(config);
+      const catalogue = this.catalogueFor(config, options.inferred);
       const candidates = findFunctions(tree.rootNode);
       const unionTypes = unionTypeNames(tree.rootNode);
       stats.functions = candidates.length;
@@ -125,8 +140,14 @@ export class Engine {
       // a helper's allocation may come back to its caller (a wrapper, a "source" function).
       let sources = new Set<string>();
       const chosen = new Set<FunctionCandidate>();
+      // Calls of inferred die-wrappers matter only to a function that tests their result (dead-oom-check).
+      const dieWrappers = options.inferred?.allocators.filter((w) => w.failure === 'aborts') ?? [];
+      const allocates = dieWrappers.length
+        ? this.catalogueFor(config, { ...options.inferred!, allocators: options.inferred!.allocators.filter((w) => w.failure !== 'aborts') }).allocationPattern
+        : catalogue.allocationPattern;
       for (const c of candidates) {
-        if (catalogue.allocationPattern.test(text.slice(c.start, c.end))) {
+        const body = text.slice(c.start, c.end);
+        if (allocates.test(body) || dieWrappers.some((w) => body.includes(w.name) && resultTested(body, w.name))) {
           chosen.add(c);
           sources.add(c.name);
         }
@@ -155,7 +176,15 @@ export class Engine {
         return n?.type === 'comment' ? n.startIndex : -1;
       });
       const statics = analysed.length ? unreleasedStatics(tree, candidates, source, catalogue) : new Set<string>();
-      return { file, config, text, facts, functions, analysed, unreleasedStatics: statics, suppressions, stats };
+      const prepared: PreparedFile = { file, config, text, facts, functions, analysed, unreleasedStatics: statics, suppressions, stats, inferred: options.inferred };
+      if (options.summariseWrappers) {
+        // Functions that may return another function's result (a wrapper of a wrapper) are copied out too.
+        const more = candidates.filter((c) => !chosen.has(c) && !c.looseBody && returnsPointer(c) && c.node.endPosition.row - c.node.startPosition.row <= MAX_WRAPPER_LINES && MAY_RETURN_CALL.test(text.slice(c.start, c.end))).map(copy);
+        prepared.wrapperCandidates = [...analysed, ...more].filter((fn) => fn.returns === 'pointer' && fn.endLine - fn.line <= MAX_WRAPPER_LINES);
+        const small = (c: FunctionCandidate) => !c.looseBody && c.node.endPosition.row - c.node.startPosition.row <= MAX_WRAPPER_LINES;
+        prepared.releaserCandidates = candidates.filter((c) => small(c) && catalogue.releasePattern.test(text.slice(c.start, c.end))).map(copy).filter((fn) => !fn.isStatic && fn.params.length > 0);
+      }
+      return prepared;
     } finally {
       kept?.endRound();
       if (!reuse) tree.delete();
@@ -215,7 +244,7 @@ export class Engine {
 
   /** The dataflow context of a prepared file (shared by its functions). */
   contextFor(p: PreparedFile, projectFacts: ConstantFacts = NO_FACTS): ExploreContext {
-    const catalogue = this.catalogueFor(p.config);
+    const catalogue = this.catalogueFor(p.config, p.inferred);
     const facts = factsForFile(projectFacts, p.facts);
     const knowledge: FileKnowledge = { noreturn: facts.noreturn, transparent: facts.transparent };
     const cfgs = new Map<FunctionSyntax, Cfg>();
@@ -245,10 +274,7 @@ export class Engine {
     const text = (n: Syntax) => p.text.slice(n.start, n.end);
     const cfg = ctx.cfgOf(fn);
     const calls = allocationCalls(fn.body, catalogue);
-    // Sites inside same-file helpers are followed from here too: they may return their allocation to us.
-    const inlined: Array<[Syntax, FunctionSyntax]> = [];
-    for (const callee of this.helperSources(fn, ctx, catalogue, memo)) for (const c of allocationCalls(callee.body, catalogue)) inlined.push([c, callee]);
-    const all = [...calls.map((c) => [c, fn] as [Syntax, FunctionSyntax]), ...inlined];
+    const all = this.siteCalls(fn, calls, ctx, memo);
     // The paths up to each of the function's own allocations are the same for every site: explored once.
     const callNodes = callsToNodes(cfg, new Set(calls));
     const prefix = calls.length > 1 ? SiteExplorer.explorePrefix(ctx, cfg, new Set(callNodes.values()), PREFIX_STEP_BUDGET) : undefined;
@@ -263,6 +289,65 @@ export class Engine {
       runs.push({ fn, owner, call, outcome, oldMayBeLive: explorer.realloc?.oldMayBeLive, cfg });
     }
     return runs;
+  }
+
+  /** The allocation calls followed from `fn`: its own, then those of same-file helpers that may return their
+   *  allocation to it; each with the function that holds it. */
+  private siteCalls(fn: FunctionSyntax, calls: Syntax[], ctx: ExploreContext, memo: HelperMemo): Array<[Syntax, FunctionSyntax]> {
+    const inlined: Array<[Syntax, FunctionSyntax]> = [];
+    for (const callee of this.helperSources(fn, ctx, ctx.catalogue, memo)) for (const c of allocationCalls(callee.body, ctx.catalogue)) inlined.push([c, callee]);
+    return [...calls.map((c) => [c, fn] as [Syntax, FunctionSyntax]), ...inlined];
+  }
+
+  /**
+   * Wrapper inference, between the phases: the summaries of the file's small pointer functions (wrapper-summary.ts),
+   * with the project's facts (a die-wrapper's `die()` is declared noreturn in some header of the run).
+   */
+  summariseWrappers(p: PreparedFile, projectFacts: ConstantFacts = NO_FACTS): InferenceFacts {
+    const releasers: InferenceFacts['releasers'] = [];
+    const catalogue = this.catalogueFor(p.config);
+    for (const fn of p.releaserCandidates ?? []) {
+      const arg = [...summarize(fn, catalogue).releasesParam].sort((a, b) => a - b)[0];
+      if (arg !== undefined) releasers.push({ name: fn.name, arg });
+    }
+    const fns = p.wrapperCandidates ?? [];
+    if (fns.length === 0) return { functions: [], releasers };
+    // Storing into any static counts as an escape here: a function that keeps what it returns is no wrapper.
+    const ctx = this.contextFor({ ...p, analysed: [...new Set([...p.analysed, ...fns])], unreleasedStatics: new Set() }, projectFacts);
+    const memo = newHelperMemo();
+    const text = (n: Syntax) => p.text.slice(n.start, n.end);
+    const out: WrapperSummary[] = [];
+    for (const fn of fns) {
+      const s = summariseWrapper(fn, ctx, this.siteCalls(fn, allocationCalls(fn.body, ctx.catalogue), ctx, memo), text);
+      if (s) out.push(s);
+    }
+    return { functions: out, releasers };
+  }
+
+  /**
+   * Phase 2 of wrapper inference: with other files' wrappers known, a file that calls one is prepared again with
+   * them as allocators (phase 1 chose its functions without them). Its own are left out: a same-file wrapper is
+   * inlined where it is called, and its allocation followed there.
+   */
+  private withInferred(p: PreparedFile, projectFacts: ConstantFacts): PreparedFile {
+    const all = projectFacts.inferred;
+    if (!all || (!all.allocators.length && !all.releasers.length) || p.inferred || p.unusable) return p;
+    const own = new Set([...p.functions.keys(), ...p.analysed.map((f) => f.name), ...(p.wrapperCandidates ?? []).map((f) => f.name), ...(p.releaserCandidates ?? []).map((f) => f.name)]);
+    const base = this.catalogueFor(p.config);
+    const mentioned = new Set(p.text.match(/[A-Za-z_]\w*/g) ?? []);
+    const applies = (name: string) => mentioned.has(name) && !own.has(name) && !base.allocator(name) && !base.releaser(name);
+    // A die-wrapper's call can only give a dead-oom-check (its result never fails, and leaks of inferred wrappers
+    // are not reported yet): it is an allocator here only where the file tests a variable it was assigned to. The
+    // analysis of every function that calls `xmalloc` would cost 4× the run for nothing.
+    const inferred: Inferred = {
+      allocators: all.allocators.filter((w) => applies(w.name) && (w.failure !== 'aborts' || resultTested(p.text, w.name))),
+      releasers: all.releasers.filter((r) => applies(r.name)),
+    };
+    // Releasers alone do not change which functions are analysed: only a called wrapper makes a file prepared again.
+    if (inferred.allocators.length === 0) return inferred.releasers.length ? { ...p, inferred } : p;
+    const again = this.prepare(p.file, p.text, p.config, undefined, undefined, { inferred });
+    again.facts = p.facts; // what the file told the others stays what it was
+    return again;
   }
 
   /**
@@ -281,6 +366,7 @@ export class Engine {
    *  between two functions when a newer edit arrives. */
   *analyzeSteps(p: PreparedFile, projectFacts: ConstantFacts = NO_FACTS, cache?: FunctionResultCache): Generator<void, FileResult> {
     if (p.unusable) return { file: p.file, findings: [], stats: p.stats, unusable: p.unusable };
+    p = this.withInferred(p, projectFacts);
     const ctx = this.contextFor(p, projectFacts);
     const keys = cache ? functionKeys(p, ctx, projectFacts) : undefined;
     const lines = cache ? functionLines(p) : undefined;
@@ -536,6 +622,24 @@ function callsToNodes(cfg: Cfg, calls: Set<Syntax>): Map<Syntax, number> {
     });
   }
   return out;
+}
+
+/** Whether `text` assigns a call of `fn` to a variable and tests that variable for NULL within the next few lines
+ *  (cheap, textual: `p = xmalloc(n); if (!p)`, `if ((p = xmalloc(n)) == NULL)`). */
+function resultTested(text: string, fn: string): boolean {
+  for (const m of text.matchAll(new RegExp(`([A-Za-z_]\\w*)\\s*=\\s*(?:\\([^()]*\\)\\s*)?${fn}\\s*\\(`, 'g'))) {
+    const v = m[1];
+    const after = text.slice(m.index, m.index + 400);
+    if (new RegExp(`!\\s*${v}\\b|\\b${v}\\s*[!=]=\\s*(?:NULL|0)\\b|\\b(?:NULL|0)\\s*[!=]=\\s*${v}\\b|\\bif\\s*\\(\\s*${v}\\s*\\)`).test(after)) return true;
+    if (/\(\s*$/.test(text.slice(Math.max(0, m.index - 4), m.index)) && /^[^;]*\)\s*[!=]=\s*(?:NULL|0)\b/.test(after)) return true;
+  }
+  return false;
+}
+
+/** Whether a function candidate is declared to return a pointer (before its body is copied out). */
+function returnsPointer(c: FunctionCandidate): boolean {
+  const decl = c.node.childForFieldName('declarator');
+  return decl?.type === 'pointer_declarator' || /\*\s*$/.test(c.node.childForFieldName('type')?.text ?? '');
 }
 
 function mentionedFunctions(f: FunctionSyntax, ctx: ExploreContext): string[] {

@@ -6,7 +6,7 @@ import { PROFILES } from './profiles';
 const SYSTEM_PROFILES = new Set(['libc', 'posix']);
 
 export interface AllocatorEntry extends AllocatorSpec {
-  profile: string; // profile name, or 'config'
+  profile: string; // profile name, 'config', or 'inferred'
   /** Under `"policy": "abort"`, the project's own allocators abort on OOM. */
   abortsByPolicy: boolean;
 }
@@ -15,6 +15,10 @@ export interface CatalogueOptions {
   profiles: string[];
   policy: 'handle' | 'abort';
   allocators: AllocatorSpec[];
+  /** Wrappers inferred from the other files of the run: added where no profile or configuration names them. */
+  inferred?: AllocatorSpec[];
+  /** Functions inferred to release a parameter: added where nothing else names them. */
+  inferredReleasers?: ReleaserSpec[];
 }
 
 export class Catalogue {
@@ -27,6 +31,8 @@ export class Catalogue {
   readonly scopeReleaseTokens: string[] = [];
   /** Matches text that may contain a call of an allocator (cheap prefilter of whole functions). */
   readonly allocationPattern: RegExp;
+  /** Matches text that may contain a call of a releaser (to find functions that release a parameter). */
+  readonly releasePattern: RegExp;
 
   constructor(options: CatalogueOptions) {
     for (const name of options.profiles) {
@@ -48,6 +54,16 @@ export class Catalogue {
       this.allocators.set(a.name, { ...a, profile: 'config', abortsByPolicy: options.policy === 'abort' });
       for (const r of a.release ?? []) if (!this.releasers.has(r)) this.releasers.set(r, { name: r });
     }
+    for (const a of options.inferred ?? []) {
+      const n = a.name;
+      if (this.allocators.has(n) || this.releasers.has(n) || this.checks.has(n) || this.noreturn.has(n)) continue;
+      this.allocators.set(n, { ...a, profile: 'inferred', abortsByPolicy: false });
+    }
+    for (const r of options.inferredReleasers ?? []) {
+      if (!this.allocators.has(r.name) && !this.releasers.has(r.name) && !this.checks.has(r.name)) this.releasers.set(r.name, r);
+    }
+    const released = [...this.releasers.keys()].sort((a, b) => b.length - a.length).map(escapeRegExp);
+    this.releasePattern = released.length ? new RegExp(`\\b(?:${released.join('|')})\\s*\\(`) : /$^/;
     const names = [...this.allocators.keys()].sort((a, b) => b.length - a.length).map(escapeRegExp);
     this.allocationPattern = names.length ? new RegExp(`\\b(?:${names.join('|')})\\b`) : /$^/;
   }

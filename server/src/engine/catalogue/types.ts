@@ -34,6 +34,8 @@ export interface AllocatorSpec {
   ownedBy?: 'pool' | 'device' | 'gc';
   /** The allocation is a resource other than heap memory (e.g. `mapping` for mmap, `page`, `skb`, `thread`). */
   resource?: string;
+  /** Inferred wrappers: the function, then what it wraps down to the catalogue allocator (`zalloc → malloc`). */
+  chain?: string[];
 }
 
 export interface ReleaserSpec {

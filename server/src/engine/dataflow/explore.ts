@@ -61,6 +61,9 @@ export class SiteExplorer {
   private readonly budget: number;
   /** Record the failure-world paths (simulation): a trail per state, so only when asked. */
   trace = false;
+  /** Wrapper summaries (wrapper-summary.ts): told what each return of the analysed function gives back, in which
+   *  world, and whether the pointer had already escaped (a cached object is not a fresh allocation). */
+  onReturn: ((st: State, ret: Value | undefined, escapedBefore: boolean) => void) | undefined;
 
   constructor(private readonly ctx: ExploreContext, private readonly top: Cfg, private readonly site: AllocationSite, sitesInFunction = 1) {
     this.budget = Math.min(MAX_SITE_STEPS, Math.max(MIN_SITE_STEPS, Math.floor(FUNCTION_STEP_BUDGET / sitesInFunction)));
@@ -371,15 +374,13 @@ export class SiteExplorer {
     if (node.returnValue === 'error') {
       st.ret = { k: 'error' };
       st.errorPath = true;
+      if (this.onReturn && this.depth === 0) this.onReturn(st, st.ret, st.escaped);
       return [st];
     }
-    if (node.returnValue === 'void') {
-      st.ret = undefined;
-      return [st];
-    }
-    const valueSyntax = node.returnValue ?? node.syntax?.children[0];
+    const valueSyntax = node.returnValue === 'void' ? undefined : node.returnValue ?? node.syntax?.children[0];
     if (!valueSyntax) {
       st.ret = undefined;
+      if (this.onReturn && this.depth === 0) this.onReturn(st, undefined, st.escaped);
       return [st];
     }
     const target = this.inlineTarget(valueSyntax, st);
@@ -393,6 +394,7 @@ export class SiteExplorer {
 
   private finishReturn(st: State, v: Value | undefined, syntax: Syntax): State {
     st.ret = v;
+    if (this.onReturn && this.depth === 0) this.onReturn(st, v, st.escaped);
     if (v?.k === 'tracked' && st.phase !== 'before' && this.depth === 0) st.escaped = true;
     if (this.isErrorReturn(v, syntax)) st.errorPath = true;
     return st;
@@ -1300,7 +1302,7 @@ export class SiteExplorer {
     if (!this.suppressedHere(st)) {
       const where = this.reportSpan(at)!;
       const key = spanKey(where);
-      if (!this.outcome.tests.has(key)) this.outcome.tests.set(key, { at: where, kind, statusTestedBefore: st.statusTested });
+      if (!this.outcome.tests.has(key)) this.outcome.tests.set(key, { at: where, kind, statusTestedBefore: st.statusTested, inCallee: this.depth > 0 });
       if (st.phase === 'failure' && st.pendingUse >= 0) {
         for (const u of this.outcome.uses.values()) {
           if (u.at.line * 100000 + u.at.col === st.pendingUse) u.laterTest = where;

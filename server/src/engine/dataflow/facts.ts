@@ -2,6 +2,7 @@
 // staticFive = 5;`, `int globalTrue = 1;` in another file, helpers whose body is `return 1;`.
 import { Query, type Node as TsNode, type Tree } from 'web-tree-sitter';
 import type { FunctionCandidate } from '../parse/functions';
+import type { Inferred } from './wrappers';
 
 export interface ConstantFacts {
   globals: Map<string, number>;
@@ -10,6 +11,9 @@ export interface ConstantFacts {
   noreturn: Set<string>;
   /** `__builtin_expect` wrapper macros defined anywhere (`likely`, `BE`). */
   transparent: Set<string>;
+  /** Allocation wrappers, die-wrappers and releasers inferred from the files of the run (`resolveInferred`, set by
+   *  the CLI's pool between the phases). */
+  inferred?: Inferred;
 }
 
 /** What one file contributes; merged across files by `mergeFacts`. */
@@ -128,5 +132,6 @@ export function factsForFile(project: ConstantFacts, own: FileFacts): ConstantFa
   return {
     globals, functions,
     noreturn: new Set([...project.noreturn, ...own.noreturn]), transparent: new Set([...project.transparent, ...own.transparent]),
+    inferred: project.inferred,
   };
 }

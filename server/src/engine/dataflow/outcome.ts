@@ -32,6 +32,8 @@ export interface TestEvent {
   kind: TestKind;
   /** The status of an out-argument allocator had been tested before this pointer test. */
   statusTestedBefore: boolean;
+  /** The test is inside an inlined callee (`at` is the call that leads to it). */
+  inCallee?: boolean;
 }
 
 export interface ExitEvent {

@@ -72,5 +72,16 @@ export function fileKnowledge(root: TsNode, functions: FunctionCandidate[], text
       changed = true;
     }
   }
+  // A function pointer initialised with a function that does not return (redis' `static void
+  // (*zmalloc_oom_handler)(size_t) = zmalloc_default_oom;`): a handler installed in its place keeps that contract.
+  for (const d of topLevel) {
+    if (d.type !== 'declaration') continue;
+    for (const init of d.childrenForFieldName('declarator')) {
+      if (init?.type !== 'init_declarator') continue;
+      const value = init.childForFieldName('value');
+      const pointer = /^\(\s*\*\s*([A-Za-z_]\w*)\s*\)/.exec(init.childForFieldName('declarator')?.text ?? '');
+      if (pointer && value?.type === 'identifier' && ends(value.text)) noreturn.add(pointer[1]);
+    }
+  }
   return { noreturn, transparent };
 }

@@ -1,5 +1,6 @@
 import type { Rule } from './rule';
 import { reportLeaks } from './leak-report';
+import { calleeChain } from '../dataflow/site';
 
 export const leak: Rule = {
   id: 'leak',
@@ -19,7 +20,7 @@ export const leak: Rule = {
       report({
         at,
         message: `the last pointer to the memory from ${ctx.outcome.site.callee}() is overwritten while it is still allocated`,
-        related: [{ at: ctx.outcome.site.call, message: `allocated here by ${ctx.outcome.site.callee}()` }],
+        related: [{ at: ctx.outcome.site.call, message: `allocated here by ${calleeChain(ctx.outcome.site)}` }],
       });
     }
   },

@@ -1,6 +1,7 @@
 // What a rule is: its fixed id (DESIGN §2), title, default severity, doc, and its check over one site's outcome.
 import type { SiteOutcome, Span } from '../dataflow/outcome';
 import type { Severity } from '../config/config';
+import { calleeChain } from '../dataflow/site';
 
 /** The Juliet scorer's categories (and SARIF `properties.category`). */
 export type RuleCategory = 'null-deref' | 'leak' | 'other';
@@ -44,5 +45,5 @@ export interface Rule {
 
 export function allocatedHere(ctx: SiteRuleContext): { at: Span; message: string } {
   const call = ctx.outcome.site.call;
-  return { at: { line: call.line, col: call.col, endLine: call.endLine, endCol: call.endCol }, message: `allocated here by ${ctx.outcome.site.callee}()` };
+  return { at: { line: call.line, col: call.col, endLine: call.endLine, endCol: call.endCol }, message: `allocated here by ${calleeChain(ctx.outcome.site)}` };
 }

@@ -1,0 +1,115 @@
+// Phase between the two: the wrapper summaries of every file of a run (in file order) resolved into allocators.
+// A function is a wrapper when, in some allocation's success world, it returns that allocation (not stored
+// elsewhere first), and no return in any world gives back anything but that allocation, NULL or another
+// allocation; it passes NULL on (`null`) when some return gives NULL in a world where an allocation happened, and
+// it is a die-wrapper (`aborts`) when none does. A call's result counts as an allocation once its callee is a
+// wrapper, so wrappers of wrappers are found, to any depth and across files, by iterating.
+import type { InferenceFacts, ReturnClass, WorldReturns, WrapperSummary } from './wrapper-summary';
+
+export interface InferredWrapper {
+  name: string;
+  failure: 'null' | 'aborts';
+  /** The function itself, then what it wraps, down to the catalogue allocator: `zalloc → malloc`. */
+  chain: string[];
+  release?: string[];
+  ownedBy?: 'pool' | 'device' | 'gc';
+  resource?: string;
+}
+
+/** What the files of a run taught each other: allocators (wrappers) and releasers (functions that free a parameter). */
+export interface Inferred {
+  allocators: InferredWrapper[];
+  releasers: Array<{ name: string; arg: number }>;
+}
+
+/** Resolves every file's inference facts (in file order). A releaser defined in several files with different
+ *  arguments is dropped. */
+export function resolveInferred(files: InferenceFacts[]): Inferred {
+  const releasers = new Map<string, { name: string; arg: number } | null>();
+  for (const f of files) {
+    for (const r of f.releasers) {
+      const prev = releasers.get(r.name);
+      if (prev === undefined) releasers.set(r.name, r);
+      else if (prev && prev.arg !== r.arg) releasers.set(r.name, null);
+    }
+  }
+  const released = [...releasers.values()].filter((r): r is { name: string; arg: number } => !!r).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  if (process.env.FAILPATH_DEBUG) for (const r of released) console.error(`releaser ${r.name} arg ${r.arg}`);
+  return { allocators: resolveWrappers(files.map((f) => f.functions)), releasers: released };
+}
+
+/** Chains are short in practice; the bound only keeps a pathological run finite. */
+const MAX_ROUNDS = 12;
+
+/**
+ * Resolves the summaries of all files (`files[i]` is file i's, in file order). Static functions are wrappers only
+ * within their file, and are not returned (a file's own helpers are inlined there); a non-static name defined in
+ * several files is a wrapper only when every definition agrees on its convention.
+ */
+export function resolveWrappers(files: WrapperSummary[][]): InferredWrapper[] {
+  let known = new Map<string, InferredWrapper>(); // `${file}\0name` for statics, `name` otherwise
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    const next = new Map<string, InferredWrapper>();
+    const global = new Map<string, InferredWrapper | null>();
+    const disagree = new Set<string>();
+    files.forEach((summaries, file) => {
+      const lookup = (name: string) => known.get(`${file}\0${name}`) ?? known.get(name);
+      for (const s of summaries) {
+        const w = verdict(s, lookup);
+        if (s.isStatic) {
+          if (w) next.set(`${file}\0${s.name}`, w);
+          continue;
+        }
+        // A definition that is no wrapper (summarised, none found) also disagrees with one that is.
+        const prev = global.get(s.name);
+        if (prev === undefined) global.set(s.name, w ?? null);
+        else if (prev?.failure !== w?.failure) disagree.add(s.name);
+      }
+    });
+    for (const [name, w] of global) if (w && !disagree.has(name)) next.set(name, w);
+    if (sameWrappers(known, next)) break;
+    known = next;
+  }
+  const out = [...known].filter(([key]) => !key.includes('\0')).map(([, w]) => w).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  if (process.env.FAILPATH_DEBUG) for (const w of out) console.error(`wrapper ${w.failure} ${w.chain.join(' → ')}`);
+  return out;
+}
+
+function verdict(s: WrapperSummary, lookup: (name: string) => InferredWrapper | undefined): InferredWrapper | undefined {
+  // Catalogue allocations are followed in context (through inlined helpers); calls only when there are none.
+  const records: Array<{ r: WorldReturns; failure: 'null' | 'aborts'; chain: string[]; base?: InferredWrapper }> = [];
+  for (const r of s.sites) {
+    if (r.convention === 'unsupported' || !r.convention) return undefined;
+    records.push({ r, failure: r.convention, chain: [r.callee] });
+  }
+  for (const r of s.sites.length ? [] : s.calls) {
+    const base = lookup(r.callee);
+    if (base && base.name !== s.name) records.push({ r, failure: base.failure, chain: base.chain, base });
+  }
+  if (records.length === 0) return undefined;
+  let fresh: (typeof records)[number] | undefined;
+  let returnsNull = false;
+  for (const rec of records) {
+    const worlds: ReturnClass[][] = [rec.r.before, rec.r.success];
+    if (rec.failure === 'null') worlds.push(rec.r.failure);
+    // NULL returned before any allocation (an argument check) is not counted: only what happens once one was made.
+    if (worlds.some((w) => w.includes('other'))) return undefined;
+    if (rec.r.success.includes('null') || (rec.failure === 'null' && rec.r.failure.includes('null'))) returnsNull = true;
+    if (!fresh && rec.r.success.includes('fresh')) fresh = rec;
+  }
+  if (!fresh) return undefined;
+  const first = fresh.base ?? fresh.r;
+  return {
+    name: s.name, failure: returnsNull ? 'null' : 'aborts', chain: [s.name, ...fresh.chain],
+    release: first.release, ownedBy: first.ownedBy, resource: first.resource,
+  };
+}
+
+function sameWrappers(a: Map<string, InferredWrapper>, b: Map<string, InferredWrapper>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [k, w] of a) {
+    const o = b.get(k);
+    if (!o || o.failure !== w.failure || o.chain.join() !== w.chain.join()) return false;
+  }
+  return true;
+}

@@ -1,0 +1,42 @@
+// Workspaces of several files (test/workspaces/<name>/), run through the CLI as one run: the findings are exactly
+// the ones marked inline (`// expect: rule`) in all its files, with one worker and with two (the facts files tell
+// each other, such as inferred wrappers, are merged in file order either way).
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { byLine, listFixtures, readFixture } from './support/fixtures';
+
+const root = path.resolve(__dirname, '..', '..');
+const cli = path.join(root, 'dist', 'cli.js');
+const WORKSPACES = path.join(root, 'test', 'workspaces');
+
+interface JsonFinding { file: string; line: number; rule: string; message: string; related: { message: string }[] }
+
+function audit(dir: string, jobs: number): JsonFinding[] {
+  const r = spawnSync(process.execPath, [cli, dir, '--format', 'json', '--fail-on', 'none', '--jobs', String(jobs)], { cwd: root, encoding: 'utf8', timeout: 120_000 });
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout).findings;
+}
+
+for (const name of fs.existsSync(WORKSPACES) ? fs.readdirSync(WORKSPACES).sort() : []) {
+  const dir = path.join(WORKSPACES, name);
+  const expected = listFixtures(dir).flatMap((file) => readFixture(file).expected.map((e) => `${path.relative(root, file)}:${e}`)).sort(byLine);
+  for (const jobs of [1, 2]) {
+    test(`workspace ${name}, --jobs ${jobs}`, () => {
+      const findings = audit(path.relative(root, dir), jobs);
+      const actual = findings.map((f) => `${f.file}:${f.line}:${f.rule}`).sort(byLine);
+      const explain = findings.map((f) => `  ${f.file}:${f.line}: [${f.rule}] ${f.message}`).join('\n');
+      assert.deepEqual(actual.sort(), expected.sort(), `findings differ from the expectations in test/workspaces/${name}:\n${explain}`);
+    });
+  }
+}
+
+test('an inferred wrapper names its chain down to the allocator', () => {
+  const findings = audit('test/workspaces/wrappers', 1);
+  const unchecked = findings.find((f) => f.rule === 'unchecked-alloc');
+  assert.equal(unchecked?.related[0].message, 'allocated here by zalloc_node() → zalloc() → malloc()');
+  const dead = findings.find((f) => f.rule === 'dead-oom-check');
+  assert.match(dead?.message ?? '', /xstrdup2\(\) never returns when malloc\(\) fails \(xstrdup2\(\) → xalloc\(\) → malloc\(\)\)/);
+});
