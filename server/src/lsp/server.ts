@@ -4,7 +4,7 @@
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
-  createConnection, ProposedFeatures, StreamMessageReader, StreamMessageWriter, TextDocumentSyncKind, CodeActionKind,
+  createConnection, ProposedFeatures, StreamMessageReader, StreamMessageWriter, TextDocumentSyncKind, CodeActionKind, DiagnosticSeverity,
   DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, DocumentDiagnosticReportKind, CodeLensRefreshRequest,
   type Connection, type InitializeParams, type InitializeResult, type Diagnostic,
 } from 'vscode-languageserver/node';
@@ -109,7 +109,7 @@ export function startLanguageServer(connection: Connection = createConnection(Pr
     shownConfigProblems.add(`${c.file}|${key}`);
     const diagnostics: Diagnostic[] = c.problems.map((p) => ({
       range: { start: { line: p.line, character: p.column }, end: { line: p.line, character: p.column + 1 } },
-      severity: 1, source: 'failpath', message: `${p.key ? `"${p.key}": ` : ''}${p.message} (the default is used instead)`,
+      severity: DiagnosticSeverity.Error, source: 'failpath', message: `${p.key ? `"${p.key}": ` : ''}${p.message} (the default is used instead)`,
     }));
     void connection.sendDiagnostics({ uri: pathToFileURL(c.file).toString(), diagnostics });
     for (const p of c.problems) connection.console.warn(`${c.file}:${p.line + 1}:${p.column + 1}: ${p.key ? `"${p.key}": ` : ''}${p.message}`);
