@@ -256,3 +256,15 @@ test('workspace audit: every file with progress, then from the cache', async () 
   const u = await start({ initializationOptions: { trusted: false } });
   await assert.rejects(u.connection.sendRequest('failpath/auditWorkspace', { folders: [examples] }), /trusted/);
 });
+
+test('workspace audit infers wrappers across files like the CLI', async () => {
+  const folder = path.join(ROOT, 'test', 'workspaces', 'wrappers');
+  const c = await start({ rootDir: folder });
+  const report = await c.connection.sendRequest<{ files: Array<{ uri: string; diagnostics: Diagnostic[] }> }>('failpath/auditWorkspace', { folders: [folder] });
+  const audited = report.files.flatMap((f) => f.diagnostics.map((d) => `${path.basename(decodeURIComponent(f.uri))}:${d.range.start.line + 1}:${d.code}:${d.message}`)).sort();
+  const cli = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'cli.js'), folder, '--format', 'json', '--fail-on', 'none'], { encoding: 'utf8' });
+  const fromCli = (JSON.parse(cli.stdout).findings as Array<{ file: string; line: number; rule: string; message: string }>).map((f) => `${path.basename(f.file)}:${f.line}:${f.rule}:${f.message}`).sort();
+  assert.ok(fromCli.some((f) => /→/.test(f)), 'the CLI names a wrapper chain');
+  assert.deepEqual(audited, fromCli);
+});
+

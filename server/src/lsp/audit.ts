@@ -1,5 +1,5 @@
-// `Failpath: Audit Workspace`: every C file of the workspace folders, in the CLI's two phases (facts of all
-// files, then the analysis with the merged facts). Results are cached per file by content (and by the merged
+// `Failpath: Audit Workspace`: every C file of the workspace folders, in the CLI's phases (facts of all files,
+// wrapper inference with the merged facts, then the analysis). Results are cached per file by content (and by the merged
 // facts), in memory and in the editor's storage, so a re-run only analyses what changed.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -7,6 +7,8 @@ import { createHash } from 'node:crypto';
 import picomatch from 'picomatch';
 import type { Engine, PreparedFile } from '../engine/analyze';
 import { mergeFacts, type FileFacts } from '../engine/dataflow/facts';
+import type { InferenceFacts } from '../engine/dataflow/wrapper-summary';
+import { resolveInferred } from '../engine/dataflow/wrappers';
 import { addStats, compareFindings, emptyStats, type FileStats, type Finding } from '../engine/findings';
 import { ConfigResolver } from '../engine/config/discovery';
 import { RULE_IDS } from '../engine/rules/registry';
@@ -16,6 +18,9 @@ import { version } from '../../../package.json';
 interface CacheEntry {
   hash: string;
   facts: FileFacts;
+  /** Wrapper summaries of the file, and the merged facts they were made with. */
+  summaries?: InferenceFacts;
+  summariesFactsHash?: string;
   factsHash?: string;
   findings?: Finding[];
   stats?: FileStats;
@@ -35,6 +40,10 @@ export interface AuditResult {
 }
 
 const CACHE_FILE = 'audit-cache.json';
+
+function hashOf(value: unknown): string {
+  return createHash('sha1').update(JSON.stringify(value)).digest('base64');
+}
 
 export class WorkspaceAudit {
   private cache = new Map<string, CacheEntry>();
@@ -67,7 +76,7 @@ export class WorkspaceAudit {
       const hash = createHash('sha1').update(version).update(JSON.stringify(config)).update(text).digest('base64');
       let entry = this.cache.get(file);
       if (!entry || entry.hash !== hash) {
-        const p = this.engine.prepare(file, text, config);
+        const p = this.engine.prepare(file, text, config, undefined, undefined, { summariseWrappers: true });
         prepared.set(file, p);
         entry = { hash, facts: p.facts };
       }
@@ -76,7 +85,27 @@ export class WorkspaceAudit {
       await yieldNow();
     }
     const merged = mergeFacts([...entries.values()].map((e) => e.facts));
-    const factsHash = createHash('sha1').update(JSON.stringify([[...merged.globals], [...merged.functions], [...merged.noreturn], [...merged.transparent]])).digest('base64');
+    const factsHash = hashOf([[...merged.globals], [...merged.functions], [...merged.noreturn], [...merged.transparent]]);
+    // Wrapper inference as in the CLI: each file's summaries with the merged facts, resolved in file order.
+    const summaries: InferenceFacts[] = [];
+    for (const file of files) {
+      if (progress.cancelled()) return this.cancelledResult(started);
+      const entry = entries.get(file)!;
+      if (!entry.summaries || entry.summariesFactsHash !== factsHash) {
+        let p = prepared.get(file);
+        if (!p) prepared.set(file, (p = this.engine.prepare(file, readSource(file), configs.forFile(file).config, undefined, undefined, { summariseWrappers: true })));
+        entry.summaries = this.engine.summariseWrappers(p, merged);
+        entry.summariesFactsHash = factsHash;
+      }
+      summaries.push(entry.summaries);
+    }
+    merged.inferred = resolveInferred(summaries);
+    const inferredNames = new Set([...merged.inferred.allocators.map((a) => a.name), ...merged.inferred.releasers.map((r) => r.name)]);
+    /** A file's analysis depends on the merged facts and on the inferred wrappers and releasers it mentions. */
+    const analysisHashOf = (text: string) => {
+      const mentioned = new Set((text.match(/[A-Za-z_]\w*/g) ?? []).filter((id) => inferredNames.has(id)));
+      return hashOf([factsHash, merged.inferred!.allocators.filter((a) => mentioned.has(a.name)), merged.inferred!.releasers.filter((r) => mentioned.has(r.name))]);
+    };
     // Phase 2: the analysis, from the cache when neither the file nor the facts changed.
     let stats = emptyStats();
     let fromCache = 0;
@@ -85,11 +114,13 @@ export class WorkspaceAudit {
     for (const file of files) {
       if (progress.cancelled()) return this.cancelledResult(started);
       const entry = entries.get(file)!;
-      if (entry.factsHash !== factsHash || !entry.findings || !entry.stats) {
-        const p = prepared.get(file) ?? this.engine.prepare(file, readSource(file), configs.forFile(file).config);
+      const text = readSource(file);
+      const analysisHash = analysisHashOf(text);
+      if (entry.factsHash !== analysisHash || !entry.findings || !entry.stats) {
+        const p = prepared.get(file) ?? this.engine.prepare(file, text, configs.forFile(file).config, undefined, undefined, { summariseWrappers: true });
         prepared.delete(file);
         const r = this.engine.analyze(p, merged);
-        Object.assign(entry, { factsHash, findings: r.findings, stats: r.stats, unusable: r.unusable });
+        Object.assign(entry, { factsHash: analysisHash, findings: r.findings, stats: r.stats, unusable: r.unusable });
       } else fromCache++;
       this.cache.set(file, entry);
       findings.push(...entry.findings!);
