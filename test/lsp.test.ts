@@ -268,3 +268,26 @@ test('workspace audit infers wrappers across files like the CLI', async () => {
   assert.deepEqual(audited, fromCli);
 });
 
+test('open files use the workspace index: a wrapper defined in another file is known in the editor', async () => {
+  const folder = path.join(ROOT, 'test', 'workspaces', 'wrappers');
+  const c = await start({ rootDir: folder });
+  const cli = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'cli.js'), folder, '--format', 'json', '--fail-on', 'none'], { encoding: 'utf8' });
+  const byFile = new Map<string, string[]>();
+  for (const f of JSON.parse(cli.stdout).findings as Array<{ file: string; line: number; rule: string; message: string }>) {
+    const list = byFile.get(path.basename(f.file)) ?? [];
+    list.push(`${f.line}:${f.rule}:${f.message}`);
+    byFile.set(path.basename(f.file), list);
+  }
+  const [file, expected] = [...byFile].find(([, list]) => list.some((m) => /→/.test(m)))!;
+  const uri = c.open(path.join(folder, file));
+  // The index is built in the background; the server re-analyses open files when it is ready.
+  const deadline = Date.now() + 60_000;
+  let got: string[] = [];
+  while (Date.now() < deadline) {
+    got = (await c.diagnostics(uri)).map((d) => `${d.range.start.line + 1}:${d.code}:${d.message}`).sort();
+    if (got.some((m) => /→/.test(m))) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  assert.deepEqual(got, expected.sort());
+});
+

@@ -79,7 +79,8 @@ export class Engine {
 
   private readonly catalogues = new Map<string, Catalogue>();
   catalogueFor(config: FailpathConfig, inferred?: Inferred): Catalogue {
-    const key = JSON.stringify([config.profiles, config.policy, config.allocators]) + (inferred ? `\0${inferred.allocators.map((w) => w.name).join(',')}\0${inferred.releasers.map((r) => r.name).join(',')}` : '');
+    const key = JSON.stringify([config.profiles, config.policy, config.allocators, inferred ?? null]);
+    if (this.catalogues.size > 256) this.catalogues.clear(); // a long-running server sees many inferred sets
     let c = this.catalogues.get(key);
     if (!c) {
       c = new Catalogue({ profiles: config.profiles, policy: config.policy, allocators: config.allocators, inferred: inferred?.allocators, inferredReleasers: inferred?.releasers });
@@ -330,8 +331,20 @@ export class Engine {
    * inlined where it is called, and its allocation followed there.
    */
   private withInferred(p: PreparedFile, projectFacts: ConstantFacts): PreparedFile {
+    const inferred = this.inferredFor(p, projectFacts);
+    if (!inferred) return p;
+    // Releasers alone do not change which functions are analysed: only a called wrapper makes a file prepared again.
+    if (inferred.allocators.length === 0) return { ...p, inferred };
+    const again = this.prepare(p.file, p.text, p.config, undefined, undefined, { inferred });
+    again.facts = p.facts; // what the file told the others stays what it was
+    return again;
+  }
+
+  /** The other files' wrappers and releasers that apply in this file, or undefined when none does (or the file was
+   *  prepared with them already). The language server prepares again with them itself, reusing its tree. */
+  inferredFor(p: PreparedFile, projectFacts: ConstantFacts): Inferred | undefined {
     const all = projectFacts.inferred;
-    if (!all || (!all.allocators.length && !all.releasers.length) || p.inferred || p.unusable) return p;
+    if (!all || (!all.allocators.length && !all.releasers.length) || p.inferred || p.unusable) return undefined;
     const own = new Set([...p.functions.keys(), ...p.analysed.map((f) => f.name), ...(p.wrapperCandidates ?? []).map((f) => f.name), ...(p.releaserCandidates ?? []).map((f) => f.name)]);
     const base = this.catalogueFor(p.config);
     const mentioned = new Set(p.text.match(/[A-Za-z_]\w*/g) ?? []);
@@ -343,11 +356,7 @@ export class Engine {
       allocators: all.allocators.filter((w) => applies(w.name) && (w.failure !== 'aborts' || resultTested(p.text, w.name))),
       releasers: all.releasers.filter((r) => applies(r.name)),
     };
-    // Releasers alone do not change which functions are analysed: only a called wrapper makes a file prepared again.
-    if (inferred.allocators.length === 0) return inferred.releasers.length ? { ...p, inferred } : p;
-    const again = this.prepare(p.file, p.text, p.config, undefined, undefined, { inferred });
-    again.facts = p.facts; // what the file told the others stays what it was
-    return again;
+    return inferred.allocators.length || inferred.releasers.length ? inferred : undefined;
   }
 
   /**
@@ -368,7 +377,7 @@ export class Engine {
     if (p.unusable) return { file: p.file, findings: [], stats: p.stats, unusable: p.unusable };
     p = this.withInferred(p, projectFacts);
     const ctx = this.contextFor(p, projectFacts);
-    const keys = cache ? functionKeys(p, ctx, projectFacts) : undefined;
+    const keys = cache ? functionKeys(p, ctx) : undefined;
     const lines = cache ? functionLines(p) : undefined;
     const findings: Finding[] = [];
     // First every site in every context, then the rules: a static helper's realloc is judged by what its
@@ -548,13 +557,12 @@ function severityOf(config: FailpathConfig, id: string, dflt: Severity): Severit
  * offset), and the configuration, facts and relevant names — only those it or its helpers mention, so that typing
  * in one function leaves the others' keys alone.
  */
-function functionKeys(p: PreparedFile, ctx: ExploreContext, projectFacts: ConstantFacts): Map<FunctionSyntax, string> {
+function functionKeys(p: PreparedFile, ctx: ExploreContext): Map<FunctionSyntax, string> {
   const fileKey = createHash('sha1').update(JSON.stringify(p.config)).digest('base64');
   const hasRealloc = (fn: FunctionSyntax) => allocationCalls(fn.body, ctx.catalogue).some((c) => {
     const name = calleeName(c);
     return name !== undefined && ctx.catalogue.allocator(name)?.reallocArg !== undefined;
   });
-  const project = projectFacts === NO_FACTS ? undefined : projectFacts;
   const keys = new Map<FunctionSyntax, string>();
   for (const fn of p.analysed) {
     const h = createHash('sha1').update(fileKey).update(String(fn.start - (p.text.lastIndexOf('\n', fn.start - 1) + 1))).update(fn.text);
@@ -584,9 +592,9 @@ function functionKeys(p: PreparedFile, ctx: ExploreContext, projectFacts: Consta
     const only = <T>(list: Iterable<T>, name: (x: T) => string) => [...list].filter((x) => mentioned.has(name(x)));
     h.update(JSON.stringify([
       only(ctx.relevant, (n) => n), only(p.unreleasedStatics, (n) => n),
-      only(p.facts.variables, (v) => v[0]), only(p.facts.functions, (f) => f[0]), only(p.facts.written, (n) => n),
-      only(p.facts.noreturn, (n) => n), only(p.facts.transparent, (n) => n),
-      project ? [only(project.globals, (g) => g[0]), only(project.functions, (f) => f[0]), only(project.noreturn, (n) => n), only(project.transparent, (n) => n)] : 0,
+      // The facts in force (this file's, with the other files' of the run), whatever file they came from.
+      only(ctx.facts.globals, (g) => g[0]), only(ctx.facts.functions, (f) => f[0]), only(ctx.facts.noreturn, (n) => n), only(ctx.facts.transparent, (n) => n),
+      only(p.inferred?.allocators ?? [], (a) => a.name), only(p.inferred?.releasers ?? [], (r) => r.name),
     ]));
     keys.set(fn, h.digest('base64'));
   }

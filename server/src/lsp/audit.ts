@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { createHash } from 'node:crypto';
 import picomatch from 'picomatch';
 import type { Engine, PreparedFile } from '../engine/analyze';
-import { mergeFacts, type FileFacts } from '../engine/dataflow/facts';
+import { mergeFacts, type ConstantFacts, type FileFacts } from '../engine/dataflow/facts';
 import type { InferenceFacts } from '../engine/dataflow/wrapper-summary';
 import { resolveInferred } from '../engine/dataflow/wrappers';
 import { addStats, compareFindings, emptyStats, type FileStats, type Finding } from '../engine/findings';
@@ -32,6 +32,18 @@ export interface AuditProgress {
   cancelled(): boolean;
 }
 
+export interface WorkspaceIndex {
+  files: string[];
+  entries: Map<string, CacheEntry>;
+  prepared: Map<string, PreparedFile>;
+  /** Every file's facts merged, with the inferred wrappers and releasers: the project facts of an analysis. */
+  merged: ConstantFacts;
+  factsHash: string;
+  configs: ConfigResolver;
+  errors: string[];
+  done: number;
+}
+
 export interface AuditResult {
   findings: Finding[];
   stats: FileStats & { durationMs: number; fromCache: number };
@@ -52,8 +64,12 @@ export class WorkspaceAudit {
   /** `storageDir`: the editor's storage for this workspace (absent: memory only). */
   constructor(private readonly engine: Engine, private readonly storageDir?: string) {}
 
-  async run(folders: string[], filesExclude: string[], progress: AuditProgress): Promise<AuditResult> {
-    const started = Date.now();
+  /**
+   * The workspace index without the analysis: every file's facts and wrapper summaries (from the cache when
+   * unchanged), merged and resolved. The language server analyses open files with it, so the editor agrees with the
+   * CLI on the project's wrappers; `run` goes on to analyse every file.
+   */
+  async index(folders: string[], filesExclude: string[], progress: AuditProgress, share = 1): Promise<WorkspaceIndex | undefined> {
     this.load();
     const configs = new ConfigResolver(RULE_IDS);
     const errors: string[] = [];
@@ -63,14 +79,15 @@ export class WorkspaceAudit {
       const folder = folders.find((d) => f.startsWith(d + path.sep));
       return !excluded(folder ? path.relative(folder, f).split(path.sep).join('/') : f);
     });
-    const total = files.length * 2;
+    // `share`: the part of the progress this phase is (the audit analyses after it).
+    const total = Math.round(files.length / share);
     let done = 0;
     const prepared = new Map<string, PreparedFile>();
     const entries = new Map<string, CacheEntry>();
     const yieldNow = () => new Promise((r) => setImmediate(r));
-    // Phase 1: facts, from the cache when the file did not change.
+    // Facts, from the cache when the file did not change.
     for (const file of files) {
-      if (progress.cancelled()) return this.cancelledResult(started);
+      if (progress.cancelled()) return undefined;
       const config = configs.forFile(file).config;
       const text = readSource(file);
       const hash = createHash('sha1').update(version).update(JSON.stringify(config)).update(text).digest('base64');
@@ -89,7 +106,7 @@ export class WorkspaceAudit {
     // Wrapper inference as in the CLI: each file's summaries with the merged facts, resolved in file order.
     const summaries: InferenceFacts[] = [];
     for (const file of files) {
-      if (progress.cancelled()) return this.cancelledResult(started);
+      if (progress.cancelled()) return undefined;
       const entry = entries.get(file)!;
       if (!entry.summaries || entry.summariesFactsHash !== factsHash) {
         let p = prepared.get(file);
@@ -100,7 +117,20 @@ export class WorkspaceAudit {
       summaries.push(entry.summaries);
     }
     merged.inferred = resolveInferred(summaries);
-    const inferredNames = new Set([...merged.inferred.allocators.map((a) => a.name), ...merged.inferred.releasers.map((r) => r.name)]);
+    for (const [file, entry] of entries) this.cache.set(file, entry);
+    this.save();
+    return { files, entries, prepared, merged, factsHash, configs, errors, done };
+  }
+
+  async run(folders: string[], filesExclude: string[], progress: AuditProgress): Promise<AuditResult> {
+    const started = Date.now();
+    const index = await this.index(folders, filesExclude, progress, 0.5);
+    if (!index) return this.cancelledResult(started);
+    const { files, entries, prepared, merged, factsHash, configs, errors } = index;
+    const total = files.length * 2;
+    let done = index.done;
+    const yieldNow = () => new Promise((r) => setImmediate(r));
+    const inferredNames = new Set([...merged.inferred!.allocators.map((a) => a.name), ...merged.inferred!.releasers.map((r) => r.name)]);
     /** A file's analysis depends on the merged facts and on the inferred wrappers and releasers it mentions. */
     const analysisHashOf = (text: string) => {
       const mentioned = new Set((text.match(/[A-Za-z_]\w*/g) ?? []).filter((id) => inferredNames.has(id)));

@@ -6,6 +6,7 @@ import type { Tree } from 'web-tree-sitter';
 import type { Engine, FileResult, ParsedSource, PreparedFile } from '../engine/analyze';
 import type { FailpathConfig } from '../engine/config/config';
 import { FunctionResultCache } from '../engine/function-cache';
+import { NO_FACTS, type ConstantFacts } from '../engine/dataflow/facts';
 import { FunctionCopies } from '../engine/parse/function-copies';
 
 export interface Analysis {
@@ -15,6 +16,12 @@ export interface Analysis {
   /** Wall time of the analysis (parse + dataflow), for the language status item. */
   ms: number;
   functionsReanalysed: number;
+}
+
+/** The workspace index's facts (with the inferred wrappers), and a generation that changes with them. */
+export interface ProjectFacts {
+  facts: ConstantFacts;
+  generation: number;
 }
 
 /** Yield to the event loop after this much uninterrupted work, so a newer edit can cancel the run. */
@@ -57,8 +64,8 @@ export class OpenDocument {
   }
 
   /** The analysis of the current version: the cached one, or a new run (shared by concurrent callers). */
-  analysis(config: FailpathConfig): Promise<Analysis> {
-    const key = JSON.stringify(config);
+  analysis(config: FailpathConfig, project: ProjectFacts = { facts: NO_FACTS, generation: 0 }): Promise<Analysis> {
+    const key = `${project.generation}\0${JSON.stringify(config)}`;
     if (key !== this.configKey) {
       this.configKey = key;
       this.latest = undefined;
@@ -66,7 +73,7 @@ export class OpenDocument {
     if (this.latest && this.latest.version === this.version) return Promise.resolve(this.latest);
     const p = new Promise<Analysis>((resolve) => this.waiters.push(resolve));
     if (!this.running) {
-      this.running = this.run(config).finally(() => {
+      this.running = this.run(config, project.facts).finally(() => {
         this.running = undefined;
       });
     }
@@ -74,7 +81,7 @@ export class OpenDocument {
   }
 
   /** Runs until an analysis matches the current version (a newer edit restarts it), then wakes the waiters. */
-  private async run(config: FailpathConfig): Promise<Analysis | undefined> {
+  private async run(config: FailpathConfig, projectFacts: ConstantFacts): Promise<Analysis | undefined> {
     const engine = await this.engineReady;
     for (;;) {
       await new Promise((r) => setImmediate(r)); // let queued edits arrive first
@@ -83,9 +90,13 @@ export class OpenDocument {
       const text = this.text;
       // tree-sitter edits the last tree where the text differs and re-parses only that part.
       this.parsed = engine.parseSource(text, this.parsed);
-      const prepared = engine.prepare(this.file, text, config, this.parsed, this.copies);
+      let prepared = engine.prepare(this.file, text, config, this.parsed, this.copies);
+      // The workspace's wrappers this file calls: prepared again with them (same tree, copies only moved).
+      const inferred = engine.inferredFor(prepared, projectFacts);
+      if (inferred?.allocators.length) prepared = { ...engine.prepare(this.file, text, config, this.parsed, this.copies, { inferred }), facts: prepared.facts };
+      else if (inferred) prepared = { ...prepared, inferred };
       const hitsBefore = this.cache.misses;
-      const steps = engine.analyzeSteps(prepared, undefined, this.cache);
+      const steps = engine.analyzeSteps(prepared, projectFacts, this.cache);
       let slice = performance.now();
       let result: FileResult | undefined;
       let stale = false;

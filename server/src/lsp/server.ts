@@ -14,7 +14,8 @@ import { CONFIG_FILE } from '../engine/config/discovery';
 import { simulateFailure } from '../engine/simulate';
 import { formatSarif, type RunReport } from '../report/formats';
 import { formatMarkdown } from '../report/markdown';
-import { OpenDocument, type Analysis } from './open-document';
+import { OpenDocument, type Analysis, type ProjectFacts } from './open-document';
+import { NO_FACTS } from '../engine/dataflow/facts';
 import { Settings, type ClientSettings, type DocumentConfig } from './settings';
 import { toDiagnostic } from './diagnostics';
 import { codeActions, FIX_ALL_KIND } from './code-actions';
@@ -53,6 +54,10 @@ export function startLanguageServer(connection: Connection = createConnection(Pr
   let folders: string[] = [];
   const shownConfigProblems = new Set<string>();
   const published = new WeakMap<OpenDocument, Analysis>();
+  /** The workspace index (facts and inferred wrappers of every file), so open files agree with the CLI. */
+  let project: ProjectFacts = { facts: NO_FACTS, generation: 0 };
+  let indexing: Promise<void> | undefined;
+  let indexAgain = false;
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     const caps = params.capabilities;
@@ -67,7 +72,7 @@ export function startLanguageServer(connection: Connection = createConnection(Pr
     if (folders.length === 0 && params.rootUri) folders = [fileURLToPath(params.rootUri)];
     return {
       capabilities: {
-        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
         diagnosticProvider: pull ? { identifier: 'failpath', interFileDependencies: false, workspaceDiagnostics: false } : undefined,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
         codeLensProvider: { resolveProvider: true },
@@ -77,7 +82,33 @@ export function startLanguageServer(connection: Connection = createConnection(Pr
     };
   });
 
+  /** Builds (or brings up to date) the workspace index in the background; not in untrusted workspaces. */
+  function refreshIndex(): void {
+    if (init.trusted === false || folders.length === 0) return;
+    if (indexing) {
+      indexAgain = true;
+      return;
+    }
+    indexing = (async () => {
+      await engineReady;
+      audit ??= new WorkspaceAudit(engine!, init.storagePath);
+      do {
+        indexAgain = false;
+        const index = await audit.index(folders, [], { report: () => undefined, cancelled: () => false });
+        if (index && JSON.stringify(index.merged.inferred) + JSON.stringify([...index.merged.noreturn]) !== indexKey) {
+          indexKey = JSON.stringify(index.merged.inferred) + JSON.stringify([...index.merged.noreturn]);
+          project = { facts: index.merged, generation: project.generation + 1 };
+          reanalyseAll();
+        }
+      } while (indexAgain);
+    })().catch((e) => connection.console.error(`workspace index: ${(e as Error).stack ?? e}`)).finally(() => {
+      indexing = undefined;
+    });
+  }
+  let indexKey = '';
+
   connection.onInitialized(() => {
+    refreshIndex();
     if (dynamicConfiguration) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'failpath' });
     if (dynamicWatch) void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: `**/${CONFIG_FILE}` }] });
     connection.workspace.onDidChangeWorkspaceFolders((e) => {
@@ -118,7 +149,7 @@ export function startLanguageServer(connection: Connection = createConnection(Pr
   async function analyse(doc: OpenDocument): Promise<{ analysis: Analysis; config: FailpathConfig }> {
     await engineReady;
     const { config } = await configFor(doc);
-    const analysis = await doc.analysis(config);
+    const analysis = await doc.analysis(config, project);
     void connection.sendNotification(STATUS_NOTIFICATION, {
       uri: doc.uri, ms: Math.round(analysis.ms), functions: analysis.prepared.analysed.length,
       reanalysed: analysis.functionsReanalysed, findings: analysis.result.findings.length,
@@ -161,6 +192,8 @@ export function startLanguageServer(connection: Connection = createConnection(Pr
     doc.applyChanges(p.contentChanges, p.textDocument.version);
     publish(doc);
   });
+  // A saved file may define or change a wrapper other files use.
+  connection.onDidSaveTextDocument(() => refreshIndex());
   connection.onDidCloseTextDocument((p) => {
     docs.get(p.textDocument.uri)?.dispose();
     docs.delete(p.textDocument.uri);
@@ -175,6 +208,7 @@ export function startLanguageServer(connection: Connection = createConnection(Pr
   });
   connection.onDidChangeWatchedFiles(() => {
     settings.reloadFiles();
+    refreshIndex();
     shownConfigProblems.clear();
     reanalyseAll();
   });
@@ -226,7 +260,10 @@ export function startLanguageServer(connection: Connection = createConnection(Pr
         report: (done, total, file) => progress.report(Math.floor((100 * done) / Math.max(1, total)), `${Math.ceil(done / 2)}/${Math.ceil(total / 2)} files · ${path.basename(file)}`),
         cancelled: () => progress.token.isCancellationRequested,
       });
-      if (!result.cancelled) lastAudit = result;
+      if (!result.cancelled) {
+        lastAudit = result;
+        refreshIndex(); // from the cache the audit just filled
+      }
       return toAuditReport(result);
     } finally {
       progress.done();
