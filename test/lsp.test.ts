@@ -291,3 +291,21 @@ test('open files use the workspace index: a wrapper defined in another file is k
   assert.deepEqual(got, expected.sort());
 });
 
+test('a quick fix for a finding through another file\'s wrapper is written and checked with the workspace index', async () => {
+  const folder = path.join(ROOT, 'test', 'workspaces', 'wrappers');
+  const c = await start({ rootDir: folder });
+  const uri = c.open(path.join(folder, 'user.c'));
+  let d: Diagnostic | undefined;
+  for (const end = Date.now() + 60_000; !d && Date.now() < end; await new Promise((r) => setTimeout(r, 200))) {
+    d = (await c.diagnostics(uri)).find((x) => x.code === 'unchecked-alloc');
+  }
+  assert.ok(d, 'the wrapper finding appears once the index is built');
+  const actions = await c.codeActions(uri, [d], ['quickfix']);
+  // Without the index, the copy would be analysed without the wrapper: the fix could not be written, and the
+  // suppression would look like it removed a finding that simply was not found.
+  const fix = actions.find((a) => a.isPreferred);
+  assert.equal(fix?.title, 'Test the result of zalloc_node() for failure');
+  c.edit(uri, fix!.edit.changes[uri]);
+  assert.ok(!(await c.diagnostics(uri)).some((x) => x.code === 'unchecked-alloc'));
+});
+

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import * as fs from 'node:fs';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
+import { offsetAt } from '../../server/src/engine/text-position';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
@@ -133,12 +134,7 @@ export class TestClient {
   }
 }
 
-export function offsetOf(text: string, p: Position): number {
-  let offset = 0;
-  for (let l = 0; l < p.line; l++) offset = text.indexOf('\n', offset) + 1;
-  return offset + p.character;
-}
-
 export function applyEdit(text: string, e: TextEdit): string {
-  return text.slice(0, offsetOf(text, e.range.start)) + e.newText + text.slice(offsetOf(text, e.range.end));
+  const at = (p: Position) => offsetAt(text, p.line, p.character);
+  return text.slice(0, at(e.range.start)) + e.newText + text.slice(at(e.range.end));
 }

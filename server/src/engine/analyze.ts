@@ -3,6 +3,7 @@
 import type { Edit, Parser, Tree } from 'web-tree-sitter';
 import { createCParser } from './parse/parser';
 import { FunctionCopies } from './parse/function-copies';
+import { positionAt } from './text-position';
 import { findFunctions, toFunctionSyntax, unionTypeNames, type FunctionCandidate, type FunctionSyntax } from './parse/functions';
 import { hasConditionalDirectives, maskAttributes, maskConditionals } from './parse/preprocessor-mask';
 import { walk, child, unwrap, calleeName, type Syntax } from './parse/syntax';
@@ -522,13 +523,8 @@ function editBetween(before: string, after: string): Edit {
   let suffix = 0;
   while (suffix < max - start && before.charCodeAt(before.length - 1 - suffix) === after.charCodeAt(after.length - 1 - suffix)) suffix++;
   const point = (text: string, offset: number) => {
-    let row = 0;
-    let lineStart = 0;
-    for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
-      row++;
-      lineStart = i + 1;
-    }
-    return { row, column: offset - lineStart };
+    const { line, column } = positionAt(text, offset);
+    return { row: line, column };
   };
   const startPosition = point(before, start);
   return {

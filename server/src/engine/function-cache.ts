@@ -25,7 +25,6 @@ export interface FunctionLines {
 
 export class FunctionResultCache {
   private entries = new Map<string, Entry>();
-  hits = 0;
   misses = 0;
 
   /** The cached findings of a function, placed in the current text; undefined when absent. */
@@ -36,7 +35,6 @@ export class FunctionResultCache {
       this.misses++;
       return undefined;
     }
-    this.hits++;
     e.used = true;
     return { findings: placed as Finding[], sites: e.sites };
   }

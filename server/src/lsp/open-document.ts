@@ -6,6 +6,7 @@ import type { Tree } from 'web-tree-sitter';
 import type { Engine, FileResult, ParsedSource, PreparedFile } from '../engine/analyze';
 import type { FailpathConfig } from '../engine/config/config';
 import { FunctionResultCache } from '../engine/function-cache';
+import { offsetAt } from '../engine/text-position';
 import { NO_FACTS, type ConstantFacts } from '../engine/dataflow/facts';
 import { FunctionCopies } from '../engine/parse/function-copies';
 
@@ -139,16 +140,4 @@ export class OpenDocument {
     this.parsed?.tree.delete();
     this.parsed = undefined;
   }
-}
-
-/** Offset of an LSP position (UTF-16 code units, like JS strings and web-tree-sitter's indices). */
-export function offsetAt(text: string, line: number, character: number): number {
-  let offset = 0;
-  for (let l = 0; l < line; l++) {
-    const nl = text.indexOf('\n', offset);
-    if (nl < 0) return text.length;
-    offset = nl + 1;
-  }
-  const lineEnd = text.indexOf('\n', offset);
-  return Math.min(offset + character, lineEnd < 0 ? text.length : lineEnd);
 }

@@ -54,6 +54,7 @@ export function startLanguageServer(connection: Connection = createConnection(Pr
   let folders: string[] = [];
   const shownConfigProblems = new Set<string>();
   const published = new WeakMap<OpenDocument, Analysis>();
+  const statusSent = new WeakMap<OpenDocument, Analysis>();
   /** The workspace index (facts and inferred wrappers of every file), so open files agree with the CLI. */
   let project: ProjectFacts = { facts: NO_FACTS, generation: 0 };
   let indexing: Promise<void> | undefined;
@@ -150,6 +151,8 @@ export function startLanguageServer(connection: Connection = createConnection(Pr
     await engineReady;
     const { config } = await configFor(doc);
     const analysis = await doc.analysis(config, project);
+    if (statusSent.get(doc) === analysis) return { analysis, config };
+    statusSent.set(doc, analysis); // once per analysis, not per request that awaits it
     void connection.sendNotification(STATUS_NOTIFICATION, {
       uri: doc.uri, ms: Math.round(analysis.ms), functions: analysis.prepared.analysed.length,
       reanalysed: analysis.functionsReanalysed, findings: analysis.result.findings.length,
@@ -225,7 +228,9 @@ export function startLanguageServer(connection: Connection = createConnection(Pr
     const doc = docs.get(p.textDocument.uri);
     if (!doc) return [];
     const { analysis, config } = await analyse(doc);
-    return codeActions(engine!, doc, analysis, config, p);
+    // A fix is checked on a copy analysed as the document was: same configuration, same workspace index.
+    const facts = project.facts;
+    return codeActions(engine!, doc, analysis, (text) => engine!.analyze(engine!.prepare(doc.file, text, config), facts).findings, p);
   });
 
   connection.onCodeLens(async (p) => {

@@ -3,7 +3,7 @@
 import type { Node as TsNode } from 'web-tree-sitter';
 import type { AllocatorEntry, Catalogue } from '../catalogue/catalogue';
 import { failKindOf, type FailKind } from '../dataflow/site';
-import { ancestor, blockStatement, nodeAt, offsetOf, type FixContext } from './fix';
+import { ancestor, blockStatement, nodeAtSpan, type FixContext } from './fix';
 
 export interface AllocationInTree {
   call: TsNode;
@@ -24,9 +24,7 @@ export interface AllocationInTree {
 export function allocationOf(ctx: FixContext): AllocationInTree | undefined {
   const a = ctx.finding.allocation;
   if (!a) return undefined;
-  const start = offsetOf(ctx.text, a.span.line, a.span.col);
-  const end = offsetOf(ctx.text, a.span.endLine, a.span.endCol);
-  const call = nodeAt(ctx.tree, start, end, ['call_expression']);
+  const call = nodeAtSpan(ctx, a.span, ['call_expression']);
   const spec = ctx.catalogue.allocator(a.callee);
   if (!call || !spec) return undefined;
   const fn = ancestor(call, ['function_definition']);

@@ -2,21 +2,20 @@
 // alone jumped to.
 import type { Node as TsNode } from 'web-tree-sitter';
 import { allocationOf } from './allocation';
-import { nodeAt, offsetOf, type FixEdit, type FixProvider } from './fix';
+import { nodeAtSpan, type FixEdit, type FixProvider } from './fix';
+import { offsetAt } from '../text-position';
 import { findLabel, jumpsTo } from './leak-on-error-path';
 
 export const fixDeadOomCheck: FixProvider = (ctx) => {
   const a = allocationOf(ctx);
   if (!a) return undefined;
   const f = ctx.finding.span;
-  const start = offsetOf(ctx.text, f.line, f.col);
-  const end = offsetOf(ctx.text, f.endLine, f.endCol);
-  const stmt = nodeAt(ctx.tree, start, end, ['if_statement']);
+  const stmt = nodeAtSpan(ctx, f, ['if_statement']);
   const cond = stmt?.childForFieldName('condition');
   // Only when the whole condition is the dead test, the `if` has no else, and it sits in a block.
   if (!stmt || !cond || stmt.childForFieldName('alternative') || stmt.parent?.type !== 'compound_statement') return undefined;
   const inner = cond.text.replace(/^\(\s*|\s*\)$/g, '');
-  if (inner.length > ctx.text.slice(start, end).length + 2) return undefined;
+  if (inner.length > offsetAt(ctx.text, f.endLine, f.endCol) - offsetAt(ctx.text, f.line, f.col) + 2) return undefined;
   const edits: FixEdit[] = [removeLines(ctx.text, stmt)];
   for (const g of stmt.descendantsOfType('goto_statement')) {
     const label = g?.childForFieldName('label')?.text;

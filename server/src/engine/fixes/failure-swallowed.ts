@@ -2,14 +2,13 @@
 import type { Node as TsNode } from 'web-tree-sitter';
 import { allocationOf } from './allocation';
 import { defaultErrorValue, indentOf, indentUnit } from './conventions';
-import { nodeAt, offsetOf, type FixProvider } from './fix';
+import { nodeAtSpan, type FixProvider } from './fix';
 import { findLabel } from './leak-on-error-path';
 
 export const fixFailureSwallowed: FixProvider = (ctx) => {
   const a = allocationOf(ctx);
   if (!a) return undefined;
-  const f = ctx.finding.span;
-  const exit = nodeAt(ctx.tree, offsetOf(ctx.text, f.line, f.col), offsetOf(ctx.text, f.endLine, f.endCol), ['goto_statement', 'return_statement']);
+  const exit = nodeAtSpan(ctx, ctx.finding.span, ['goto_statement', 'return_statement']);
   if (!exit) return undefined;
   if (exit.type === 'return_statement') {
     const value = exit.namedChildren[0];

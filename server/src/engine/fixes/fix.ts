@@ -3,6 +3,8 @@
 import type { Node as TsNode, Tree } from 'web-tree-sitter';
 import type { Finding } from '../findings';
 import type { Catalogue } from '../catalogue/catalogue';
+import type { Span } from '../dataflow/outcome';
+import { offsetAt } from '../text-position';
 
 /** Replace [start, end) of the text (UTF-16 offsets) with `newText`. */
 export interface FixEdit {
@@ -38,14 +40,9 @@ export function applyEdits(text: string, edits: FixEdit[]): string {
   return out;
 }
 
-export function offsetOf(text: string, line: number, col: number): number {
-  let offset = 0;
-  for (let l = 0; l < line; l++) {
-    const nl = text.indexOf('\n', offset);
-    if (nl < 0) return text.length;
-    offset = nl + 1;
-  }
-  return offset + col;
+/** The smallest node of `type` that covers a span of the finding. */
+export function nodeAtSpan(ctx: FixContext, span: Span, types: string[]): TsNode | undefined {
+  return nodeAt(ctx.tree, offsetAt(ctx.text, span.line, span.col), offsetAt(ctx.text, span.endLine, span.endCol), types);
 }
 
 /** The smallest node of `type` that covers [start, end). */

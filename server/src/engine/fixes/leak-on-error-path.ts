@@ -3,13 +3,12 @@
 import type { Node as TsNode } from 'web-tree-sitter';
 import { allocationOf } from './allocation';
 import { indentOf, indentUnit } from './conventions';
-import { nodeAt, offsetOf, type FixProvider } from './fix';
+import { nodeAtSpan, type FixProvider } from './fix';
 
 export const fixLeakOnErrorPath: FixProvider = (ctx) => {
   const a = allocationOf(ctx);
   if (!a?.holder || !a.release || !/^[A-Za-z_][\w.>-]*$/.test(a.holder)) return undefined;
-  const f = ctx.finding.span;
-  const exit = nodeAt(ctx.tree, offsetOf(ctx.text, f.line, f.col), offsetOf(ctx.text, f.endLine, f.endCol), ['goto_statement', 'return_statement']);
+  const exit = nodeAtSpan(ctx, ctx.finding.span, ['goto_statement', 'return_statement']);
   if (!exit) return undefined;
   const release = `${a.release}(${a.holder});`;
   const title = `Release ${a.holder} with ${a.release}() on this error path`;

@@ -1,6 +1,7 @@
 // Which fix each rule has, and the check every fix passes before it is offered.
 import type { Engine } from '../analyze';
-import type { FailpathConfig } from '../config/config';
+import type { Tree } from 'web-tree-sitter';
+import type { Catalogue } from '../catalogue/catalogue';
 import type { Finding } from '../findings';
 import { applyEdits, type Fix, type FixContext, type FixProvider } from './fix';
 import { fixUncheckedAlloc } from './unchecked-alloc';
@@ -44,74 +45,97 @@ function identity(f: Finding): string {
   return `${f.rule}|${f.message.replace(/line \d+/g, 'line _')}`;
 }
 
-function countParseErrors(engine: Engine, text: string): number {
-  const tree = engine.parse(text);
-  if (!tree) return Number.MAX_SAFE_INTEGER;
-  try {
-    let n = 0;
-    const cursor = tree.walk();
-    // Depth-first over every node: ERROR and MISSING nodes are what a fix must not add.
-    for (let more = true; more;) {
-      const node = cursor.currentNode;
-      if (node.isError || node.isMissing) n++;
-      if (node.hasError && cursor.gotoFirstChild()) continue;
-      while (!cursor.gotoNextSibling()) {
-        if (!cursor.gotoParent()) {
-          more = false;
-          break;
-        }
+/** ERROR and MISSING nodes of a tree: what a fix must not add. */
+function countParseErrors(tree: Tree): number {
+  let n = 0;
+  const cursor = tree.walk();
+  for (let more = true; more;) {
+    const node = cursor.currentNode;
+    if (node.isError || node.isMissing) n++;
+    if (node.hasError && cursor.gotoFirstChild()) continue;
+    while (!cursor.gotoNextSibling()) {
+      if (!cursor.gotoParent()) {
+        more = false;
+        break;
       }
     }
-    return n;
-  } finally {
-    tree.delete();
   }
+  return n;
 }
+
+/** The text fixes are written against: its findings (as the front end shows them) and its parse errors. */
+export interface FixBaseline {
+  text: string;
+  findings: Finding[];
+  parseErrors: number;
+  /** Analyses a fixed copy the way `findings` were found (same configuration, same project facts). */
+  analyse: (text: string) => Finding[];
+}
+
+/** How a front end analyses a copy of one file. */
+export type CopyAnalysis = (text: string) => Finding[];
 
 /**
  * Applies the fix to a copy and re-analyses it: the fix must remove its finding, add none, and add no parse
- * error. `before` are the findings of `text` (as the front end shows them).
+ * error.
  */
-export function verifyFix(engine: Engine, file: string, text: string, config: FailpathConfig, target: Finding, before: Finding[], fix: Fix): boolean {
-  const after = applyEdits(text, fix.edits);
-  if (countParseErrors(engine, after) > countParseErrors(engine, text)) return false;
-  const result = engine.analyzeText(file, after, config);
+export function verifyFix(engine: Engine, baseline: FixBaseline, target: Finding, fix: Fix): boolean {
+  const after = applyEdits(baseline.text, fix.edits);
+  const tree = engine.parse(after);
+  if (!tree) return false;
+  try {
+    if (countParseErrors(tree) > baseline.parseErrors) return false;
+  } finally {
+    tree.delete();
+  }
+  const findings = baseline.analyse(after);
   const count = (list: Finding[]) => {
     const m = new Map<string, number>();
     for (const f of list) m.set(identity(f), (m.get(identity(f)) ?? 0) + 1);
     return m;
   };
-  const was = count(before);
-  const now = count(result.findings);
+  const was = count(baseline.findings);
+  const now = count(findings);
   const key = identity(target);
   if ((now.get(key) ?? 0) >= (was.get(key) ?? 0)) return false;
   for (const [k, n] of now) if (n > (was.get(k) ?? 0)) return false;
   return true;
 }
 
+/** The baseline of `text` (parsed as written, like the copies a fix is checked on). */
+export function fixBaseline(engine: Engine, text: string, findings: Finding[], analyse: CopyAnalysis): FixBaseline {
+  const tree = engine.parse(text);
+  if (!tree) return { text, findings, parseErrors: Number.MAX_SAFE_INTEGER, analyse };
+  try {
+    return { text, findings, parseErrors: countParseErrors(tree), analyse };
+  } finally {
+    tree.delete();
+  }
+}
+
 /** The verified fixes of one finding. */
-export function verifiedFixes(engine: Engine, file: string, ctx: FixContext, config: FailpathConfig, before: Finding[]): Fix[] {
-  return candidateFixes(ctx).filter((f) => verifyFix(engine, file, ctx.text, config, ctx.finding, before, f));
+export function verifiedFixes(engine: Engine, ctx: FixContext, baseline: FixBaseline): Fix[] {
+  return candidateFixes(ctx).filter((f) => verifyFix(engine, baseline, ctx.finding, f));
 }
 
 /** `source.fixAll`: the safe fixes of a file, applied one at a time, each verified on the result of the last. */
-export function fixAll(engine: Engine, file: string, text: string, config: FailpathConfig): { text: string; applied: number } {
-  const catalogue = engine.catalogueFor(config);
+export function fixAll(engine: Engine, text: string, catalogue: Catalogue, analyse: CopyAnalysis): { text: string; applied: number } {
   let current = text;
   let applied = 0;
   const tried = new Set<string>();
   for (let round = 0; round < 50; round++) {
-    const findings = engine.analyzeText(file, current, config).findings;
+    const findings = analyse(current);
     const tree = engine.parse(current);
     if (!tree) break;
     let progressed = false;
     try {
+      const baseline = { text: current, findings, parseErrors: countParseErrors(tree), analyse };
       for (const finding of findings) {
         const key = `${identity(finding)}|${finding.span.line}`;
         if (tried.has(key)) continue;
         tried.add(key);
         const fix = candidateFixes({ text: current, tree, finding, catalogue }).find((x) => x.safe && !x.suppression);
-        if (fix && verifyFix(engine, file, current, config, finding, findings, fix)) {
+        if (fix && verifyFix(engine, baseline, finding, fix)) {
           current = applyEdits(current, fix.edits);
           applied++;
           progressed = true;

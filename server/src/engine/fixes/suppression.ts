@@ -1,10 +1,10 @@
 // For every rule: "ignore on this line" — the `// failpath-ignore <rule>` comment of DESIGN §4.
 import type { Fix, FixContext } from './fix';
-import { offsetOf } from './fix';
+import { offsetAt } from '../text-position';
 
 export function suppressionFix(ctx: FixContext): Fix | undefined {
   const line = ctx.finding.span.line;
-  const start = offsetOf(ctx.text, line, 0);
+  const start = offsetAt(ctx.text, line, 0);
   const nl = ctx.text.indexOf('\n', start);
   const end = nl < 0 ? ctx.text.length : ctx.text[nl - 1] === '\r' ? nl - 1 : nl;
   const content = ctx.text.slice(start, end);

@@ -2,14 +2,13 @@
 import type { Node as TsNode } from 'web-tree-sitter';
 import { allocationOf } from './allocation';
 import { indentOf } from './conventions';
-import { nodeAt, offsetOf, type FixProvider } from './fix';
+import { nodeAtSpan, type FixProvider } from './fix';
 
 export const fixUseBeforeCheck: FixProvider = (ctx) => {
   const a = allocationOf(ctx);
   const late = ctx.finding.related.find((r) => /too late/.test(r.message));
   if (!a?.statement || !late) return undefined;
-  const start = offsetOf(ctx.text, late.span.line, late.span.col);
-  const test = nodeAt(ctx.tree, start, offsetOf(ctx.text, late.span.endLine, late.span.endCol), ['if_statement']);
+  const test = nodeAtSpan(ctx, late.span, ['if_statement']);
   // Only a test in the same block, later, that is a whole `if`: moving anything else changes more than order.
   if (!test || !test.parent?.equals(a.statement.parent!) || test.startIndex <= a.statement.endIndex) return undefined;
   const lineStart = ctx.text.lastIndexOf('\n', test.startIndex - 1);

@@ -3,13 +3,12 @@
 import type { Node as TsNode } from 'web-tree-sitter';
 import { allocationOf } from './allocation';
 import { failureTest, successTest } from './conventions';
-import { nodeAt, offsetOf, type FixProvider } from './fix';
+import { nodeAtSpan, type FixProvider } from './fix';
 
 export const fixWrongFailureCheck: FixProvider = (ctx) => {
   const a = allocationOf(ctx);
   if (!a || a.spec.result?.startsWith('arg') || a.failKind === 'garbage') return undefined;
-  const f = ctx.finding.span;
-  let test = nodeAt(ctx.tree, offsetOf(ctx.text, f.line, f.col), offsetOf(ctx.text, f.endLine, f.endCol), ['call_expression', 'unary_expression', 'binary_expression', 'identifier', 'field_expression']);
+  let test = nodeAtSpan(ctx, ctx.finding.span, ['call_expression', 'unary_expression', 'binary_expression', 'identifier', 'field_expression']);
   if (!test) return undefined;
   if (test.parent?.type === 'unary_expression' && test.parent.text.startsWith('!') && test.type === 'call_expression') test = test.parent;
   const read = readTest(test);

@@ -7,7 +7,6 @@ import type { Syntax } from './syntax';
 export class FunctionCopies {
   private byKey = new Map<string, FunctionSyntax>();
   private taken = new Set<string>();
-  hits = 0;
 
   /** The key of a function: its text, the column it starts at, and the file's union types (they shape locals). */
   static key(text: string, col: number, unionTypes: ReadonlySet<string>): string {
@@ -20,7 +19,6 @@ export class FunctionCopies {
     const fs = this.byKey.get(key);
     if (!fs || this.taken.has(key)) return undefined;
     this.taken.add(key);
-    this.hits++;
     const dOffset = start - fs.start;
     const dLine = line - fs.line;
     if (dOffset !== 0 || dLine !== 0) {
