@@ -1,6 +1,6 @@
 // The engine's entry point: source text → findings. Two phases, so that a multi-file run can share facts:
 // `prepare` parses and copies out what the analysis needs (the tree is freed), `analyze` runs the dataflow.
-import type { Edit, Parser, Tree } from 'web-tree-sitter';
+import type { Edit, Parser, Range, Tree } from 'web-tree-sitter';
 import { createCParser } from './parse/parser';
 import { FunctionCopies } from './parse/function-copies';
 import { positionAt } from './text-position';
@@ -19,6 +19,8 @@ import { unreleasedStatics } from './dataflow/static-storage';
 import { MAX_WRAPPER_LINES, MAY_RETURN_CALL, summariseWrapper, type InferenceFacts, type WrapperSummary } from './dataflow/wrapper-summary';
 import type { Inferred } from './dataflow/wrappers';
 import { relevantNames } from './dataflow/relevance';
+import { callResultTested, resultTested } from './dataflow/result-test';
+import { identifiersOf, selectFunctions, type FunctionSpan, type SelectionPlan } from './function-selection';
 import { fileKnowledge, type FileKnowledge } from './parse/file-knowledge';
 import { LineIndex } from './parse/line-index';
 import { spanOf, type SiteOutcome } from './dataflow/outcome';
@@ -27,7 +29,7 @@ import type { SiteRuleContext } from './rules/rule';
 import { findSuppressions, applySuppressions, type Suppression } from './suppressions';
 import type { FileStats, Finding } from './findings';
 import { compareFindings } from './findings';
-import type { FunctionResultCache, FunctionLines } from './function-cache';
+import type { Dependency, DependencyKind, FunctionResultCache, FunctionLines } from './function-cache';
 import { createHash } from 'node:crypto';
 
 export interface PreparedFile {
@@ -51,6 +53,17 @@ export interface PreparedFile {
    *  and non-static functions that call a releaser. */
   wrapperCandidates?: FunctionSyntax[];
   releaserCandidates?: FunctionSyntax[];
+  /** Phase 1 of a multi-file run: every function's range and what phase 1 copied, so that phase 2 can copy more
+   *  without parsing the file again (`prepareAgain`). */
+  outline?: FileOutline;
+}
+
+interface FileOutline {
+  functions: Array<FunctionSpan & { loose: boolean }>;
+  /** The text that was parsed (masks applied). */
+  source: string;
+  unionTypes: Set<string>;
+  copies: FunctionSyntax[];
 }
 
 export interface PrepareOptions {
@@ -69,6 +82,8 @@ export interface FileResult {
 
 /** Files larger than this are not parsed (a generated table, not code a person maintains). */
 export const MAX_FILE_BYTES = 16 * 1024 * 1024;
+/** How far after an inferred die-wrapper call its test is looked for (the test that would be dead follows it). */
+const TESTED_WITHIN = 400;
 const ERROR_RETURN = /\breturn\s+(-\s*\w+|false|FALSE|NULL|ret|rc|err|error|res|result|status|rv|retval|[A-Z][A-Z0-9_]*(ERR|ERROR|FAIL|NOMEM|OUT_OF_MEMORY|INVALID)[A-Z0-9_]*)\s*;|=\s*-\s*(E[A-Z0-9]+|\d+)\s*;/;
 
 export class Engine {
@@ -108,11 +123,7 @@ export class Engine {
       const candidates = findFunctions(tree.rootNode);
       const unionTypes = unionTypeNames(tree.rootNode);
       stats.functions = candidates.length;
-      const byName = new Map<string, FunctionCandidate>();
-      for (const c of candidates) if (!byName.has(c.name)) byName.set(c.name, c);
       const facts = collectFileFacts(tree, candidates, fileKnowledge(tree.rootNode, candidates, text, catalogue));
-      const functions = new Map<string, FunctionSyntax>();
-      const analysed: FunctionSyntax[] = [];
       const copies = new Map<FunctionCandidate, FunctionSyntax>();
       const lines = new LineIndex(source);
       const copy = (c: FunctionCandidate) => {
@@ -127,70 +138,88 @@ export class Engine {
         copies.set(c, fs);
         return fs;
       };
-      const want = (c: FunctionCandidate, depth: number) => {
-        if (functions.has(c.name) && depth > 0) return;
-        const fs = copy(c);
-        if (!functions.has(c.name)) functions.set(c.name, fs);
-        if (depth >= 3) return;
-        // Same-file functions it mentions (called, or taken as a function pointer) may be inlined.
-        for (const id of identifiersOf(fs)) {
-          const callee = byName.get(id);
-          if (callee && callee !== c && !functions.has(id)) want(callee, depth + 1);
-        }
-      };
-      // Functions that allocate, then (twice) the functions that call a same-file function that allocates:
-      // a helper's allocation may come back to its caller (a wrapper, a "source" function).
-      let sources = new Set<string>();
-      const chosen = new Set<FunctionCandidate>();
-      // Calls of inferred die-wrappers matter only to a function that tests their result (dead-oom-check).
-      const dieWrappers = options.inferred?.allocators.filter((w) => w.failure === 'aborts') ?? [];
-      const allocates = dieWrappers.length
-        ? this.catalogueFor(config, { ...options.inferred!, allocators: options.inferred!.allocators.filter((w) => w.failure !== 'aborts') }).allocationPattern
-        : catalogue.allocationPattern;
-      for (const c of candidates) {
-        const body = text.slice(c.start, c.end);
-        if (allocates.test(body) || dieWrappers.some((w) => body.includes(w.name) && resultTested(body, w.name))) {
-          chosen.add(c);
-          sources.add(c.name);
-        }
-      }
-      for (let round = 0; round < 2 && sources.size > 0 && chosen.size < candidates.length; round++) {
-        const mentions = new RegExp(`\\b(?:${[...sources].join('|')})\\b`);
-        const next = new Set<string>();
-        for (const c of candidates) {
-          if (chosen.has(c)) continue;
-          const body = text.slice(c.start, c.end);
-          const own = body.indexOf(c.name);
-          if (mentions.test(own >= 0 ? body.slice(own + c.name.length) : body)) {
-            chosen.add(c);
-            next.add(c.name);
-          }
-        }
-        sources = next;
-      }
-      for (const c of candidates) {
-        if (!chosen.has(c)) continue;
-        want(c, 0);
-        analysed.push(copy(c));
-      }
+      const plan = this.plan(candidates, text, source, config, options.inferred);
+      const { functions, analysed } = this.copyPlan(plan, (i) => copy(candidates[i]));
       const suppressions = findSuppressions(text, (offset) => {
         const n = tree.rootNode.descendantForIndex(offset);
         return n?.type === 'comment' ? n.startIndex : -1;
       });
-      const statics = analysed.length ? unreleasedStatics(tree, candidates, source, catalogue) : new Set<string>();
+      // A multi-file run keeps them for phase 2, which may analyse more of the file (wrappers of other files).
+      const statics = analysed.length || options.summariseWrappers ? unreleasedStatics(tree, candidates, source, catalogue) : new Set<string>();
       const prepared: PreparedFile = { file, config, text, facts, functions, analysed, unreleasedStatics: statics, suppressions, stats, inferred: options.inferred };
       if (options.summariseWrappers) {
         // Functions that may return another function's result (a wrapper of a wrapper) are copied out too.
+        const chosen = new Set(plan.analysed.map((i) => candidates[i]));
         const more = candidates.filter((c) => !chosen.has(c) && !c.looseBody && returnsPointer(c) && c.node.endPosition.row - c.node.startPosition.row <= MAX_WRAPPER_LINES && MAY_RETURN_CALL.test(text.slice(c.start, c.end))).map(copy);
         prepared.wrapperCandidates = [...analysed, ...more].filter((fn) => fn.returns === 'pointer' && fn.endLine - fn.line <= MAX_WRAPPER_LINES);
         const small = (c: FunctionCandidate) => !c.looseBody && c.node.endPosition.row - c.node.startPosition.row <= MAX_WRAPPER_LINES;
         prepared.releaserCandidates = candidates.filter((c) => small(c) && catalogue.releasePattern.test(text.slice(c.start, c.end))).map(copy).filter((fn) => !fn.isStatic && fn.params.length > 0);
+        prepared.outline = { functions: candidates.map((c) => ({ name: c.name, start: c.start, end: c.end, loose: !!c.looseBody })), source, unionTypes, copies: [...copies.values()] };
       }
       return prepared;
     } finally {
       kept?.endRound();
       if (!reuse) tree.delete();
     }
+  }
+
+  /** Which functions to copy out and analyse (function-selection.ts), with the allocators in force. */
+  private plan(candidates: readonly FunctionSpan[], text: string, source: string, config: FailpathConfig, inferred?: Inferred): SelectionPlan {
+    // Calls of inferred die-wrappers matter only to a function that tests their result (dead-oom-check).
+    const dieWrappers = inferred?.allocators.filter((w) => w.failure === 'aborts') ?? [];
+    const allocates = dieWrappers.length
+      ? this.catalogueFor(config, { ...inferred!, allocators: inferred!.allocators.filter((w) => w.failure !== 'aborts') }).allocationPattern
+      : this.catalogueFor(config, inferred).allocationPattern;
+    return selectFunctions(candidates, text, source, allocates, dieWrappers);
+  }
+
+  private copyPlan(plan: SelectionPlan, copy: (i: number) => FunctionSyntax): { functions: Map<string, FunctionSyntax>; analysed: FunctionSyntax[] } {
+    const copies = new Map<number, FunctionSyntax>();
+    for (const i of plan.copyOrder) {
+      const fs = copy(i);
+      identifiersOf(fs, plan.identifiers.get(i));
+      copies.set(i, fs);
+    }
+    return { functions: new Map(plan.functions.map(([name, i]) => [name, copies.get(i)!])), analysed: plan.analysed.map((i) => copies.get(i)!) };
+  }
+
+  /**
+   * Phase 2 of wrapper inference for a file prepared in phase 1: the functions to analyse are chosen again with the
+   * other files' wrappers, and only those phase 1 did not copy are parsed (the file's text restricted to their
+   * ranges), so the file is not parsed twice. Undefined when that cannot be done (a function recovered from an
+   * ERROR region, a range that parses differently alone): the caller prepares the file again.
+   */
+  private prepareAgain(p: PreparedFile, inferred: Inferred): PreparedFile | undefined {
+    const outline = p.outline;
+    if (!outline) return undefined;
+    const plan = this.plan(outline.functions, p.text, outline.source, p.config, inferred);
+    const have = new Map(outline.copies.map((fs) => [fs.start, fs]));
+    const missing = plan.copyOrder.filter((i) => !have.has(outline.functions[i].start));
+    if (missing.some((i) => outline.functions[i].loose)) return undefined;
+    const copies = new Map<number, FunctionSyntax>();
+    if (missing.length) {
+      const lines = new LineIndex(outline.source);
+      const ranges = missing.map((i) => outline.functions[i]).sort((a, b) => a.start - b.start).map((f): Range => {
+        const row = lines.line(f.start);
+        const endRow = lines.line(f.end);
+        return { startIndex: f.start, endIndex: f.end, startPosition: { row, column: lines.column(f.start, row) }, endPosition: { row: endRow, column: lines.column(f.end, endRow) } };
+      });
+      const tree = this.parse(outline.source, undefined, ranges);
+      if (!tree) return undefined;
+      try {
+        const found = new Map(findFunctions(tree.rootNode).map((c) => [c.start, c]));
+        for (const i of missing) {
+          const f = outline.functions[i];
+          const c = found.get(f.start);
+          if (!c || c.end !== f.end || c.name !== f.name || c.looseBody) return undefined;
+          copies.set(i, toFunctionSyntax(c, outline.source, outline.unionTypes, lines));
+        }
+      } finally {
+        tree.delete();
+      }
+    }
+    const { functions, analysed } = this.copyPlan(plan, (i) => copies.get(i) ?? have.get(outline.functions[i].start)!);
+    return { ...p, functions, analysed, inferred, outline: undefined, wrapperCandidates: undefined, releaserCandidates: undefined };
   }
 
   /**
@@ -234,11 +263,11 @@ export class Engine {
   }
 
   /** Parses `text`; with `old` (already `edit`ed to match), tree-sitter reuses what did not change. */
-  parse(text: string, old?: Tree): Tree | null {
+  parse(text: string, old?: Tree, includedRanges?: Range[]): Tree | null {
     const started = Date.now();
     const budgetMs = 2000 + text.length / 100; // generous: ~100 KB/s worst case
     try {
-      return this.parser.parse(text, old ?? null, { progressCallback: () => Date.now() - started > budgetMs });
+      return this.parser.parse(text, old ?? null, { progressCallback: () => Date.now() - started > budgetMs, includedRanges });
     } catch {
       return null;
     }
@@ -251,20 +280,23 @@ export class Engine {
     const knowledge: FileKnowledge = { noreturn: facts.noreturn, transparent: facts.transparent };
     const cfgs = new Map<FunctionSyntax, Cfg>();
     const summaries = new Map<FunctionSyntax, CalleeSummary>();
-    return {
+    const ctx: ExploreContext = {
       catalogue, facts, functions: p.functions, unreleasedStatics: p.unreleasedStatics, knowledge,
       relevant: relevantNames(new Set([...p.functions.values(), ...p.analysed])),
       cfgOf: (fn) => {
+        ctx.onRead?.(fn, 'text');
         let c = cfgs.get(fn);
         if (!c) cfgs.set(fn, (c = buildCfg(fn, { catalogue, knowledge })));
         return c;
       },
       summaryOf: (fn) => {
+        ctx.onRead?.(fn, 'summary');
         let s = summaries.get(fn);
         if (!s) summaries.set(fn, (s = summarize(fn, catalogue)));
         return s;
       },
     };
+    return ctx;
   }
 
   /**
@@ -284,6 +316,7 @@ export class Engine {
     for (const [call, owner] of all) {
       const site = siteFor(call, catalogue, owner.name, text);
       if (!site) continue;
+      if (site.spec.profile === 'inferred' && site.spec.failure === 'aborts' && !mayBeTested(fn, owner, call)) continue;
       const explorer = new SiteExplorer(ctx, cfg, site, all.length);
       explorer.trace = !!traced?.has(call);
       const outcome = explorer.run(prefix);
@@ -336,7 +369,7 @@ export class Engine {
     if (!inferred) return p;
     // Releasers alone do not change which functions are analysed: only a called wrapper makes a file prepared again.
     if (inferred.allocators.length === 0) return { ...p, inferred };
-    const again = this.prepare(p.file, p.text, p.config, undefined, undefined, { inferred });
+    const again = this.prepareAgain(p, inferred) ?? this.prepare(p.file, p.text, p.config, undefined, undefined, { inferred });
     again.facts = p.facts; // what the file told the others stays what it was
     return again;
   }
@@ -386,8 +419,10 @@ export class Engine {
     const runs: SiteRun[] = [];
     const fresh: FunctionSyntax[] = [];
     const helperMemo = newHelperMemo();
+    const digests = cache ? new FunctionDigests(ctx) : undefined;
+    const dependencies = new Map<FunctionSyntax, Dependency[]>();
     for (const fn of p.analysed) {
-      const hit = keys && cache!.take(keys.get(fn)!, lines!);
+      const hit = keys && cache!.take(keys.get(fn)!, lines!, (d) => digests!.of(d.name, d.kind));
       if (hit) {
         findings.push(...hit.findings);
         p.stats.allocationSites += hit.sites;
@@ -395,14 +430,27 @@ export class Engine {
       }
       fresh.push(fn);
       p.stats.allocationSites += allocationCalls(fn.body, ctx.catalogue).length;
-      runs.push(...this.exploreFunction(p, fn, ctx, undefined, helperMemo));
+      const reads = new Map<string, DependencyKind | 'both'>();
+      if (digests) {
+        ctx.onRead = (f, kind) => {
+          if (f === fn) return;
+          const had = reads.get(f.name);
+          reads.set(f.name, had === undefined || had === kind ? kind : 'both');
+        };
+      }
+      try {
+        runs.push(...this.exploreFunction(p, fn, ctx, undefined, helperMemo));
+      } finally {
+        ctx.onRead = undefined;
+      }
+      if (digests) dependencies.set(fn, digests.dependencies(reads));
       yield;
     }
     const byFunction = this.applyRules(p, runs);
     for (const fn of fresh) {
       const own = byFunction.get(fn) ?? [];
       findings.push(...own);
-      if (keys) cache!.put(keys.get(fn)!, own, allocationCalls(fn.body, ctx.catalogue).length, lines!);
+      if (keys) cache!.put(keys.get(fn)!, own, allocationCalls(fn.body, ctx.catalogue).length, lines!, dependencies.get(fn) ?? []);
     }
     cache?.sweep();
     const unique = dedupe(findings);
@@ -461,6 +509,7 @@ export class Engine {
     for (let depth = 0; depth < 2 && frontier.length; depth++) {
       const next: FunctionSyntax[] = [];
       for (const f of frontier) {
+        if (f !== fn) ctx.onRead?.(f, 'summary'); // its callees and mentions (in its summary digest)
         let names = memo.reached.get(f);
         if (!names) memo.reached.set(f, (names = ctx.summaryOf(f).callees.concat(mentionedFunctions(f, ctx))));
         for (const name of names) {
@@ -468,9 +517,13 @@ export class Engine {
           if (!g || seen.has(name)) continue;
           seen.add(name);
           next.push(g);
+          ctx.onRead?.(g, 'summary'); // whether it hands an allocation back (in its summary digest)
           let source = memo.source.get(g);
-          if (source === undefined) memo.source.set(g, (source = catalogue.allocationPattern.test(g.text) && mayHandBack(g)));
-          if (source) out.push(g);
+          if (source === undefined) memo.source.set(g, (source = handsBackAllocation(g, catalogue)));
+          if (source) {
+            ctx.onRead?.(g, 'text'); // its allocations are followed
+            out.push(g);
+          }
         }
       }
       frontier = next;
@@ -577,7 +630,8 @@ function functionKeys(p: PreparedFile, ctx: ExploreContext): Map<FunctionSyntax,
           if (seen.has(name)) continue;
           seen.add(name);
           const g = ctx.functions.get(name)!;
-          h.update(`\0${name}\0`).update(g.text);
+          // Which same-file functions exist: what the exploration read of them is checked by its dependencies.
+          h.update(`\0${name}\0`);
           texts.push(g.text);
           next.push(g);
         }
@@ -597,6 +651,44 @@ function functionKeys(p: PreparedFile, ctx: ExploreContext): Map<FunctionSyntax,
   return keys;
 }
 
+/** The current digests of what explorations read of the file's functions (function-cache.ts `Dependency`). */
+class FunctionDigests {
+  private readonly summaries = new Map<FunctionSyntax, string>();
+  constructor(private readonly ctx: ExploreContext) {}
+
+  of(name: string, kind: DependencyKind): string | undefined {
+    const fn = this.ctx.functions.get(name);
+    if (!fn) return undefined;
+    if (kind === 'text') return textDigest(fn);
+    let d = this.summaries.get(fn);
+    if (d === undefined) {
+      const s = this.ctx.summaryOf(fn);
+      const sorted = (set: Set<number>) => [...set].sort((a, b) => a - b);
+      d = JSON.stringify([sorted(s.derefsParam), sorted(s.releasesParam), sorted(s.storesParam), s.readsGlobals, s.callees, mentionedFunctions(fn, this.ctx), handsBackAllocation(fn, this.ctx.catalogue), fn.params.length, fn.returns]);
+      this.summaries.set(fn, d);
+    }
+    return d;
+  }
+
+  dependencies(reads: Map<string, DependencyKind | 'both'>): Dependency[] {
+    const out: Dependency[] = [];
+    for (const [name, kind] of reads) {
+      for (const k of kind === 'both' ? (['text', 'summary'] as const) : [kind]) {
+        const digest = this.of(name, k);
+        if (digest !== undefined) out.push({ name, kind: k, digest });
+      }
+    }
+    return out;
+  }
+}
+
+const textDigests = new WeakMap<FunctionSyntax, string>();
+function textDigest(fn: FunctionSyntax): string {
+  let d = textDigests.get(fn);
+  if (d === undefined) textDigests.set(fn, (d = createHash('sha1').update(fn.text).digest('base64')));
+  return d;
+}
+
 /** Where each function of the file starts (the cache places findings by it). */
 function functionLines(p: PreparedFile): FunctionLines {
   const all = [...p.analysed, ...p.functions.values()].sort((a, b) => a.line - b.line);
@@ -606,14 +698,6 @@ function functionLines(p: PreparedFile): FunctionLines {
     lineOf: (name) => first.get(name),
     nameAt: (line) => all.find((f) => f.line <= line && line <= f.closeLine && first.get(f.name) === f.line)?.name,
   };
-}
-
-/** The identifiers a function's text mentions; kept per copy, which the language server reuses across edits. */
-const identifierSets = new WeakMap<FunctionSyntax, Set<string>>();
-function identifiersOf(fs: FunctionSyntax): Set<string> {
-  let ids = identifierSets.get(fs);
-  if (!ids) identifierSets.set(fs, (ids = new Set(fs.text.match(/[A-Za-z_]\w*/g) ?? [])));
-  return ids;
 }
 
 /** For each call, the CFG node whose syntax contains it. */
@@ -628,16 +712,11 @@ function callsToNodes(cfg: Cfg, calls: Set<Syntax>): Map<Syntax, number> {
   return out;
 }
 
-/** Whether `text` assigns a call of `fn` to a variable and tests that variable for NULL within the next few lines
- *  (cheap, textual: `p = xmalloc(n); if (!p)`, `if ((p = xmalloc(n)) == NULL)`). */
-function resultTested(text: string, fn: string): boolean {
-  for (const m of text.matchAll(new RegExp(`([A-Za-z_]\\w*)\\s*=\\s*(?:\\([^()]*\\)\\s*)?${fn}\\s*\\(`, 'g'))) {
-    const v = m[1];
-    const after = text.slice(m.index, m.index + 400);
-    if (new RegExp(`!\\s*${v}\\b|\\b${v}\\s*[!=]=\\s*(?:NULL|0)\\b|\\b(?:NULL|0)\\s*[!=]=\\s*${v}\\b|\\bif\\s*\\(\\s*${v}\\s*\\)`).test(after)) return true;
-    if (/\(\s*$/.test(text.slice(Math.max(0, m.index - 4), m.index)) && /^[^;]*\)\s*[!=]=\s*(?:NULL|0)\b/.test(after)) return true;
-  }
-  return false;
+/** Whether the result of an inferred die-wrapper's `call` (in `owner`, inlined into `fn` when they differ) may be
+ *  tested: by the owner, or by `fn` where the owner returns it. Only then can its exploration find anything. */
+function mayBeTested(fn: FunctionSyntax, owner: FunctionSyntax, call: Syntax): boolean {
+  if (callResultTested(owner.text, (child(call, 'function') ?? call).start - owner.start, TESTED_WITHIN)) return true;
+  return owner !== fn && (owner.returns !== 'pointer' || resultTested(fn.text, owner.name));
 }
 
 /** Whether a function candidate is declared to return a pointer (before its body is copied out). */
@@ -648,6 +727,11 @@ function returnsPointer(c: FunctionCandidate): boolean {
 
 function mentionedFunctions(f: FunctionSyntax, ctx: ExploreContext): string[] {
   return [...new Set(f.text.match(/[A-Za-z_]\w*/g) ?? [])].filter((n) => n !== f.name && ctx.functions.has(n));
+}
+
+/** A same-file function whose allocation may come back to its caller (a "source" the caller's analysis follows). */
+function handsBackAllocation(g: FunctionSyntax, catalogue: Catalogue): boolean {
+  return catalogue.allocationPattern.test(g.text) && mayHandBack(g);
 }
 
 /** A helper can give its allocation to the caller: it returns a pointer, or writes through a parameter or a global. */

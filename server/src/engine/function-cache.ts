@@ -1,7 +1,9 @@
 // Findings per function between analyses of one document (the language server): an edit re-analyses only the
-// functions whose text or context changed. Entries are keyed by content (see analyze.ts `functionKeys`); each
-// span is stored relative to the function it lies in (the analysed one, or a helper it inlines), so functions
-// that only moved are reused.
+// functions whose text or context changed. Entries are keyed by content (see analyze.ts `functionKeys`) and carry
+// what the function's exploration read of the other functions of the file (`Dependency`): an entry stays valid
+// while each of those reads the same, so editing a helper re-analyses the callers that inlined it, not those that
+// only consulted its summary. Each span is stored relative to the function it lies in (the analysed one, or a
+// helper it inlines), so functions that only moved are reused.
 import type { Finding } from './findings';
 import type { Span } from './dataflow/outcome';
 
@@ -11,9 +13,19 @@ interface AnchoredSpan {
   span: Span;
 }
 
+/** Another function of the file as an exploration read it: its whole text (inlined, or an allocation followed
+ *  into it), or only its summary (what it does to its parameters, whom it calls). */
+export type DependencyKind = 'text' | 'summary';
+export interface Dependency {
+  name: string;
+  kind: DependencyKind;
+  digest: string;
+}
+
 interface Entry {
   findings: Array<{ finding: Finding; spans: AnchoredSpan[] }>;
   sites: number;
+  dependencies: Dependency[];
   used: boolean;
 }
 
@@ -27,9 +39,11 @@ export class FunctionResultCache {
   private entries = new Map<string, Entry>();
   misses = 0;
 
-  /** The cached findings of a function, placed in the current text; undefined when absent. */
-  take(key: string, lines: FunctionLines): { findings: Finding[]; sites: number } | undefined {
-    const e = this.entries.get(key);
+  /** The cached findings of a function, placed in the current text; undefined when absent or when a function it
+   *  read now reads differently (`digest`: the current digest of a dependency, undefined when it is gone). */
+  take(key: string, lines: FunctionLines, digest: (d: Dependency) => string | undefined): { findings: Finding[]; sites: number } | undefined {
+    let e = this.entries.get(key);
+    if (e && !e.dependencies.every((d) => digest(d) === d.digest)) e = undefined;
     const placed = e && e.findings.map((f) => place(f.finding, f.spans, lines));
     if (!e || !placed || placed.some((f) => !f)) {
       this.misses++;
@@ -39,8 +53,8 @@ export class FunctionResultCache {
     return { findings: placed as Finding[], sites: e.sites };
   }
 
-  put(key: string, findings: Finding[], sites: number, lines: FunctionLines): void {
-    this.entries.set(key, { findings: findings.map((f) => ({ finding: f, spans: spansOf(f).map((s) => anchor(s, lines)) })), sites, used: true });
+  put(key: string, findings: Finding[], sites: number, lines: FunctionLines, dependencies: Dependency[]): void {
+    this.entries.set(key, { findings: findings.map((f) => ({ finding: f, spans: spansOf(f).map((s) => anchor(s, lines)) })), sites, dependencies, used: true });
   }
 
   /** After an analysis: forget the functions it did not use (their text is gone). */

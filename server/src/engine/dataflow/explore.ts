@@ -26,13 +26,16 @@ export interface ExploreContext {
   knowledge: FileKnowledge;
   /** Names whose integer facts can decide something (see relevance.ts); other facts are not kept. */
   relevant: ReadonlySet<string>;
+  /** Told of every other function whose text (`cfgOf`) or summary (`summaryOf`) is read: the language server's
+   *  cache keeps a function's result while what it read is unchanged. */
+  onRead?: (fn: FunctionSyntax, kind: 'text' | 'summary') => void;
 }
 
 const STATES_PER_NODE = 6;
 /** Steps for all the sites of one function together; each site gets its share (at least MIN_SITE_STEPS). */
-const FUNCTION_STEP_BUDGET = 60000;
+const FUNCTION_STEP_BUDGET = 30000;
 const MIN_SITE_STEPS = 2000;
-const MAX_SITE_STEPS = 10000;
+const MAX_SITE_STEPS = 5000;
 const MAX_INLINE_DEPTH = 3;
 const MAX_INLINE_NODES = 600;
 const ERROR_LABEL = /(^|_)(err|errs|error|errout|fail|failed|failure|bad|nomem|enomem|oom|unwind|undo|rollback|abort|eexit)|^(out_)?(free|put|release|destroy|unmap|dealloc|kfree|unreg|unregister|disable|del)/i;
