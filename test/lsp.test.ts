@@ -219,6 +219,28 @@ test('a configuration change re-analyses open files', async () => {
   assert.equal(ds[0].severity, 1);
 });
 
+test('a cppcheck library change re-analyses open files; its problems appear on the library file', async () => {
+  const c = await start();
+  write('lib/.failpath.json', '{ "cppcheckLibraries": ["project.cfg"] }');
+  const cfg = write('lib/project.cfg', '<def><memory><alloc>make_thing</alloc></memory></def>');
+  const uri = c.open(write('lib/use.c', 'void *make_thing(void);\nvoid f(void) {\n  char *p = make_thing();\n  p[0] = 1;\n}\n'));
+  assert.deepEqual(rulesOf(await c.diagnostics(uri)), ['4:unchecked-alloc', '5:leak']);
+  const changed = async (text: string) => {
+    fs.writeFileSync(cfg, text);
+    await c.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(cfg).toString(), type: 2 }] });
+    return rulesOf(await c.diagnostics(uri));
+  };
+  assert.deepEqual(await changed('<def><memory><alloc no-fail="true">make_thing</alloc></memory></def>'), ['5:leak']);
+  assert.deepEqual(await changed('<def>\n  <memory><alloc>make_thing</alloc>\n</def>'), [], 'a broken library adds nothing');
+  const deadline = Date.now() + 10_000;
+  const onLibrary = () => c.pushed.filter((p) => p.uri === pathToFileURL(cfg).toString()).pop();
+  while (!onLibrary() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  assert.deepEqual(onLibrary()!.diagnostics.map((d) => `${d.range.start.line + 1}:${d.message}`), ['3:"cppcheckLibraries[0]": not a cppcheck library: </def> does not close <memory> (the default is used instead)']);
+  assert.deepEqual(await changed('<def><memory><alloc>make_thing</alloc></memory></def>'), ['4:unchecked-alloc', '5:leak']);
+  while (onLibrary()!.diagnostics.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  assert.deepEqual(onLibrary()!.diagnostics, [], 'fixed: cleared');
+});
+
 test('a file with parse errors still gets the findings of what parsed; a 5 MB file is analysed without harm', async () => {
   const c = await start();
   const broken = write('bad/broken.c', '#include <stdlib.h>\nint g(void) {\n  int x = (3 +;\n  return x;\n}\n}}} garbage {{\nvoid f(void) {\n  char *p = malloc(4);\n  p[0] = 1;\n  free(p);\n}\n');
