@@ -35,6 +35,10 @@ export function configSchema(ruleIds: string[]): string {
       noAlloc: { description: 'Globs of functions that must never allocate.', type: 'array', items: { type: 'string' } },
       rules: { description: 'Severity per rule, or "off".', type: 'object', additionalProperties: false, properties: Object.fromEntries(ruleIds.map((id) => [id, severity])) },
       exclude: { description: 'Globs of files not to audit.', type: 'array', items: { type: 'string' } },
+      cppcheckLibraries: {
+        description: 'cppcheck library files (.cfg) whose <memory>/<resource> allocators, deallocators and noreturn functions to use, relative to this file.',
+        type: 'array', items: { type: 'string', pattern: '\\S' },
+      },
     },
   };
   return JSON.stringify(schema, null, 2) + '\n';

@@ -123,6 +123,43 @@ test('an invalid configuration names the file, position and key, and defaults ar
   assert.equal(JSON.parse(r.stdout).findings.length, 1, 'still analysed with the valid part');
 });
 
+test('a malformed or missing cppcheck library is a configuration error at its place; the rest still applies', () => {
+  const dir = path.join(tmp, 'badcfg');
+  write('badcfg/.failpath.json', '{\n  "cppcheckLibraries": ["good.cfg", "cfg/broken.cfg", "missing.cfg", "not-def.cfg"]\n}\n');
+  write('badcfg/good.cfg', '<?xml version="1.0"?>\n<def format="2">\n  <memory><alloc>make_thing</alloc><dealloc>end_thing</dealloc></memory>\n</def>\n');
+  write('badcfg/cfg/broken.cfg', '<def format="2">\n  <memory>\n    <alloc>other_thing</alloc>\n  </resource>\n</def>\n');
+  write('badcfg/not-def.cfg', '<library><memory><alloc>third_thing</alloc></memory></library>');
+  write('badcfg/a.c', 'void *make_thing(void);\nvoid *other_thing(void);\nvoid *third_thing(void);\nvoid f(void) { char *p = make_thing(); p[0] = 1; }\nvoid g(void) { char *q = other_thing(); q[0] = 1; char *r = third_thing(); r[0] = 1; }\n');
+  const r = run([dir, '--format', 'json']);
+  assert.match(r.stderr, /broken\.cfg:4:3: error: "cppcheckLibraries\[1\]": not a cppcheck library: <\/resource> does not close <memory>/);
+  assert.match(r.stderr, /\.failpath\.json:2:\d+: error: "cppcheckLibraries\[2\]": cannot read cppcheck library .*missing\.cfg: ENOENT/);
+  assert.match(r.stderr, /not-def\.cfg:1:1: error: "cppcheckLibraries\[3\]": not a cppcheck library: the root element is <library>/);
+  assert.equal(r.status, 1, r.stderr);
+  const findings = JSON.parse(r.stdout).findings.map((f: { line: number; rule: string }) => `${f.line}:${f.rule}`);
+  assert.deepEqual(findings.sort(), ['4:leak', '4:unchecked-alloc'], 'make_thing from the good library, nothing from the broken ones');
+});
+
+test('cppcheck library XML: entities, comments and CDATA are read; a DTD, bad entities and bad arguments are errors', () => {
+  const dir = path.join(tmp, 'xmlcfg');
+  write('xmlcfg/.failpath.json', '{ "cppcheckLibraries": ["lib.cfg"] }');
+  write('xmlcfg/lib.cfg', "<?xml version='1.0'?>\n<!-- c -->\n<def>\n<memory><alloc arg='x'>bad_arg</alloc><alloc><![CDATA[cdata_alloc]]></alloc><dealloc>&#99;data_end</dealloc></memory>\n<function name='a &amp; b'/>\n</def>\n");
+  write('xmlcfg/a.c', 'void *cdata_alloc(void);\nvoid *bad_arg(void);\nvoid f(void) { char *p = cdata_alloc(); p[0] = 1; cdata_end(p); char *q = bad_arg(); q[0] = 1; }\n');
+  const r = run([dir, '--format', 'json']);
+  assert.match(r.stderr, /lib\.cfg:4:9: error: "cppcheckLibraries\[0\]": <alloc arg="x">: arg must be an argument number/);
+  const findings = JSON.parse(r.stdout).findings.map((f: { line: number; rule: string }) => `${f.line}:${f.rule}`);
+  assert.deepEqual(findings, ['3:unchecked-alloc'], 'cdata_alloc is an allocator released by cdata_end; bad_arg is skipped');
+  for (const [text, message] of [
+    ['<!DOCTYPE def [<!ENTITY x "y">]><def/>', /1:1: .*document type declarations are not accepted/],
+    ['<def>\n<memory><alloc>a&nbsp;</alloc></memory></def>', /2:17: .*unknown entity &nbsp;/],
+    ['<def><memory a=1/></def>', /1:16: .*attribute values must be quoted/],
+    ['<def>', /1:1: .*<def> is never closed/],
+    ['<def/><def/>', /1:7: .*a second root element/],
+  ] as const) {
+    fs.writeFileSync(path.join(dir, 'lib.cfg'), text);
+    assert.match(run([dir, '--format', 'json']).stderr, message, text);
+  }
+});
+
 test('exclude globs and skipped directories', () => {
   write('ex/.failpath.json', '{ "exclude": ["vendor/**"] }');
   write('ex/vendor/v.c', 'void f(void) { char *p = malloc(4); *p = 0; }');

@@ -219,6 +219,36 @@ test('a configuration change re-analyses open files', async () => {
   assert.equal(ds[0].severity, 1);
 });
 
+test('a cppcheck library change re-analyses open files; its problems appear on the library file', async () => {
+  const c = await start();
+  write('lib/.failpath.json', '{ "cppcheckLibraries": ["project.cfg"] }');
+  const cfg = write('lib/project.cfg', '<def><memory><alloc>make_thing</alloc></memory></def>');
+  const uri = c.open(write('lib/use.c', 'void *make_thing(void);\nvoid f(void) {\n  char *p = make_thing();\n  p[0] = 1;\n}\n'));
+  assert.deepEqual(rulesOf(await c.diagnostics(uri)), ['4:unchecked-alloc', '5:leak']);
+  const changed = async (text: string) => {
+    fs.writeFileSync(cfg, text);
+    await c.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(cfg).toString(), type: 2 }] });
+    return rulesOf(await c.diagnostics(uri));
+  };
+  assert.deepEqual(await changed('<def><memory><alloc no-fail="true">make_thing</alloc></memory></def>'), ['5:leak']);
+  assert.deepEqual(await changed('<def>\n  <memory><alloc>make_thing</alloc>\n</def>'), [], 'a broken library adds nothing');
+  const deadline = Date.now() + 10_000;
+  const onLibrary = () => c.pushed.filter((p) => p.uri === pathToFileURL(cfg).toString()).pop();
+  while (!onLibrary() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  assert.deepEqual(onLibrary()!.diagnostics.map((d) => `${d.range.start.line + 1}:${d.message}`), ['3:"cppcheckLibraries[0]": not a cppcheck library: </def> does not close <memory> (the default is used instead)']);
+  assert.deepEqual(await changed('<def><memory><alloc>make_thing</alloc></memory></def>'), ['4:unchecked-alloc', '5:leak']);
+  while (onLibrary()!.diagnostics.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  assert.deepEqual(onLibrary()!.diagnostics, [], 'fixed: cleared');
+});
+
+test('the failpath.cppcheckLibraries setting reads libraries relative to the workspace folder', async () => {
+  const folder = path.join(tmp, 'setlib');
+  write('setlib/tools/project.cfg', '<def><memory><alloc>make_thing</alloc></memory></def>');
+  const c = await start({ rootDir: folder, settings: () => ({ cppcheckLibraries: ['tools/project.cfg'] }) });
+  const uri = c.open(write('setlib/src/use.c', 'void *make_thing(void);\nvoid f(void) {\n  char *p = make_thing();\n  p[0] = 1;\n}\n'));
+  assert.deepEqual(rulesOf(await c.diagnostics(uri)), ['4:unchecked-alloc', '5:leak']);
+});
+
 test('a file with parse errors still gets the findings of what parsed; a 5 MB file is analysed without harm', async () => {
   const c = await start();
   const broken = write('bad/broken.c', '#include <stdlib.h>\nint g(void) {\n  int x = (3 +;\n  return x;\n}\n}}} garbage {{\nvoid f(void) {\n  char *p = malloc(4);\n  p[0] = 1;\n  free(p);\n}\n');
@@ -257,15 +287,34 @@ test('workspace audit: every file with progress, then from the cache', async () 
   await assert.rejects(u.connection.sendRequest('failpath/auditWorkspace', { folders: [examples] }), /trusted/);
 });
 
-test('workspace audit infers wrappers across files like the CLI', async () => {
-  const folder = path.join(ROOT, 'test', 'workspaces', 'wrappers');
+for (const name of ['wrappers', 'annotations', 'cppcheck-library']) {
+  test(`workspace audit finds what the CLI finds across files (test/workspaces/${name})`, async () => {
+    const folder = path.join(ROOT, 'test', 'workspaces', name);
+    const c = await start({ rootDir: folder });
+    const report = await c.connection.sendRequest<{ files: Array<{ uri: string; diagnostics: Diagnostic[] }> }>('failpath/auditWorkspace', { folders: [folder] });
+    const audited = report.files.flatMap((f) => f.diagnostics.map((d) => `${path.basename(decodeURIComponent(f.uri))}:${d.range.start.line + 1}:${d.code}:${d.message}`)).sort();
+    const cli = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'cli.js'), folder, '--format', 'json', '--fail-on', 'none'], { encoding: 'utf8' });
+    const fromCli = (JSON.parse(cli.stdout).findings as Array<{ file: string; line: number; rule: string; message: string }>).map((f) => `${path.basename(f.file)}:${f.line}:${f.rule}:${f.message}`).sort();
+    if (name === 'wrappers') assert.ok(fromCli.some((f) => /→/.test(f)), 'the CLI names a wrapper chain');
+    assert.ok(fromCli.length >= 3);
+    assert.deepEqual(audited, fromCli);
+  });
+}
+
+test('open files use the workspace index: an allocator declared in another file\'s attributes is known in the editor', async () => {
+  const folder = path.join(ROOT, 'test', 'workspaces', 'annotations');
   const c = await start({ rootDir: folder });
-  const report = await c.connection.sendRequest<{ files: Array<{ uri: string; diagnostics: Diagnostic[] }> }>('failpath/auditWorkspace', { folders: [folder] });
-  const audited = report.files.flatMap((f) => f.diagnostics.map((d) => `${path.basename(decodeURIComponent(f.uri))}:${d.range.start.line + 1}:${d.code}:${d.message}`)).sort();
-  const cli = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'cli.js'), folder, '--format', 'json', '--fail-on', 'none'], { encoding: 'utf8' });
-  const fromCli = (JSON.parse(cli.stdout).findings as Array<{ file: string; line: number; rule: string; message: string }>).map((f) => `${path.basename(f.file)}:${f.line}:${f.rule}:${f.message}`).sort();
-  assert.ok(fromCli.some((f) => /→/.test(f)), 'the CLI names a wrapper chain');
-  assert.deepEqual(audited, fromCli);
+  const cli = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'cli.js'), path.join(folder), '--format', 'json', '--fail-on', 'none'], { encoding: 'utf8' });
+  const expected = (JSON.parse(cli.stdout).findings as Array<{ file: string; line: number; rule: string; message: string }>).filter((f) => f.file.endsWith('use.c')).map((f) => `${f.line}:${f.rule}:${f.message}`).sort();
+  const uri = c.open(path.join(folder, 'use.c'));
+  const deadline = Date.now() + 60_000;
+  let got: string[] = [];
+  while (Date.now() < deadline) {
+    got = (await c.diagnostics(uri)).map((d) => `${d.range.start.line + 1}:${d.code}:${d.message}`).sort();
+    if (got.some((m) => /buf_create/.test(m))) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  assert.deepEqual(got, expected);
 });
 
 test('open files use the workspace index: a wrapper defined in another file is known in the editor', async () => {

@@ -100,7 +100,7 @@ export async function runJobs(jobs: Job[], options: PoolOptions): Promise<FileRe
       progress();
     }
     const merged = mergeFacts(facts);
-    merged.inferred = resolveInferred(jobs.map((job) => share.summarise(job.file, merged)));
+    merged.inferred = resolveInferred(jobs.map((job) => share.summarise(job.file, merged)), merged.annotations);
     for (const file of share.files()) {
       results.push(share.analyze(file, merged));
       progress();
@@ -159,7 +159,7 @@ export async function runJobs(jobs: Job[], options: PoolOptions): Promise<FileRe
       w.postMessage({ type: 'facts', facts } satisfies ToWorker);
       w.postMessage({ type: 'summarise', files: queues[i].map((f) => f.file) } satisfies ToWorker);
     })));
-    const inferred = resolveInferred(jobs.map((job) => summaries.get(job.file) ?? { functions: [], releasers: [] }));
+    const inferred = resolveInferred(jobs.map((job) => summaries.get(job.file) ?? { functions: [], releasers: [] }), merged.annotations);
     const light = queues.map((q) => q.filter((f) => f.cost === 0).map((f) => f.file));
     for (const q of queues) {
       const heavy = q.filter((f) => f.cost > 0).sort((a, b) => b.cost - a.cost);

@@ -22,6 +22,7 @@ import { relevantNames } from './dataflow/relevance';
 import { callResultTested, resultTested } from './dataflow/result-test';
 import { identifiersOf, selectFunctions, type FunctionSpan, type SelectionPlan } from './function-selection';
 import { fileKnowledge, type FileKnowledge } from './parse/file-knowledge';
+import { readAnnotations } from './catalogue/annotations';
 import { LineIndex } from './parse/line-index';
 import { spanOf, type SiteOutcome } from './dataflow/outcome';
 import { RULES } from './rules/registry';
@@ -95,11 +96,14 @@ export class Engine {
 
   private readonly catalogues = new Map<string, Catalogue>();
   catalogueFor(config: FailpathConfig, inferred?: Inferred): Catalogue {
-    const key = JSON.stringify([config.profiles, config.policy, config.allocators, inferred ?? null]);
+    const key = JSON.stringify([config.profiles, config.policy, config.allocators, config.library ?? null, inferred ?? null]);
     if (this.catalogues.size > 256) this.catalogues.clear(); // a long-running server sees many inferred sets
     let c = this.catalogues.get(key);
     if (!c) {
-      c = new Catalogue({ profiles: config.profiles, policy: config.policy, allocators: config.allocators, inferred: inferred?.allocators, inferredReleasers: inferred?.releasers });
+      c = new Catalogue({
+        profiles: config.profiles, policy: config.policy, allocators: config.allocators, library: config.library,
+        inferred: inferred?.allocators, inferredReleasers: inferred?.releasers, inferredKeeps: inferred?.keeps, nonnull: inferred?.nonnull,
+      });
       this.catalogues.set(key, c);
     }
     return c;
@@ -124,6 +128,8 @@ export class Engine {
       const unionTypes = unionTypeNames(tree.rootNode);
       stats.functions = candidates.length;
       const facts = collectFileFacts(tree, candidates, fileKnowledge(tree.rootNode, candidates, text, catalogue));
+      const annotations = readAnnotations(tree.rootNode, source);
+      if (annotations) facts.annotations = annotations;
       const copies = new Map<FunctionCandidate, FunctionSyntax>();
       const lines = new LineIndex(source);
       const copy = (c: FunctionCandidate) => {
@@ -166,9 +172,10 @@ export class Engine {
   /** Which functions to copy out and analyse (function-selection.ts), with the allocators in force. */
   private plan(candidates: readonly FunctionSpan[], text: string, source: string, config: FailpathConfig, inferred?: Inferred): SelectionPlan {
     // Calls of inferred die-wrappers matter only to a function that tests their result (dead-oom-check).
-    const dieWrappers = inferred?.allocators.filter((w) => w.failure === 'aborts') ?? [];
+    // Declared ones (annotations, cppcheck libraries) are allocators like the profiles'.
+    const dieWrappers = inferred?.allocators.filter((w) => w.failure === 'aborts' && !w.declared) ?? [];
     const allocates = dieWrappers.length
-      ? this.catalogueFor(config, { ...inferred!, allocators: inferred!.allocators.filter((w) => w.failure !== 'aborts') }).allocationPattern
+      ? this.catalogueFor(config, { ...inferred!, allocators: inferred!.allocators.filter((w) => w.failure !== 'aborts' || w.declared) }).allocationPattern
       : this.catalogueFor(config, inferred).allocationPattern;
     return selectFunctions(candidates, text, source, allocates, dieWrappers);
   }
@@ -378,19 +385,27 @@ export class Engine {
    *  prepared with them already). The language server prepares again with them itself, reusing its tree. */
   inferredFor(p: PreparedFile, projectFacts: ConstantFacts): Inferred | undefined {
     const all = projectFacts.inferred;
-    if (!all || (!all.allocators.length && !all.releasers.length) || p.inferred || p.unusable) return undefined;
+    if (!all || (!all.allocators.length && !all.releasers.length && !all.keeps?.length && !all.nonnull?.length) || p.inferred || p.unusable) return undefined;
     const own = new Set([...p.functions.keys(), ...p.analysed.map((f) => f.name), ...(p.wrapperCandidates ?? []).map((f) => f.name), ...(p.releaserCandidates ?? []).map((f) => f.name)]);
     const base = this.catalogueFor(p.config);
     const mentioned = new Set(p.text.match(/[A-Za-z_]\w*/g) ?? []);
     const applies = (name: string) => mentioned.has(name) && !own.has(name) && !base.allocator(name) && !base.releaser(name);
+    // A declared allocator is left to inlining in the file that defines it, as a wrapper is; what the source declares
+    // of other functions applies there too.
+    const declared = (name: string) => mentioned.has(name) && !base.allocator(name) && !base.releaser(name);
     // A die-wrapper's call can only give a dead-oom-check (its result never fails, and leaks of inferred wrappers
     // are not reported yet): it is an allocator here only where the file tests a variable it was assigned to. The
-    // analysis of every function that calls `xmalloc` would cost 4× the run for nothing.
+    // analysis of every function that calls `xmalloc` would cost 4× the run for nothing. A declared allocator's
+    // results are owned: every call matters.
     const inferred: Inferred = {
-      allocators: all.allocators.filter((w) => applies(w.name) && (w.failure !== 'aborts' || resultTested(p.text, w.name))),
+      allocators: all.allocators.filter((w) => applies(w.name) && (w.declared || w.failure !== 'aborts' || resultTested(p.text, w.name))),
       releasers: all.releasers.filter((r) => applies(r.name)),
     };
-    return inferred.allocators.length || inferred.releasers.length ? inferred : undefined;
+    const keeps = all.keeps?.filter((k) => declared(k.name));
+    const nonnull = all.nonnull?.filter((n) => declared(n));
+    if (keeps?.length) inferred.keeps = keeps;
+    if (nonnull?.length) inferred.nonnull = nonnull;
+    return inferred.allocators.length || inferred.releasers.length || keeps?.length || nonnull?.length ? inferred : undefined;
   }
 
   /**
@@ -645,6 +660,7 @@ function functionKeys(p: PreparedFile, ctx: ExploreContext): Map<FunctionSyntax,
       // The facts in force (this file's, with the other files' of the run), whatever file they came from.
       only(ctx.facts.globals, (g) => g[0]), only(ctx.facts.functions, (f) => f[0]), only(ctx.facts.noreturn, (n) => n), only(ctx.facts.transparent, (n) => n),
       only(p.inferred?.allocators ?? [], (a) => a.name), only(p.inferred?.releasers ?? [], (r) => r.name),
+      only(p.inferred?.keeps ?? [], (k) => k.name), only(p.inferred?.nonnull ?? [], (n) => n),
     ]));
     keys.set(fn, h.digest('base64'));
   }

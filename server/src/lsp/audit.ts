@@ -116,7 +116,7 @@ export class WorkspaceAudit {
       }
       summaries.push(entry.summaries);
     }
-    merged.inferred = resolveInferred(summaries);
+    merged.inferred = resolveInferred(summaries, merged.annotations);
     for (const [file, entry] of entries) this.cache.set(file, entry);
     this.save();
     return { files, entries, prepared, merged, factsHash, configs, errors, done };
@@ -130,11 +130,15 @@ export class WorkspaceAudit {
     const total = files.length * 2;
     let done = index.done;
     const yieldNow = () => new Promise((r) => setImmediate(r));
-    const inferredNames = new Set([...merged.inferred!.allocators.map((a) => a.name), ...merged.inferred!.releasers.map((r) => r.name)]);
-    /** A file's analysis depends on the merged facts and on the inferred wrappers and releasers it mentions. */
+    const inf = merged.inferred!;
+    const inferredNames = new Set([...inf.allocators.map((a) => a.name), ...inf.releasers.map((r) => r.name), ...(inf.keeps ?? []).map((k) => k.name), ...(inf.nonnull ?? [])]);
+    /** A file's analysis depends on the merged facts and on the inferred (or declared) names it mentions. */
     const analysisHashOf = (text: string) => {
       const mentioned = new Set((text.match(/[A-Za-z_]\w*/g) ?? []).filter((id) => inferredNames.has(id)));
-      return hashOf([factsHash, merged.inferred!.allocators.filter((a) => mentioned.has(a.name)), merged.inferred!.releasers.filter((r) => mentioned.has(r.name))]);
+      return hashOf([
+        factsHash, inf.allocators.filter((a) => mentioned.has(a.name)), inf.releasers.filter((r) => mentioned.has(r.name)),
+        (inf.keeps ?? []).filter((k) => mentioned.has(k.name)), (inf.nonnull ?? []).filter((n) => mentioned.has(n)),
+      ]);
     };
     // Phase 2: the analysis, from the cache when neither the file nor the facts changed.
     let stats = emptyStats();

@@ -38,7 +38,7 @@ interface InitOptions {
 
 export function startLanguageServer(connection: Connection = createConnection(ProposedFeatures.all, new StreamMessageReader(process.stdin), new StreamMessageWriter(process.stdout))): void {
   const docs = new Map<string, OpenDocument>();
-  const settings = new Settings();
+  const settings = new Settings((file) => folders.find((f) => file.startsWith(f + path.sep)) ?? folders[0]);
   let engine: Engine | undefined;
   const engineReady = Engine.create().then((e) => (engine = e));
   let pull = false;
@@ -111,7 +111,7 @@ export function startLanguageServer(connection: Connection = createConnection(Pr
   connection.onInitialized(() => {
     refreshIndex();
     if (dynamicConfiguration) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'failpath' });
-    if (dynamicWatch) void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: `**/${CONFIG_FILE}` }] });
+    if (dynamicWatch) void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: `**/${CONFIG_FILE}` }, { globPattern: '**/*.cfg' }] });
     connection.workspace.onDidChangeWorkspaceFolders((e) => {
       const removed = new Set(e.removed.map((f) => fileURLToPath(f.uri)));
       folders = folders.filter((f) => !removed.has(f)).concat(e.added.map((f) => fileURLToPath(f.uri)));
@@ -134,17 +134,27 @@ export function startLanguageServer(connection: Connection = createConnection(Pr
     return resolved;
   }
 
-  /** Problems of a `.failpath.json` appear on that file (and in the log), once per content. */
+  /** Per `.failpath.json`, the cppcheck libraries its problems were last shown on. */
+  const libraryProblemFiles = new Map<string, string[]>();
+  /** Problems of a `.failpath.json` appear on that file, or on the cppcheck library they are in (and in the log),
+   *  once per content. A library file that had problems and has none now is cleared. */
   function reportConfigProblems(c: DocumentConfig): void {
     const key = JSON.stringify(c.problems);
     if (!c.file || shownConfigProblems.has(`${c.file}|${key}`)) return;
     shownConfigProblems.add(`${c.file}|${key}`);
-    const diagnostics: Diagnostic[] = c.problems.map((p) => ({
-      range: { start: { line: p.line, character: p.column }, end: { line: p.line, character: p.column + 1 } },
-      severity: DiagnosticSeverity.Error, source: 'failpath', message: `${p.key ? `"${p.key}": ` : ''}${p.message} (the default is used instead)`,
-    }));
-    void connection.sendDiagnostics({ uri: pathToFileURL(c.file).toString(), diagnostics });
-    for (const p of c.problems) connection.console.warn(`${c.file}:${p.line + 1}:${p.column + 1}: ${p.key ? `"${p.key}": ` : ''}${p.message}`);
+    const byFile = new Map<string, Diagnostic[]>([[c.file, []]]);
+    for (const f of libraryProblemFiles.get(c.file) ?? []) byFile.set(f, []);
+    for (const p of c.problems) {
+      const list = byFile.get(p.file) ?? [];
+      byFile.set(p.file, list);
+      list.push({
+        range: { start: { line: p.line, character: p.column }, end: { line: p.line, character: p.column + 1 } },
+        severity: DiagnosticSeverity.Error, source: 'failpath', message: `${p.key ? `"${p.key}": ` : ''}${p.message} (the default is used instead)`,
+      });
+    }
+    libraryProblemFiles.set(c.file, [...byFile].filter(([f, list]) => f !== c.file && list.length > 0).map(([f]) => f));
+    for (const [file, diagnostics] of byFile) void connection.sendDiagnostics({ uri: pathToFileURL(file).toString(), diagnostics });
+    for (const p of c.problems) connection.console.warn(`${p.file}:${p.line + 1}:${p.column + 1}: ${p.key ? `"${p.key}": ` : ''}${p.message}`);
   }
 
   async function analyse(doc: OpenDocument): Promise<{ analysis: Analysis; config: FailpathConfig }> {

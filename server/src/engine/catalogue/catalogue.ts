@@ -1,12 +1,13 @@
 // The allocator catalogue in force for one file: the profiles its configuration loads, plus its own allocators.
 import type { AllocatorSpec, CheckSpec, DerefArgsSpec, ProfileData, ReleaserSpec } from './types';
 import { PROFILES } from './profiles';
+import type { LibraryData } from './cppcheck-library';
 
 /** Profiles whose allocators stay fallible under `"policy": "abort"` (DESIGN §6). */
 const SYSTEM_PROFILES = new Set(['libc', 'posix']);
 
 export interface AllocatorEntry extends AllocatorSpec {
-  profile: string; // profile name, 'config', or 'inferred'
+  profile: string; // profile name, 'config', 'cppcheck' (a library file of the configuration), 'annotation' or 'inferred'
   /** Under `"policy": "abort"`, the project's own allocators abort on OOM. */
   abortsByPolicy: boolean;
 }
@@ -15,10 +16,16 @@ export interface CatalogueOptions {
   profiles: string[];
   policy: 'handle' | 'abort';
   allocators: AllocatorSpec[];
+  /** cppcheck library files of the configuration: added where no profile names them; `allocators` win. */
+  library?: LibraryData;
   /** Wrappers inferred from the other files of the run: added where no profile or configuration names them. */
-  inferred?: AllocatorSpec[];
+  inferred?: Array<AllocatorSpec & { declared?: boolean }>;
   /** Functions inferred to release a parameter: added where nothing else names them. */
   inferredReleasers?: ReleaserSpec[];
+  /** Declared `ownership_holds`: functions that keep an argument. */
+  inferredKeeps?: Array<{ name: string; arg: number }>;
+  /** Declared `returns_nonnull`: functions whose result is never NULL. */
+  nonnull?: string[];
 }
 
 export class Catalogue {
@@ -28,6 +35,7 @@ export class Catalogue {
   private readonly derefArgs = new Map<string, number[]>();
   private readonly keeps = new Map<string, number[]>();
   private readonly noreturn = new Set<string>();
+  private readonly nonnull = new Set<string>();
   readonly scopeReleaseTokens: string[] = [];
   /** Matches text that may contain a call of an allocator (cheap prefilter of whole functions). */
   readonly allocationPattern: RegExp;
@@ -50,6 +58,13 @@ export class Catalogue {
         if (s.token !== '__attribute__' && !this.scopeReleaseTokens.includes(s.token)) this.scopeReleaseTokens.push(s.token);
       }
     }
+    const library = options.library;
+    for (const a of library?.allocators ?? []) {
+      if (!this.allocators.has(a.name)) this.allocators.set(a.name, { ...a, profile: 'cppcheck', abortsByPolicy: options.policy === 'abort' });
+    }
+    for (const r of library?.releasers ?? []) if (!this.releasers.has(r.name)) this.releasers.set(r.name, r);
+    for (const k of library?.keeps ?? []) if (!this.keeps.has(k.name)) this.keeps.set(k.name, k.args);
+    for (const n of library?.noreturn ?? []) this.noreturn.add(n);
     for (const a of options.allocators) {
       this.allocators.set(a.name, { ...a, profile: 'config', abortsByPolicy: options.policy === 'abort' });
       for (const r of a.release ?? []) if (!this.releasers.has(r)) this.releasers.set(r, { name: r });
@@ -57,11 +72,14 @@ export class Catalogue {
     for (const a of options.inferred ?? []) {
       const n = a.name;
       if (this.allocators.has(n) || this.releasers.has(n) || this.checks.has(n) || this.noreturn.has(n)) continue;
-      this.allocators.set(n, { ...a, profile: 'inferred', abortsByPolicy: false });
+      // Declared in the source (annotations.ts): owned like a catalogue allocator's results.
+      this.allocators.set(n, { ...a, profile: a.declared ? 'annotation' : 'inferred', abortsByPolicy: false });
     }
     for (const r of options.inferredReleasers ?? []) {
       if (!this.allocators.has(r.name) && !this.releasers.has(r.name) && !this.checks.has(r.name)) this.releasers.set(r.name, r);
     }
+    for (const k of options.inferredKeeps ?? []) if (!this.keeps.has(k.name) && !this.allocators.has(k.name)) this.keeps.set(k.name, [k.arg]);
+    for (const n of options.nonnull ?? []) if (!this.allocators.has(n)) this.nonnull.add(n);
     const released = [...this.releasers.keys()].sort((a, b) => b.length - a.length).map(escapeRegExp);
     this.releasePattern = released.length ? new RegExp(`\\b(?:${released.join('|')})\\s*\\(`) : /$^/;
     const names = [...this.allocators.keys()].sort((a, b) => b.length - a.length).map(escapeRegExp);
@@ -91,6 +109,10 @@ export class Catalogue {
   }
   isNoreturn(name: string): boolean {
     return this.noreturn.has(name);
+  }
+  /** Declared `returns_nonnull` (and no allocator): a NULL test of its result is decided. */
+  returnsNonnull(name: string): boolean {
+    return this.nonnull.has(name);
   }
 }
 

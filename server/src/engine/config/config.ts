@@ -1,7 +1,9 @@
 // `.failpath.json` (DESIGN §5): JSON with comments, found upward from each file. Configuration is data only.
+import * as path from 'node:path';
 import { parseTree, findNodeAtLocation, type Node as JsonNode, type ParseError, printParseErrorCode } from 'jsonc-parser';
 import type { AllocatorSpec, FailureConvention } from '../catalogue/types';
 import { PROFILE_NAMES } from '../catalogue/profiles';
+import { parseCppcheckLibrary, type LibraryData } from '../catalogue/cppcheck-library';
 
 export type Severity = 'error' | 'warning' | 'hint';
 export type RuleSetting = Severity | 'off';
@@ -13,6 +15,10 @@ export interface FailpathConfig {
   noAlloc: string[];
   rules: Record<string, RuleSetting>;
   exclude: string[];
+  /** cppcheck library files, as written (relative to the configuration file). */
+  cppcheckLibraries: string[];
+  /** What those files say (absent when none was read). */
+  library?: LibraryData;
 }
 
 export const DEFAULT_CONFIG: FailpathConfig = Object.freeze({
@@ -22,6 +28,7 @@ export const DEFAULT_CONFIG: FailpathConfig = Object.freeze({
   noAlloc: [],
   rules: {},
   exclude: [],
+  cppcheckLibraries: [],
 }) as FailpathConfig;
 
 export interface ConfigProblem {
@@ -42,8 +49,17 @@ const CONVENTIONS: FailureConvention[] = [
 ];
 const SETTINGS: RuleSetting[] = ['error', 'warning', 'hint', 'off'];
 
-/** Parses and checks one configuration text. Whatever is invalid is reported and replaced by its default. */
-export function parseConfig(text: string, file: string, knownRules: readonly string[]): LoadedConfig {
+/** Where a configuration's cppcheck library files are read from (the caller's file system access). */
+export interface LibraryReader {
+  /** The directory relative paths start from (the configuration file's). */
+  baseDir: string;
+  /** The file's text; throws when it cannot be read. */
+  read(path: string): string;
+}
+
+/** Parses and checks one configuration text. Whatever is invalid is reported and replaced by its default.
+ *  Without a `reader`, "cppcheckLibraries" is checked but no library file is read. */
+export function parseConfig(text: string, file: string, knownRules: readonly string[], reader?: LibraryReader): LoadedConfig {
   const problems: ConfigProblem[] = [];
   const lineStarts = [0];
   for (let i = 0; i < text.length; i++) if (text[i] === '\n') lineStarts.push(i + 1);
@@ -65,7 +81,7 @@ export function parseConfig(text: string, file: string, knownRules: readonly str
     const pos = at(e.offset);
     problems.push({ file, ...pos, key: '', message: `invalid JSON: ${printParseErrorCode(e.error)}` });
   }
-  const config: FailpathConfig = { ...DEFAULT_CONFIG, rules: {}, allocators: [], noAlloc: [], exclude: [] };
+  const config: FailpathConfig = { ...DEFAULT_CONFIG, rules: {}, allocators: [], noAlloc: [], exclude: [], cppcheckLibraries: [] };
   if (!root || root.type !== 'object') {
     if (root) report(root, '', 'the configuration must be a JSON object');
     return { config, problems };
@@ -153,5 +169,38 @@ export function parseConfig(text: string, file: string, knownRules: readonly str
       config.allocators.push(spec);
     });
   }
+  const libraries = stringList('cppcheckLibraries', (s, n) => {
+    if (s.trim()) return true;
+    report(n, 'cppcheckLibraries', 'a cppcheck library must be a path to a .cfg file');
+    return false;
+  });
+  if (libraries?.length) {
+    config.cppcheckLibraries = libraries;
+    if (reader) config.library = readLibraries(findNodeAtLocation(root, ['cppcheckLibraries'])!, reader, report, problems);
+  }
   return { config, problems };
+}
+
+/** The library files in order, concatenated (the first file naming a function wins in the catalogue). A file that
+ *  cannot be read is reported at its entry; a malformed one at the place in it. */
+function readLibraries(list: JsonNode, reader: LibraryReader, report: (n: JsonNode, key: string, message: string) => void, problems: ConfigProblem[]): LibraryData {
+  const out: LibraryData = { allocators: [], releasers: [], keeps: [], noreturn: [] };
+  (list.children ?? []).forEach((item, i) => {
+    if (item.type !== 'string' || !(item.value as string).trim()) return;
+    const file = path.resolve(reader.baseDir, item.value as string);
+    let text: string;
+    try {
+      text = reader.read(file);
+    } catch (e) {
+      report(item, `cppcheckLibraries[${i}]`, `cannot read cppcheck library ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      return;
+    }
+    const { library, problems: found } = parseCppcheckLibrary(text);
+    for (const p of found) problems.push({ file, line: p.line, column: p.column, key: `cppcheckLibraries[${i}]`, message: p.message });
+    out.allocators.push(...library.allocators);
+    out.releasers.push(...library.releasers);
+    out.keeps.push(...library.keeps);
+    out.noreturn.push(...library.noreturn);
+  });
+  return out;
 }

@@ -45,7 +45,7 @@ export class ConfigResolver {
     let result: ResolvedConfig;
     try {
       const text = fs.readFileSync(abs, 'utf8');
-      const { config, problems } = parseConfig(text, abs, this.knownRules);
+      const { config, problems } = parseConfig(text, abs, this.knownRules, { baseDir: path.dirname(abs), read: (f) => fs.readFileSync(f, 'utf8') });
       result = { config, file: abs, problems };
     } catch (e) {
       result = { config: DEFAULT_CONFIG, file: abs, problems: [{ file: abs, line: 0, column: 0, key: '', message: `cannot read: ${(e as Error).message}` }] };

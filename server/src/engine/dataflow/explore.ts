@@ -754,7 +754,7 @@ export class SiteExplorer {
       case 'conditional_expression':
         return this.evConditional(e, st);
       case 'call_expression':
-        return this.evCall(e, st);
+        return this.evCall(e, st) ?? this.declaredNonnull(e);
       case 'init_declarator': {
         const d = child(e, 'declarator');
         const v = child(e, 'value');
@@ -1015,6 +1015,12 @@ export class SiteExplorer {
     const a = yes ? this.ev(yes, st) : cv;
     const b = no ? this.ev(no, st) : undefined;
     return a && b && stateValueEqual(a, b) ? a : undefined;
+  }
+
+  /** A call of a function declared `returns_nonnull` gives a value known not to be NULL. */
+  private declaredNonnull(call: Syntax): Value | undefined {
+    const name = calleeName(call);
+    return name && this.ctx.catalogue.returnsNonnull(name) ? { k: 'nonzero' } : undefined;
   }
 
   private evCall(call: Syntax, st: State): Value | undefined {

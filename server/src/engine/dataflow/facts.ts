@@ -3,6 +3,7 @@
 import { Query, type Node as TsNode, type Tree } from 'web-tree-sitter';
 import type { FunctionCandidate } from '../parse/functions';
 import type { Inferred } from './wrappers';
+import { mergeAnnotations, type Annotations, type FileAnnotations } from '../catalogue/annotations';
 
 export interface ConstantFacts {
   globals: Map<string, number>;
@@ -11,6 +12,9 @@ export interface ConstantFacts {
   noreturn: Set<string>;
   /** `__builtin_expect` wrapper macros defined anywhere (`likely`, `BE`). */
   transparent: Set<string>;
+  /** What the files' declarations say (`__attribute__((malloc))`, …), merged in file order; resolved with the
+   *  wrappers into `inferred`. */
+  annotations?: Annotations;
   /** Allocation wrappers, die-wrappers and releasers inferred from the files of the run (`resolveInferred`, set by
    *  the CLI's pool between the phases). */
   inferred?: Inferred;
@@ -26,6 +30,8 @@ export interface FileFacts {
   written: string[];
   noreturn: string[];
   transparent: string[];
+  /** Allocators, releasers, … its declarations annotate (absent: none). */
+  annotations?: FileAnnotations;
 }
 
 export const NO_FACTS: ConstantFacts = { globals: new Map(), functions: new Map(), noreturn: new Set(), transparent: new Set() };
@@ -116,7 +122,10 @@ export function mergeFacts(all: FileFacts[]): ConstantFacts {
     for (const [name, v, isStatic] of f.functions) if (!isStatic) functions.set(name, v);
   }
   for (const [name, count] of seen) if (count > 1) globals.delete(name);
-  return { globals, functions, noreturn: new Set(all.flatMap((f) => f.noreturn)), transparent: new Set(all.flatMap((f) => f.transparent)) };
+  return {
+    globals, functions, noreturn: new Set(all.flatMap((f) => f.noreturn)), transparent: new Set(all.flatMap((f) => f.transparent)),
+    annotations: mergeAnnotations(all.map((f) => f.annotations)),
+  };
 }
 
 /** The facts in force in one file: the project's plus the file's own static ones. */

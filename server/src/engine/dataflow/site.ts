@@ -45,7 +45,9 @@ export function siteFor(call: Syntax, catalogue: Catalogue, inFunction: string, 
   let cannotFailReason: string | undefined;
   if (spec.failure === 'aborts') {
     canFail = false;
-    cannotFailReason = spec.chain ? `${callee}() never returns when ${spec.chain[spec.chain.length - 1]}() fails (${spec.chain.map((n) => `${n}()`).join(' → ')})` : `${callee} aborts on OOM`;
+    cannotFailReason = spec.chain && spec.chain.length > 1 ? `${callee}() never returns when ${spec.chain[spec.chain.length - 1]}() fails (${spec.chain.map((n) => `${n}()`).join(' → ')})`
+      : spec.profile === 'annotation' ? `${callee}() is declared returns_nonnull: it never returns NULL`
+      : `${callee} aborts on OOM`;
   } else if (spec.abortsByPolicy) {
     canFail = false;
     cannotFailReason = `${callee} aborts on OOM under "policy": "abort"`;

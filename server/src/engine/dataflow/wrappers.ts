@@ -5,6 +5,7 @@
 // it is a die-wrapper (`aborts`) when none does. A call's result counts as an allocation once its callee is a
 // wrapper, so wrappers of wrappers are found, to any depth and across files, by iterating.
 import type { InferenceFacts, ReturnClass, WorldReturns, WrapperSummary } from './wrapper-summary';
+import { declaredWrapper, type Annotations, type DeclaredAllocator } from '../catalogue/annotations';
 
 export interface InferredWrapper {
   name: string;
@@ -14,17 +15,23 @@ export interface InferredWrapper {
   release?: string[];
   ownedBy?: 'pool' | 'device' | 'gc';
   resource?: string;
+  /** Declared an allocator in the source (`declaredWrapper`), and its results owned like a catalogue allocator's. */
+  declared?: boolean;
 }
 
 /** What the files of a run taught each other: allocators (wrappers) and releasers (functions that free a parameter). */
 export interface Inferred {
   allocators: InferredWrapper[];
   releasers: Array<{ name: string; arg: number }>;
+  /** Declared `ownership_holds`: functions that keep an argument. */
+  keeps?: Array<{ name: string; arg: number }>;
+  /** Declared `returns_nonnull` (no allocators): their result is never NULL. */
+  nonnull?: string[];
 }
 
 /** Resolves every file's inference facts (in file order). A releaser defined in several files with different
- *  arguments is dropped. */
-export function resolveInferred(files: InferenceFacts[]): Inferred {
+ *  arguments is dropped. What the source declares (`annotations`, merged over the files) wins over inference. */
+export function resolveInferred(files: InferenceFacts[], annotations?: Annotations): Inferred {
   const releasers = new Map<string, { name: string; arg: number } | null>();
   for (const f of files) {
     for (const r of f.releasers) {
@@ -33,9 +40,21 @@ export function resolveInferred(files: InferenceFacts[]): Inferred {
       else if (prev && prev.arg !== r.arg) releasers.set(r.name, null);
     }
   }
+  for (const r of annotations?.releasers ?? []) releasers.set(r.name, r);
   const released = [...releasers.values()].filter((r): r is { name: string; arg: number } => !!r).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   if (process.env.FAILPATH_DEBUG) for (const r of released) console.error(`releaser ${r.name} arg ${r.arg}`);
-  return { allocators: resolveWrappers(files.map((f) => f.functions)), releasers: released };
+  if (process.env.FAILPATH_DEBUG && annotations) {
+    for (const a of annotations.allocators) console.error(`declared allocator ${a.name}${a.nonnull ? ' returns_nonnull' : ''}${a.release ? ` release ${a.release}` : ''}`);
+    for (const r of annotations.releasers) console.error(`declared releaser ${r.name} arg ${r.arg}`);
+    for (const k of annotations.keeps) console.error(`declared keeps ${k.name} arg ${k.arg}`);
+    for (const n of annotations.nonnull) console.error(`declared returns_nonnull ${n}`);
+  }
+  const allocators = resolveWrappers(files.map((f) => f.functions), annotations?.allocators);
+  const declared = new Set(annotations?.allocators.map((a) => a.name));
+  const inferred: Inferred = { allocators, releasers: released.filter((r) => !declared.has(r.name)) };
+  if (annotations?.keeps.length) inferred.keeps = annotations.keeps;
+  if (annotations?.nonnull.length) inferred.nonnull = annotations.nonnull;
+  return inferred;
 }
 
 /** Chains are short in practice; the bound only keeps a pathological run finite. */
@@ -44,10 +63,24 @@ const MAX_ROUNDS = 12;
 /**
  * Resolves the summaries of all files (`files[i]` is file i's, in file order). Static functions are wrappers only
  * within their file, and are not returned (a file's own helpers are inlined there); a non-static name defined in
- * several files is a wrapper only when every definition agrees on its convention.
+ * several files is a wrapper only when every definition agrees on its convention. Declared allocators are
+ * allocators from the start (their wrappers are found like a catalogue allocator's), with the convention their
+ * bodies show when the declaration does not say it (`declaredWrapper`).
  */
-export function resolveWrappers(files: WrapperSummary[][]): InferredWrapper[] {
-  let known = new Map<string, InferredWrapper>(); // `${file}\0name` for statics, `name` otherwise
+export function resolveWrappers(files: WrapperSummary[][], declared: DeclaredAllocator[] = []): InferredWrapper[] {
+  // A plain `malloc` attribute says nothing of how the function fails: where its body is in the run and inference
+  // could not tell (redis' `zmalloc_no_tcache` calls jemalloc's `mallocx`), it is left alone rather than taken to
+  // return NULL.
+  const defined = new Set(files.flatMap((summaries) => summaries.filter((s) => !s.isStatic).map((s) => s.name)));
+  const withDeclared = (m: Map<string, InferredWrapper>) => {
+    for (const d of declared) {
+      const inferred = m.get(d.name);
+      if (!inferred && defined.has(d.name) && !d.nonnull && !d.release && !d.ownership) continue;
+      m.set(d.name, declaredWrapper(d, inferred));
+    }
+    return m;
+  };
+  let known = withDeclared(new Map<string, InferredWrapper>()); // `${file}\0name` for statics, `name` otherwise
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const next = new Map<string, InferredWrapper>();
     const global = new Map<string, InferredWrapper | null>();
@@ -67,6 +100,7 @@ export function resolveWrappers(files: WrapperSummary[][]): InferredWrapper[] {
       }
     });
     for (const [name, w] of global) if (w && !disagree.has(name)) next.set(name, w);
+    withDeclared(next);
     if (sameWrappers(known, next)) break;
     known = next;
   }

@@ -10,7 +10,7 @@ export interface FileKnowledge {
   transparent: Set<string>;
 }
 
-const NORETURN_ATTRIBUTE = /\b(_Noreturn|noreturn|__noreturn|G_NORETURN|NORETURN|ATTRIBUTE_NORETURN|__dead2|__dead)\b/;
+const NORETURN_ATTRIBUTE = /\b(_Noreturn|noreturn|__noreturn|__noreturn__|G_NORETURN|G_GNUC_NORETURN|NORETURN|ATTRIBUTE_NORETURN|__dead2|__dead)\b/;
 
 function declaredName(n: TsNode | null): string | undefined {
   let d = n;

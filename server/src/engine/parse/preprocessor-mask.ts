@@ -67,9 +67,12 @@ export function maskConditionals(text: string): string {
 
 const ATTRIBUTE = /__attribute__\s*\(\((?:[^()]|\((?:[^()]|\([^()]*\))*\))*\)\)/g;
 
+/** Attributes the analysis reads: scope release, and what annotations.ts and file-knowledge.ts read. */
+const MEANINGFUL = /\bcleanup\s*\(|\b(?:__)?(?:malloc|returns_nonnull|noreturn|ownership_(?:returns|takes|holds))(?:__)?\b/;
+
 /** tree-sitter-c does not accept attributes after a declarator (`char *p __attribute__((unused)) = …`).
- *  Blanking attributes that carry no meaning for the analysis (all but `cleanup(…)`) lets such code parse. */
+ *  Blanking attributes that carry no meaning for the analysis lets such code parse. */
 export function maskAttributes(text: string): string {
   if (!text.includes('__attribute__')) return text;
-  return text.replace(ATTRIBUTE, (m) => (/\bcleanup\s*\(/.test(m) ? m : m.replace(/[^\n\r]/g, ' ')));
+  return text.replace(ATTRIBUTE, (m) => (MEANINGFUL.test(m) ? m : m.replace(/[^\n\r]/g, ' ')));
 }
