@@ -23,3 +23,11 @@ __attribute__((malloc)) char *defined_alloc(size_t n)
 {
     return malloc(n);
 }
+
+void *pool_fetch(size_t n)
+{
+    void *p = backend_take(n, 0);
+    if (!p)
+        fatal_oom("pool_fetch");
+    return p;
+}

@@ -163,3 +163,11 @@ int spellings_never_null_too(size_t n)
     free(e);
     return 0;
 }
+
+/* pool_fetch is declared malloc, but its body (impl.c) calls an allocator nobody can read: nothing is claimed. */
+int body_unknown(size_t n)
+{
+    char *r = pool_fetch(n);
+    r[0] = 0;
+    return 0;
+}
