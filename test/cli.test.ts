@@ -101,6 +101,38 @@ test('--jobs 2 gives the same findings as --jobs 1', () => {
   assert.ok(one.length > 50);
 });
 
+test('--cache DIR: a second run answers from the cache what did not change, and re-analyses what did', () => {
+  const dir = path.join(tmp, 'cached');
+  fs.cpSync(path.join(root, 'test', 'workspaces', 'wrappers'), dir, { recursive: true });
+  const cacheDir = path.join(tmp, 'cache-dir');
+  const audit = (jobs: string) => {
+    const r = run([dir, '--format', 'json', '--cache', cacheDir, '--jobs', jobs, '--fail-on', 'none']);
+    assert.equal(r.status, 0, r.stderr);
+    return JSON.parse(r.stdout).findings.map((f: { file: string; line: number; rule: string; message: string }) => `${path.basename(f.file)}:${f.line}:${f.rule}:${f.message}`).sort();
+  };
+  const fresh = audit('1');
+  assert.ok(fresh.length > 0);
+  const cacheFile = path.join(cacheDir, 'failpath-cache.json');
+  assert.ok(fs.existsSync(cacheFile));
+  // What the cache says about an unchanged file is what the run reports (the file is not analysed again)…
+  const data = JSON.parse(fs.readFileSync(cacheFile, 'utf8'));
+  const user = data.entries.find((e: [string, { findings: Array<{ message: string }> }]) => e[0].endsWith('user.c'));
+  assert.ok(user[1].findings.length > 0, 'user.c has findings');
+  user[1].findings[0].message = 'FROM THE CACHE';
+  fs.writeFileSync(cacheFile, JSON.stringify(data));
+  for (const jobs of ['1', '2']) assert.ok(audit(jobs).some((f: string) => f.endsWith(':FROM THE CACHE')), `--jobs ${jobs}`);
+  // …until the file changes; another file's change re-analyses the files that depend on it (a wrapper that no
+  // longer returns NULL), and the cached run equals a run without the cache.
+  fs.appendFileSync(path.join(dir, 'user.c'), '\n/* edited */\n');
+  const alloc = path.join(dir, 'alloc.c');
+  fs.writeFileSync(alloc, fs.readFileSync(alloc, 'utf8').replace(/return NULL;/, 'abort();'));
+  const withCache = audit('2');
+  assert.ok(!withCache.some((f: string) => f.endsWith(':FROM THE CACHE')));
+  const without = run([dir, '--format', 'json', '--jobs', '1', '--fail-on', 'none']);
+  assert.deepEqual(withCache, JSON.parse(without.stdout).findings.map((f: { file: string; line: number; rule: string; message: string }) => `${path.basename(f.file)}:${f.line}:${f.rule}:${f.message}`).sort());
+  assert.notDeepEqual(withCache, fresh);
+});
+
 test('usage errors exit 2 with a message', () => {
   for (const args of [['--format', 'xml'], ['--fail-on', 'maybe'], ['--jobs', '0'], ['--rules', 'no-such-rule'], ['--bogus']]) {
     const r = run(['examples/', ...args]);

@@ -1,5 +1,6 @@
 // The `failpath` command: audits C files and prints findings as text, JSON or SARIF (DESIGN §3).
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { workerData } from 'node:worker_threads';
 import { ConfigResolver } from '../engine/config/discovery';
@@ -8,16 +9,19 @@ import type { FailpathConfig } from '../engine/config/config';
 import { addStats, compareFindings, emptyStats, type Finding } from '../engine/findings';
 import { collectFiles } from '../workspace/files';
 import { defaultJobs, runJobs, startWorkerIfNeeded, type Job } from './pool';
+import { ResultCache } from '../workspace/result-cache';
 import { formatJson, formatSarif, formatText, displayPath, type RunReport } from '../report/formats';
 import { version } from '../../../package.json';
 import { runSimulate } from './simulate';
 import { startLanguageServer } from '../lsp/server';
 
 const USAGE = `usage: failpath [paths…] [--format text|json|sarif] [--output FILE] [--fail-on error|warning|hint|none]
-                [--jobs N] [--config FILE] [--rules id,…]
+                [--jobs N] [--config FILE] [--rules id,…] [--cache DIR]
        failpath simulate FILE:LINE [--format text|json] [--config FILE]
        failpath lsp --stdio
 Audits the allocation error paths of C files (directories are searched for .c and .h files).
+--cache DIR keeps what each file gave (by content) for the next run, which then parses and analyses only
+what changed.
 Exit status: 0 no finding at or above --fail-on, 1 findings, 2 usage or internal error.
 Rules: ${RULE_IDS.join(', ')}`;
 
@@ -47,7 +51,7 @@ async function main(argv: string[]): Promise<number> {
       options: {
         format: { type: 'string', default: 'text' }, output: { type: 'string', short: 'o' },
         'fail-on': { type: 'string', default: 'warning' }, jobs: { type: 'string', short: 'j' },
-        config: { type: 'string' }, rules: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+        config: { type: 'string' }, rules: { type: 'string' }, cache: { type: 'string' }, help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean' }, color: { type: 'boolean' }, 'no-color': { type: 'boolean' },
       },
     });
@@ -88,6 +92,7 @@ async function main(argv: string[]): Promise<number> {
   let lastDraw = 0;
   const results = await runJobs(jobList, {
     jobs,
+    cache: o.cache ? new ResultCache(path.resolve(o.cache)) : undefined,
     onProgress: showProgress ? (done, total) => {
       const now = Date.now();
       if (now - started < 1000 || (now - lastDraw < 100 && done < total)) return;

@@ -1,5 +1,7 @@
-// Runs the two engine phases over many files, on worker threads (`--jobs`): prepare every file (parse, facts),
-// merge the facts of all files, then analyse each file where it was prepared.
+// Runs the engine's phases over many files, in-process (`--jobs 1`) or on worker threads: prepare every file (parse,
+// facts), merge the facts of all files, summarise each file for wrapper inference with the merged facts and resolve
+// the summaries in file order, then analyse each file where it was prepared. With a `ResultCache` (`--cache DIR`),
+// a file whose text, configuration and merged facts did not change is taken from the cache at each phase.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { Worker, isMainThread, parentPort } from 'node:worker_threads';
@@ -9,6 +11,7 @@ import type { FailpathConfig } from '../engine/config/config';
 import { resolveInferred, type Inferred } from '../engine/dataflow/wrappers';
 import type { InferenceFacts } from '../engine/dataflow/wrapper-summary';
 import { readSource } from '../workspace/files';
+import { analysisHasher, factsHashOf, type CachedFile, type ResultCache } from '../workspace/result-cache';
 
 export { readSource }; // bench/speed.ts reads files the way the CLI does
 
@@ -20,10 +23,11 @@ export interface Job {
 type ToWorker =
   | { type: 'prepare'; job: Job }
   | { type: 'facts'; facts: SerializedFacts }
-  | { type: 'summarise'; files: string[] } // wrapper summaries of the files it prepared, with the merged facts
+  | { type: 'summarise'; files: string[] } // wrapper summaries of files it prepared, with the merged facts
   | { type: 'inferred'; inferred: Inferred }
   | { type: 'analyze'; files: string[] }
-  | { type: 'steal'; job: Job }; // prepare and analyze a file another worker prepared but has not reached
+  | { type: 'steal'; job: Job } // prepare and analyze a file it did not prepare
+  | { type: 'drop'; files: string[] }; // prepared for their summaries only: the analysis came from the cache
 type FromWorker =
   | { type: 'prepared'; file: string; facts: FileFacts; cost: number }
   | { type: 'results'; results: FileResult[] }
@@ -35,6 +39,10 @@ interface SerializedFacts {
   functions: [string, number][];
   noreturn: string[];
   transparent: string[];
+}
+
+function serialize(facts: ConstantFacts): SerializedFacts {
+  return { globals: [...facts.globals], functions: [...facts.functions], noreturn: [...facts.noreturn], transparent: [...facts.transparent] };
 }
 
 /** One thread's share of the work: the files it prepared, until it analyses them. */
@@ -55,12 +63,12 @@ class Share {
     this.prepared.delete(file);
     return this.engine.analyze(p, facts);
   }
-  /** A file prepared by another thread: parsing it again is cheaper than waiting for that thread. */
+  /** A file prepared elsewhere (or not at all): parsing it again is cheaper than waiting for another thread. */
   steal(job: Job, facts: ConstantFacts): FileResult {
     return this.engine.analyze(this.engine.prepare(job.file, readSource(job.file), job.config, undefined, undefined, { summariseWrappers: true }), facts);
   }
-  files(): string[] {
-    return [...this.prepared.keys()];
+  drop(file: string): void {
+    this.prepared.delete(file);
   }
 }
 
@@ -80,132 +88,270 @@ function fileSize(file: string): number {
   }
 }
 
-export interface PoolOptions {
-  jobs: number;
-  onProgress?: (done: number, total: number) => void;
+/** Where the phases run: in this thread, or spread over worker threads. */
+interface Backend {
+  /** Prepares the files (each stays where it was prepared) and gives their facts and analysis cost. */
+  prepare(jobs: Job[], progress: () => void): Promise<Map<string, { facts: FileFacts; cost: number }>>;
+  /** Wrapper summaries of prepared files, with the merged facts. */
+  summarise(files: string[], facts: ConstantFacts): Promise<Map<string, InferenceFacts>>;
+  /** Analyses the files (prepared ones where they are, the others anywhere), with the merged facts and what was
+   *  inferred; `cost` orders the heavy ones first. */
+  analyze(jobs: Job[], cost: Map<string, number>, facts: ConstantFacts, progress: () => void): Promise<FileResult[]>;
+  drop(files: string[]): void;
+  close(): Promise<void>;
 }
 
-export async function runJobs(jobs: Job[], options: PoolOptions): Promise<FileResult[]> {
-  const threads = Math.max(1, Math.min(options.jobs, jobs.length));
-  const results: FileResult[] = [];
-  const order = new Map(jobs.map((j, i) => [j.file, i]));
-  const total = jobs.length * 2;
-  let done = 0;
-  const progress = () => options.onProgress?.(++done, total);
-  if (threads === 1) {
-    const share = new Share(await Engine.create());
-    const facts: FileFacts[] = [];
+class InProcess implements Backend {
+  private constructor(private readonly share: Share) {}
+  static async create(): Promise<InProcess> {
+    return new InProcess(new Share(await Engine.create()));
+  }
+  async prepare(jobs: Job[], progress: () => void) {
+    const out = new Map<string, { facts: FileFacts; cost: number }>();
     for (const job of jobs) {
-      facts.push(share.prepare(job).facts);
+      out.set(job.file, this.share.prepare(job));
       progress();
     }
-    const merged = mergeFacts(facts);
-    merged.inferred = resolveInferred(jobs.map((job) => share.summarise(job.file, merged)), merged.annotations);
-    for (const file of share.files()) {
-      results.push(share.analyze(file, merged));
+    return out;
+  }
+  async summarise(files: string[], facts: ConstantFacts) {
+    return new Map(files.map((f) => [f, this.share.summarise(f, facts)]));
+  }
+  async analyze(jobs: Job[], cost: Map<string, number>, facts: ConstantFacts, progress: () => void) {
+    const results: FileResult[] = [];
+    for (const job of jobs) {
+      results.push(cost.has(job.file) ? this.share.analyze(job.file, facts) : this.share.steal(job, facts));
       progress();
     }
     return results;
   }
-  const workers = Array.from({ length: threads }, () => new Worker(__filename, { workerData: { failpathWorker: true } }));
-  const byFile = new Map(jobs.map((j) => [j.file, j]));
-  try {
-    // Phase 1: files go to whichever worker is free, largest first (a large file last would leave the other
-    // workers idle at the end); each keeps what it prepared.
+  drop(files: string[]): void {
+    for (const f of files) this.share.drop(f);
+  }
+  async close(): Promise<void> {}
+}
+
+class Threads implements Backend {
+  private started: Worker[] | undefined;
+  /** The files each worker prepared and has not analysed yet. */
+  private readonly held: Array<Set<string>>;
+  constructor(private readonly threads: number) {
+    this.held = Array.from({ length: threads }, () => new Set());
+  }
+  /** Started on first use: a run the cache answers entirely starts none. */
+  private get workers(): Worker[] {
+    return (this.started ??= Array.from({ length: this.threads }, () => new Worker(__filename, { workerData: { failpathWorker: true } })));
+  }
+
+  async prepare(jobs: Job[], progress: () => void) {
+    if (jobs.length === 0) return new Map<string, { facts: FileFacts; cost: number }>();
+    // Largest first, to whichever worker is free: a large file last would leave the others idle at the end.
     const bySize = jobs.map((job) => ({ job, size: fileSize(job.file) })).sort((a, b) => b.size - a.size).map((x) => x.job);
-    const allFacts: Array<[number, FileFacts]> = [];
-    const queues: Array<Array<{ file: string; cost: number }>> = workers.map(() => []);
+    const out = new Map<string, { facts: FileFacts; cost: number }>();
     let next = 0;
-    await Promise.all(workers.map((w, i) => new Promise<void>((resolve, reject) => {
-      const feed = () => {
-        if (next >= bySize.length) {
-          w.off('message', onMessage);
-          resolve();
-          return;
-        }
-        w.postMessage({ type: 'prepare', job: bySize[next++] } satisfies ToWorker);
-      };
-      const onMessage = (m: FromWorker) => {
-        if (m.type === 'prepared') {
-          allFacts.push([order.get(m.file) ?? 0, m.facts]);
-          queues[i].push({ file: m.file, cost: m.cost });
-          progress();
-          feed();
-        } else if (m.type === 'failed') reject(new Error(`${m.file}: ${m.error}`));
-      };
-      w.on('message', onMessage);
-      w.once('error', reject);
-      feed();
+    await Promise.all(this.workers.map((w, i) => this.converse(w, (send) => {
+      if (next >= bySize.length) return false;
+      send({ type: 'prepare', job: bySize[next++] });
+      return true;
+    }, (m) => {
+      if (m.type !== 'prepared') return;
+      out.set(m.file, { facts: m.facts, cost: m.cost });
+      this.held[i].add(m.file);
+      progress();
     })));
-    // Phase 2: the files with nothing to analyse in one batch per worker, then the others one at a time, the
-    // heaviest first; a worker with none left takes the heaviest file of the queue with the most work left (work
-    // stealing: it parses that file again, which costs far less than analysing a heavy one), so one heavy file
-    // does not leave the other core idle. Facts are merged in file order, as with one thread.
-    allFacts.sort((a, b) => a[0] - b[0]);
-    const merged = mergeFacts(allFacts.map((f) => f[1]));
-    const facts: SerializedFacts = { globals: [...merged.globals], functions: [...merged.functions], noreturn: [...merged.noreturn], transparent: [...merged.transparent] };
-    // Wrapper inference: each worker summarises the files it prepared, with the merged facts (noreturn functions
-    // declared in headers); the summaries are resolved in file order, so the wrappers do not depend on --jobs.
-    const summaries = new Map<string, InferenceFacts>();
-    await Promise.all(workers.map((w, i) => new Promise<void>((resolve, reject) => {
-      const onMessage = (m: FromWorker) => {
-        if (m.type === 'summaries') {
-          for (const [file, s] of m.summaries) summaries.set(file, s);
-          w.off('message', onMessage);
-          resolve();
-        } else if (m.type === 'failed') reject(new Error(`${m.file}: ${m.error}`));
-      };
-      w.on('message', onMessage);
-      w.postMessage({ type: 'facts', facts } satisfies ToWorker);
-      w.postMessage({ type: 'summarise', files: queues[i].map((f) => f.file) } satisfies ToWorker);
-    })));
-    const inferred = resolveInferred(jobs.map((job) => summaries.get(job.file) ?? { functions: [], releasers: [] }), merged.annotations);
+    return out;
+  }
+
+  async summarise(files: string[], facts: ConstantFacts) {
+    const wanted = new Set(files);
+    const out = new Map<string, InferenceFacts>();
+    if (files.length === 0) return out;
+    await Promise.all(this.workers.map((w, i) => {
+      let sent = false;
+      return this.converse(w, (send) => {
+        if (sent) return false;
+        sent = true;
+        send({ type: 'facts', facts: serialize(facts) });
+        send({ type: 'summarise', files: [...this.held[i]].filter((f) => wanted.has(f)) });
+        return true;
+      }, (m) => {
+        if (m.type === 'summaries') for (const [file, s] of m.summaries) out.set(file, s);
+      });
+    }));
+    return out;
+  }
+
+  async analyze(jobs: Job[], cost: Map<string, number>, facts: ConstantFacts, progress: () => void) {
+    // The files with nothing to analyse in one batch per worker, then the others one at a time, the heaviest first;
+    // a worker with none left takes the heaviest file of the queue with the most work left (work stealing: it
+    // parses that file again, which costs far less than analysing a heavy one), so one heavy file does not leave
+    // the other core idle. Files no worker prepared are shared out the same way.
+    const wanted = new Map(jobs.map((j) => [j.file, j]));
+    const queues = this.held.map((held) => [...held].filter((f) => wanted.has(f)).map((file) => ({ file, cost: cost.get(file) ?? 0 })));
     const light = queues.map((q) => q.filter((f) => f.cost === 0).map((f) => f.file));
     for (const q of queues) {
       const heavy = q.filter((f) => f.cost > 0).sort((a, b) => b.cost - a.cost);
       q.length = 0;
       q.push(...heavy);
     }
+    const unprepared = jobs.filter((j) => !cost.has(j.file)).map((j) => ({ file: j.file, cost: fileSize(j.file) }));
     const remaining = (q: Array<{ cost: number }>) => q.reduce((sum, f) => sum + f.cost, 0);
-    await Promise.all(workers.map((w, i) => new Promise<void>((resolve, reject) => {
-      const feed = () => {
+    const results: FileResult[] = [];
+    if (jobs.length === 0) return results;
+    await Promise.all(this.workers.map((w, i) => {
+      let started = false;
+      return this.converse(w, (send) => {
+        if (!started) {
+          started = true;
+          send({ type: 'facts', facts: serialize(facts) }); // also to workers that summarised nothing
+          send({ type: 'inferred', inferred: facts.inferred! });
+          if (light[i].length) {
+            send({ type: 'analyze', files: light[i] });
+            for (const f of light[i]) this.held[i].delete(f);
+            return true;
+          }
+        }
         const own = queues[i].shift();
         if (own !== undefined) {
-          w.postMessage({ type: 'analyze', files: [own.file] } satisfies ToWorker);
-          return;
+          this.held[i].delete(own.file);
+          send({ type: 'analyze', files: [own.file] });
+          return true;
         }
-        const victim = queues.reduce((best, q, j) => (remaining(q) > remaining(queues[best]) ? j : best), 0);
-        const stolen = queues[victim].shift();
-        if (stolen !== undefined) {
-          w.postMessage({ type: 'steal', job: byFile.get(stolen.file)! } satisfies ToWorker);
-          return;
+        const victim = [...queues.keys()].reduce((best, j) => (remaining(queues[j]) > remaining(queues[best]) ? j : best), 0);
+        const stolen = queues[victim].shift() ?? unprepared.shift();
+        if (stolen === undefined) return false;
+        this.held[victim].delete(stolen.file); // the victim's copy is dropped with the worker
+        send({ type: 'steal', job: wanted.get(stolen.file)! });
+        return true;
+      }, (m) => {
+        if (m.type !== 'results') return;
+        for (const r of m.results) {
+          results.push(r);
+          progress();
         }
+      });
+    }));
+    return results;
+  }
+
+  drop(files: string[]): void {
+    const gone = new Set(files);
+    this.started?.forEach((w, i) => {
+      const mine = [...this.held[i]].filter((f) => gone.has(f));
+      if (!mine.length) return;
+      for (const f of mine) this.held[i].delete(f);
+      w.postMessage({ type: 'drop', files: mine } satisfies ToWorker);
+    });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all((this.started ?? []).map((w) => w.terminate()));
+  }
+
+  /** Feeds one worker: `next` sends the next request (false: nothing left), called once at the start and after
+   *  every answer; `onAnswer` sees each answer. Resolves when `next` has nothing left. */
+  private converse(w: Worker, next: (send: (m: ToWorker) => void) => boolean, onAnswer: (m: FromWorker) => void): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const send = (m: ToWorker) => w.postMessage(m);
+      const finish = () => {
         w.off('message', onMessage);
+        w.off('error', reject);
         resolve();
       };
       const onMessage = (m: FromWorker) => {
-        if (m.type === 'results') {
-          for (const r of m.results) {
-            results.push(r);
-            progress();
-          }
-          feed();
-        } else if (m.type === 'failed') reject(new Error(`${m.file}: ${m.error}`));
+        if (m.type === 'failed') {
+          w.off('message', onMessage);
+          reject(new Error(`${m.file}: ${m.error}`));
+          return;
+        }
+        onAnswer(m);
+        if (!next(send)) finish();
       };
       w.on('message', onMessage);
       w.once('error', reject);
-      w.postMessage({ type: 'inferred', inferred } satisfies ToWorker);
-      if (light[i].length) w.postMessage({ type: 'analyze', files: light[i] } satisfies ToWorker);
-      else feed();
-    })));
-  } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
+      if (!next(send)) finish();
+    });
   }
-  results.sort((a, b) => byFileOrder(a.file) - byFileOrder(b.file));
-  return results;
+}
 
-  function byFileOrder(file: string): number {
-    return order.get(file) ?? 0;
+export interface PoolOptions {
+  jobs: number;
+  onProgress?: (done: number, total: number) => void;
+  /** Results of earlier runs by content (`--cache DIR`): what did not change is not parsed or analysed again. */
+  cache?: ResultCache;
+}
+
+export async function runJobs(jobs: Job[], options: PoolOptions): Promise<FileResult[]> {
+  const threads = Math.max(1, Math.min(options.jobs, jobs.length));
+  const order = new Map(jobs.map((j, i) => [j.file, i]));
+  const byFile = new Map(jobs.map((j) => [j.file, j]));
+  const total = jobs.length * 2;
+  let done = 0;
+  const progress = () => options.onProgress?.(++done, total);
+  const cache = options.cache;
+  // What the cache knows: every file is read and hashed here (a file that changed is prepared by a worker).
+  const texts = new Map<string, string>();
+  const entries = new Map<string, CachedFile>();
+  const hashes = new Map<string, string>();
+  if (cache) {
+    for (const job of jobs) {
+      const text = readSource(job.file);
+      const { hash, cached } = cache.lookup(job.file, text, job.config);
+      texts.set(job.file, text);
+      hashes.set(job.file, hash);
+      if (cached) entries.set(job.file, cached);
+    }
+  }
+  const backend: Backend = threads === 1 ? await InProcess.create() : new Threads(threads);
+  try {
+    // Phase 1: facts (and the analysis cost) of the files the cache does not know.
+    const prepared = await backend.prepare(jobs.filter((j) => !entries.has(j.file)), progress);
+    for (const [file, p] of prepared) entries.set(file, { ...(entries.get(file) ?? {}), hash: hashes.get(file) ?? '', facts: p.facts });
+    for (let i = prepared.size; i < jobs.length; i++) progress();
+    const merged = mergeFacts(jobs.map((j) => entries.get(j.file)!.facts)); // in file order, as with one thread
+    // Wrapper inference: summaries made with other merged facts are made again (their files prepared first), and
+    // resolved in file order, so the wrappers do not depend on --jobs or on the cache.
+    const factsHash = factsHashOf(merged);
+    const stale = jobs.filter((j) => entries.get(j.file)!.summariesFactsHash !== factsHash || !entries.get(j.file)!.summaries);
+    const again = await backend.prepare(stale.filter((j) => !prepared.has(j.file)), () => undefined);
+    for (const [file, p] of again) prepared.set(file, p);
+    const summaries = await backend.summarise(stale.map((j) => j.file), merged);
+    for (const [file, s] of summaries) Object.assign(entries.get(file)!, { summaries: s, summariesFactsHash: factsHash });
+    merged.inferred = resolveInferred(jobs.map((j) => entries.get(j.file)!.summaries ?? { functions: [], releasers: [] }), merged.annotations);
+    // Phase 2: the analysis of every file whose cached one was made with other facts or other inferred names.
+    const hashAnalysis = analysisHasher(factsHash, merged.inferred);
+    const analysisHash = new Map<string, string>();
+    const todo: Job[] = [];
+    for (const job of jobs) {
+      const e = entries.get(job.file)!;
+      if (cache) {
+        const h = hashAnalysis(texts.get(job.file)!);
+        analysisHash.set(job.file, h);
+        if (e.analysisHash === h && e.findings && e.stats) continue;
+      }
+      todo.push(job);
+    }
+    const needed = new Set(todo.map((j) => j.file));
+    backend.drop([...prepared.keys()].filter((f) => !needed.has(f)));
+    const cost = new Map([...prepared].filter(([f]) => needed.has(f)).map(([f, p]) => [f, p.cost]));
+    const fresh = new Map((await backend.analyze(todo, cost, merged, progress)).map((r) => [r.file, r]));
+    for (let i = todo.length; i < jobs.length; i++) progress();
+    const results: FileResult[] = [];
+    for (const job of jobs) {
+      const e = entries.get(job.file)!;
+      const r = fresh.get(job.file);
+      if (r) Object.assign(e, { analysisHash: analysisHash.get(job.file), findings: r.findings, stats: r.stats, unusable: r.unusable });
+      results.push(r ?? { file: job.file, findings: e.findings!, stats: e.stats!, unusable: e.unusable });
+      cache?.set(job.file, e);
+    }
+    if (cache) {
+      cache.retain(new Set(byFile.keys()));
+      cache.save();
+    }
+    results.sort((a, b) => (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0));
+    return results;
+  } finally {
+    await backend.close();
   }
 }
 
@@ -236,6 +382,8 @@ export function startWorkerIfNeeded(workerData: unknown): boolean {
         const results: FileResult[] = [];
         for (file of m.files) results.push(share.analyze(file, facts!));
         port.postMessage({ type: 'results', results } satisfies FromWorker);
+      } else if (m.type === 'drop') {
+        for (const f of m.files) share.drop(f);
       } else port.postMessage({ type: 'results', results: [share.steal(m.job, facts!)] } satisfies FromWorker);
     } catch (e) {
       port.postMessage({ type: 'failed', file, error: (e as Error).stack ?? String(e) } satisfies FromWorker);

@@ -1,31 +1,17 @@
 // `Failpath: Audit Workspace`: every C file of the workspace folders, in the CLI's phases (facts of all files,
 // wrapper inference with the merged facts, then the analysis). Results are cached per file by content (and by the merged
 // facts), in memory and in the editor's storage, so a re-run only analyses what changed.
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { createHash } from 'node:crypto';
 import picomatch from 'picomatch';
 import type { Engine, PreparedFile } from '../engine/analyze';
-import { mergeFacts, type ConstantFacts, type FileFacts } from '../engine/dataflow/facts';
+import { mergeFacts, type ConstantFacts } from '../engine/dataflow/facts';
 import type { InferenceFacts } from '../engine/dataflow/wrapper-summary';
 import { resolveInferred } from '../engine/dataflow/wrappers';
 import { addStats, compareFindings, emptyStats, type FileStats, type Finding } from '../engine/findings';
 import { ConfigResolver } from '../engine/config/discovery';
 import { RULE_IDS } from '../engine/rules/registry';
 import { collectFiles, readSource } from '../workspace/files';
-import { version } from '../../../package.json';
-
-interface CacheEntry {
-  hash: string;
-  facts: FileFacts;
-  /** Wrapper summaries of the file, and the merged facts they were made with. */
-  summaries?: InferenceFacts;
-  summariesFactsHash?: string;
-  factsHash?: string;
-  findings?: Finding[];
-  stats?: FileStats;
-  unusable?: string;
-}
+import { analysisHasher, factsHashOf, ResultCache, type CachedFile } from '../workspace/result-cache';
 
 export interface AuditProgress {
   report(done: number, total: number, file: string): void;
@@ -34,7 +20,7 @@ export interface AuditProgress {
 
 export interface WorkspaceIndex {
   files: string[];
-  entries: Map<string, CacheEntry>;
+  entries: Map<string, CachedFile>;
   prepared: Map<string, PreparedFile>;
   /** Every file's facts merged, with the inferred wrappers and releasers: the project facts of an analysis. */
   merged: ConstantFacts;
@@ -51,18 +37,13 @@ export interface AuditResult {
   cancelled: boolean;
 }
 
-const CACHE_FILE = 'audit-cache.json';
-
-function hashOf(value: unknown): string {
-  return createHash('sha1').update(JSON.stringify(value)).digest('base64');
-}
-
 export class WorkspaceAudit {
-  private cache = new Map<string, CacheEntry>();
-  private loaded = false;
+  private readonly cache: ResultCache;
 
   /** `storageDir`: the editor's storage for this workspace (absent: memory only). */
-  constructor(private readonly engine: Engine, private readonly storageDir?: string) {}
+  constructor(private readonly engine: Engine, storageDir?: string) {
+    this.cache = new ResultCache(storageDir);
+  }
 
   /**
    * The workspace index without the analysis: every file's facts and wrapper summaries (from the cache when
@@ -70,7 +51,6 @@ export class WorkspaceAudit {
    * CLI on the project's wrappers; `run` goes on to analyse every file.
    */
   async index(folders: string[], filesExclude: string[], progress: AuditProgress, share = 1): Promise<WorkspaceIndex | undefined> {
-    this.load();
     const configs = new ConfigResolver(RULE_IDS);
     const errors: string[] = [];
     const excluded = filesExclude.length ? picomatch(filesExclude, { dot: true }) : undefined;
@@ -83,16 +63,16 @@ export class WorkspaceAudit {
     const total = Math.round(files.length / share);
     let done = 0;
     const prepared = new Map<string, PreparedFile>();
-    const entries = new Map<string, CacheEntry>();
+    const entries = new Map<string, CachedFile>();
     const yieldNow = () => new Promise((r) => setImmediate(r));
     // Facts, from the cache when the file did not change.
     for (const file of files) {
       if (progress.cancelled()) return undefined;
       const config = configs.forFile(file).config;
       const text = readSource(file);
-      const hash = createHash('sha1').update(version).update(JSON.stringify(config)).update(text).digest('base64');
-      let entry = this.cache.get(file);
-      if (!entry || entry.hash !== hash) {
+      const { hash, cached } = this.cache.lookup(file, text, config);
+      let entry = cached;
+      if (!entry) {
         const p = this.engine.prepare(file, text, config, undefined, undefined, { summariseWrappers: true });
         prepared.set(file, p);
         entry = { hash, facts: p.facts };
@@ -102,7 +82,7 @@ export class WorkspaceAudit {
       await yieldNow();
     }
     const merged = mergeFacts([...entries.values()].map((e) => e.facts));
-    const factsHash = hashOf([[...merged.globals], [...merged.functions], [...merged.noreturn], [...merged.transparent]]);
+    const factsHash = factsHashOf(merged);
     // Wrapper inference as in the CLI: each file's summaries with the merged facts, resolved in file order.
     const summaries: InferenceFacts[] = [];
     for (const file of files) {
@@ -118,7 +98,7 @@ export class WorkspaceAudit {
     }
     merged.inferred = resolveInferred(summaries, merged.annotations);
     for (const [file, entry] of entries) this.cache.set(file, entry);
-    this.save();
+    this.cache.save();
     return { files, entries, prepared, merged, factsHash, configs, errors, done };
   }
 
@@ -130,16 +110,7 @@ export class WorkspaceAudit {
     const total = files.length * 2;
     let done = index.done;
     const yieldNow = () => new Promise((r) => setImmediate(r));
-    const inf = merged.inferred!;
-    const inferredNames = new Set([...inf.allocators.map((a) => a.name), ...inf.releasers.map((r) => r.name), ...(inf.keeps ?? []).map((k) => k.name), ...(inf.nonnull ?? [])]);
-    /** A file's analysis depends on the merged facts and on the inferred (or declared) names it mentions. */
-    const analysisHashOf = (text: string) => {
-      const mentioned = new Set((text.match(/[A-Za-z_]\w*/g) ?? []).filter((id) => inferredNames.has(id)));
-      return hashOf([
-        factsHash, inf.allocators.filter((a) => mentioned.has(a.name)), inf.releasers.filter((r) => mentioned.has(r.name)),
-        (inf.keeps ?? []).filter((k) => mentioned.has(k.name)), (inf.nonnull ?? []).filter((n) => mentioned.has(n)),
-      ]);
-    };
+    const analysisHashOf = analysisHasher(factsHash, merged.inferred!);
     // Phase 2: the analysis, from the cache when neither the file nor the facts changed.
     let stats = emptyStats();
     let fromCache = 0;
@@ -150,11 +121,11 @@ export class WorkspaceAudit {
       const entry = entries.get(file)!;
       const text = readSource(file);
       const analysisHash = analysisHashOf(text);
-      if (entry.factsHash !== analysisHash || !entry.findings || !entry.stats) {
+      if (entry.analysisHash !== analysisHash || !entry.findings || !entry.stats) {
         const p = prepared.get(file) ?? this.engine.prepare(file, text, configs.forFile(file).config, undefined, undefined, { summariseWrappers: true });
         prepared.delete(file);
         const r = this.engine.analyze(p, merged);
-        Object.assign(entry, { factsHash: analysisHash, findings: r.findings, stats: r.stats, unusable: r.unusable });
+        Object.assign(entry, { analysisHash, findings: r.findings, stats: r.stats, unusable: r.unusable });
       } else fromCache++;
       this.cache.set(file, entry);
       findings.push(...entry.findings!);
@@ -163,8 +134,8 @@ export class WorkspaceAudit {
       progress.report(++done, total, file);
       await yieldNow();
     }
-    for (const f of [...this.cache.keys()]) if (!entries.has(f)) this.cache.delete(f);
-    this.save();
+    this.cache.retain(new Set(entries.keys()));
+    this.cache.save();
     findings.sort(compareFindings);
     for (const e of errors) failures.push({ file: '', reason: e });
     return { findings, stats: { ...stats, durationMs: Date.now() - started, fromCache }, failures, cancelled: false };
@@ -172,26 +143,5 @@ export class WorkspaceAudit {
 
   private cancelledResult(started: number): AuditResult {
     return { findings: [], stats: { ...emptyStats(), durationMs: Date.now() - started, fromCache: 0 }, failures: [], cancelled: true };
-  }
-
-  private load(): void {
-    if (this.loaded || !this.storageDir) return;
-    this.loaded = true;
-    try {
-      const data = JSON.parse(fs.readFileSync(path.join(this.storageDir, CACHE_FILE), 'utf8')) as { version: string; entries: Array<[string, CacheEntry]> };
-      if (data.version === version) this.cache = new Map(data.entries);
-    } catch {
-      // no cache yet, or an unreadable one: start empty
-    }
-  }
-
-  private save(): void {
-    if (!this.storageDir) return;
-    try {
-      fs.mkdirSync(this.storageDir, { recursive: true });
-      fs.writeFileSync(path.join(this.storageDir, CACHE_FILE), JSON.stringify({ version, entries: [...this.cache] }));
-    } catch {
-      // the cache is an optimisation: a read-only storage only makes the next run slower
-    }
   }
 }
