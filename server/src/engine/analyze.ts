@@ -1,6 +1,6 @@
 // The engine's entry point: source text → findings. Two phases, so that a multi-file run can share facts:
 // `prepare` parses and copies out what the analysis needs (the tree is freed), `analyze` runs the dataflow.
-import type { Edit, Parser, Tree } from 'web-tree-sitter';
+import type { Edit, Node as TsNode, Parser, Tree } from 'web-tree-sitter';
 import { createCParser } from './parse/parser';
 import { FunctionCopies } from './parse/function-copies';
 import { positionAt } from './text-position';
@@ -18,6 +18,7 @@ import { summarize, type CalleeSummary } from './dataflow/callee-summary';
 import { unreleasedStatics } from './dataflow/static-storage';
 import { MAX_WRAPPER_LINES, MAY_RETURN_CALL, summariseWrapper, type InferenceFacts, type WrapperSummary } from './dataflow/wrapper-summary';
 import type { Inferred } from './dataflow/wrappers';
+import { MAX_SUMMARY_LINES, summariseParams, type ParamSummary } from './dataflow/param-summary';
 import { relevantNames } from './dataflow/relevance';
 import { fileKnowledge, type FileKnowledge } from './parse/file-knowledge';
 import { LineIndex } from './parse/line-index';
@@ -51,6 +52,10 @@ export interface PreparedFile {
    *  and non-static functions that call a releaser. */
   wrapperCandidates?: FunctionSyntax[];
   releaserCandidates?: FunctionSyntax[];
+  /** When the run infers: what the file's functions do to their parameters (param-summary.ts), and every name
+   *  it defines (another file's function of the same name is not the one its calls reach). */
+  paramSummaries?: ParamSummary[];
+  definedNames?: string[];
 }
 
 export interface PrepareOptions {
@@ -79,14 +84,19 @@ export class Engine {
   }
 
   private readonly catalogues = new Map<string, Catalogue>();
+  /** The last catalogue made for an inferred set (asked again and again for one file: no key to compute). */
+  private readonly byInferred = new WeakMap<Inferred, { config: FailpathConfig; catalogue: Catalogue }>();
   catalogueFor(config: FailpathConfig, inferred?: Inferred): Catalogue {
+    const last = inferred && this.byInferred.get(inferred);
+    if (last && last.config === config) return last.catalogue;
     const key = JSON.stringify([config.profiles, config.policy, config.allocators, inferred ?? null]);
     if (this.catalogues.size > 256) this.catalogues.clear(); // a long-running server sees many inferred sets
     let c = this.catalogues.get(key);
     if (!c) {
-      c = new Catalogue({ profiles: config.profiles, policy: config.policy, allocators: config.allocators, inferred: inferred?.allocators, inferredReleasers: inferred?.releasers });
+      c = new Catalogue({ profiles: config.profiles, policy: config.policy, allocators: config.allocators, inferred: inferred?.allocators, inferredReleasers: inferred?.releasers, inferredEffects: inferred?.effects });
       this.catalogues.set(key, c);
     }
+    if (inferred) this.byInferred.set(inferred, { config, catalogue: c });
     return c;
   }
 
@@ -185,6 +195,21 @@ export class Engine {
         prepared.wrapperCandidates = [...analysed, ...more].filter((fn) => fn.returns === 'pointer' && fn.endLine - fn.line <= MAX_WRAPPER_LINES);
         const small = (c: FunctionCandidate) => !c.looseBody && c.node.endPosition.row - c.node.startPosition.row <= MAX_WRAPPER_LINES;
         prepared.releaserCandidates = candidates.filter((c) => small(c) && catalogue.releasePattern.test(text.slice(c.start, c.end))).map(copy).filter((fn) => !fn.isStatic && fn.params.length > 0);
+        const fileStatics = staticVariables(tree.rootNode);
+        prepared.definedNames = [...byName.keys()];
+        // The functions other files can call, and the static helpers they pass something on to.
+        const summaries = new Map<FunctionCandidate, ParamSummary | undefined>();
+        const summarise = (c: FunctionCandidate) => {
+          if (summaries.has(c) || c.looseBody || c.node.endPosition.row - c.node.startPosition.row > MAX_SUMMARY_LINES) return;
+          const s = summariseParams(copy(c), catalogue, fileStatics);
+          summaries.set(c, s);
+          for (const pass of s?.passes ?? []) {
+            const helper = byName.get(pass.callee);
+            if (helper) summarise(helper);
+          }
+        };
+        for (const c of byName.values()) if (!isStaticDefinition(c)) summarise(c);
+        prepared.paramSummaries = [...summaries.values()].filter((s): s is ParamSummary => !!s).sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
       }
       return prepared;
     } finally {
@@ -312,8 +337,9 @@ export class Engine {
       const arg = [...summarize(fn, catalogue).releasesParam].sort((a, b) => a - b)[0];
       if (arg !== undefined) releasers.push({ name: fn.name, arg });
     }
+    const params = { file: p.file, functions: p.paramSummaries ?? [] };
     const fns = p.wrapperCandidates ?? [];
-    if (fns.length === 0) return { functions: [], releasers };
+    if (fns.length === 0) return { functions: [], releasers, params };
     // Storing into any static counts as an escape here: a function that keeps what it returns is no wrapper.
     const ctx = this.contextFor({ ...p, analysed: [...new Set([...p.analysed, ...fns])], unreleasedStatics: new Set() }, projectFacts);
     const memo = newHelperMemo();
@@ -323,7 +349,7 @@ export class Engine {
       const s = summariseWrapper(fn, ctx, this.siteCalls(fn, allocationCalls(fn.body, ctx.catalogue), ctx, memo), text);
       if (s) out.push(s);
     }
-    return { functions: out, releasers };
+    return { functions: out, releasers, params };
   }
 
   /**
@@ -345,8 +371,8 @@ export class Engine {
    *  prepared with them already). The language server prepares again with them itself, reusing its tree. */
   inferredFor(p: PreparedFile, projectFacts: ConstantFacts): Inferred | undefined {
     const all = projectFacts.inferred;
-    if (!all || (!all.allocators.length && !all.releasers.length) || p.inferred || p.unusable) return undefined;
-    const own = new Set([...p.functions.keys(), ...p.analysed.map((f) => f.name), ...(p.wrapperCandidates ?? []).map((f) => f.name), ...(p.releaserCandidates ?? []).map((f) => f.name)]);
+    if (!all || (!all.allocators.length && !all.releasers.length && !all.effects.length) || p.inferred || p.unusable) return undefined;
+    const own = new Set([...p.functions.keys(), ...p.analysed.map((f) => f.name), ...(p.wrapperCandidates ?? []).map((f) => f.name), ...(p.releaserCandidates ?? []).map((f) => f.name), ...(p.definedNames ?? [])]);
     const base = this.catalogueFor(p.config);
     const mentioned = new Set(p.text.match(/[A-Za-z_]\w*/g) ?? []);
     const applies = (name: string) => mentioned.has(name) && !own.has(name) && !base.allocator(name) && !base.releaser(name);
@@ -356,8 +382,9 @@ export class Engine {
     const inferred: Inferred = {
       allocators: all.allocators.filter((w) => applies(w.name) && (w.failure !== 'aborts' || resultTested(p.text, w.name))),
       releasers: all.releasers.filter((r) => applies(r.name)),
+      effects: all.effects.filter((e) => applies(e.name)),
     };
-    return inferred.allocators.length || inferred.releasers.length ? inferred : undefined;
+    return inferred.allocators.length || inferred.releasers.length || inferred.effects.length ? inferred : undefined;
   }
 
   /**
@@ -445,7 +472,7 @@ export class Engine {
           findings!.push({
             rule: rule.id, severity, message: r.message, file: p.file, span: r.at,
             allocation: { span: spanOf(call), callee: site.callee },
-            related: (r.related ?? []).map((x) => ({ file: p.file, span: x.at, message: x.message })),
+            related: (r.related ?? []).map((x) => ({ file: x.file ?? p.file, span: x.at, message: x.message })),
           });
         });
       }
@@ -590,7 +617,7 @@ function functionKeys(p: PreparedFile, ctx: ExploreContext): Map<FunctionSyntax,
       only(ctx.relevant, (n) => n), only(p.unreleasedStatics, (n) => n),
       // The facts in force (this file's, with the other files' of the run), whatever file they came from.
       only(ctx.facts.globals, (g) => g[0]), only(ctx.facts.functions, (f) => f[0]), only(ctx.facts.noreturn, (n) => n), only(ctx.facts.transparent, (n) => n),
-      only(p.inferred?.allocators ?? [], (a) => a.name), only(p.inferred?.releasers ?? [], (r) => r.name),
+      only(p.inferred?.allocators ?? [], (a) => a.name), only(p.inferred?.releasers ?? [], (r) => r.name), only(p.inferred?.effects ?? [], (e) => e.name),
     ]));
     keys.set(fn, h.digest('base64'));
   }
@@ -638,6 +665,23 @@ function resultTested(text: string, fn: string): boolean {
     if (/\(\s*$/.test(text.slice(Math.max(0, m.index - 4), m.index)) && /^[^;]*\)\s*[!=]=\s*(?:NULL|0)\b/.test(after)) return true;
   }
   return false;
+}
+
+/** File-scope variables declared `static` (their names mean this file's variable only). */
+function staticVariables(root: TsNode): Set<string> {
+  const out = new Set<string>();
+  for (const d of root.namedChildren) {
+    if (d?.type !== 'declaration' || !d.namedChildren.some((k) => k?.type === 'storage_class_specifier' && k.text === 'static')) continue;
+    for (let decl of d.childrenForFieldName('declarator')) {
+      for (let guard = 0; decl && decl.type !== 'identifier' && guard < 10; guard++) decl = decl.childForFieldName('declarator');
+      if (decl?.type === 'identifier') out.add(decl.text);
+    }
+  }
+  return out;
+}
+
+function isStaticDefinition(c: FunctionCandidate): boolean {
+  return !c.looseBody && c.node.namedChildren.some((k) => k?.type === 'storage_class_specifier' && k.text === 'static');
 }
 
 /** Whether a function candidate is declared to return a pointer (before its body is copied out). */

@@ -108,7 +108,8 @@ export class WorkspaceAudit {
     for (const file of files) {
       if (progress.cancelled()) return undefined;
       const entry = entries.get(file)!;
-      if (!entry.summaries || entry.summariesFactsHash !== factsHash) {
+      // Summaries cached before parameter summaries existed lack them: made again.
+      if (!entry.summaries?.params || entry.summariesFactsHash !== factsHash) {
         let p = prepared.get(file);
         if (!p) prepared.set(file, (p = this.engine.prepare(file, readSource(file), configs.forFile(file).config, undefined, undefined, { summariseWrappers: true })));
         entry.summaries = this.engine.summariseWrappers(p, merged);
@@ -130,11 +131,13 @@ export class WorkspaceAudit {
     const total = files.length * 2;
     let done = index.done;
     const yieldNow = () => new Promise((r) => setImmediate(r));
-    const inferredNames = new Set([...merged.inferred!.allocators.map((a) => a.name), ...merged.inferred!.releasers.map((r) => r.name)]);
-    /** A file's analysis depends on the merged facts and on the inferred wrappers and releasers it mentions. */
+    const inferred = merged.inferred!;
+    const inferredNames = new Set([...inferred.allocators.map((a) => a.name), ...inferred.releasers.map((r) => r.name), ...inferred.effects.map((e) => e.name)]);
+    /** A file's analysis depends on the merged facts and on the inferred wrappers, releasers and callee effects it
+     *  mentions. */
     const analysisHashOf = (text: string) => {
       const mentioned = new Set((text.match(/[A-Za-z_]\w*/g) ?? []).filter((id) => inferredNames.has(id)));
-      return hashOf([factsHash, merged.inferred!.allocators.filter((a) => mentioned.has(a.name)), merged.inferred!.releasers.filter((r) => mentioned.has(r.name))]);
+      return hashOf([factsHash, inferred.allocators.filter((a) => mentioned.has(a.name)), inferred.releasers.filter((r) => mentioned.has(r.name)), inferred.effects.filter((e) => mentioned.has(e.name))]);
     };
     // Phase 2: the analysis, from the cache when neither the file nor the facts changed.
     let stats = emptyStats();

@@ -90,6 +90,17 @@ export function summarize(fn: FunctionSyntax, catalogue: Catalogue): CalleeSumma
           const p = paramOf(args[i]);
           if (p !== undefined) derefed.add(p);
         }
+        // Another file's function, by its inferred effects on the arguments themselves.
+        const effects = catalogue.effects(name);
+        if (effects) {
+          args.forEach((a, i) => {
+            const p = paramOf(a);
+            if (p === undefined) return;
+            if (effects.derefs.some((d) => d.path === String(i))) derefed.add(p);
+            if (effects.releases.includes(String(i))) releases.add(p);
+            if (effects.keeps.includes(String(i))) stores.add(p);
+          });
+        }
         break;
       }
     }

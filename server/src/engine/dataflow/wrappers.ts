@@ -5,6 +5,7 @@
 // it is a die-wrapper (`aborts`) when none does. A call's result counts as an allocation once its callee is a
 // wrapper, so wrappers of wrappers are found, to any depth and across files, by iterating.
 import type { InferenceFacts, ReturnClass, WorldReturns, WrapperSummary } from './wrapper-summary';
+import { resolveEffects, type CalleeEffects } from './param-effects';
 
 export interface InferredWrapper {
   name: string;
@@ -20,6 +21,8 @@ export interface InferredWrapper {
 export interface Inferred {
   allocators: InferredWrapper[];
   releasers: Array<{ name: string; arg: number }>;
+  /** What functions of other files do to what their callers give them (param-effects.ts). */
+  effects: CalleeEffects[];
 }
 
 /** Resolves every file's inference facts (in file order). A releaser defined in several files with different
@@ -35,7 +38,8 @@ export function resolveInferred(files: InferenceFacts[]): Inferred {
   }
   const released = [...releasers.values()].filter((r): r is { name: string; arg: number } => !!r).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   if (process.env.FAILPATH_DEBUG) for (const r of released) console.error(`releaser ${r.name} arg ${r.arg}`);
-  return { allocators: resolveWrappers(files.map((f) => f.functions)), releasers: released };
+  const effects = resolveEffects(files.flatMap((f) => (f.params?.functions.length ? [f.params] : [])));
+  return { allocators: resolveWrappers(files.map((f) => f.functions)), releasers: released, effects };
 }
 
 /** Chains are short in practice; the bound only keeps a pathological run finite. */
