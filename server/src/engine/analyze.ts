@@ -208,7 +208,7 @@ export class Engine {
             if (helper) summarise(helper);
           }
         };
-        for (const c of byName.values()) if (!isStaticDefinition(c)) summarise(c);
+        for (const c of byName.values()) if (!isStaticDefinition(c) && !onlyScalarParams(c)) summarise(c);
         prepared.paramSummaries = [...summaries.values()].filter((s): s is ParamSummary => !!s).sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
       }
       return prepared;
@@ -679,6 +679,23 @@ function staticVariables(root: TsNode): Set<string> {
   }
   return out;
 }
+
+/** Integer and floating parameters only (`int fd, size_t len`): nothing a caller's pointer can reach. A function
+ *  without parameters may still read a global, and is summarised. */
+function onlyScalarParams(c: FunctionCandidate): boolean {
+  let d = c.looseBody ? null : c.node.childForFieldName('declarator');
+  for (let guard = 0; d && d.type !== 'function_declarator' && guard < 10; guard++) d = d.childForFieldName('declarator');
+  const params = (d?.childForFieldName('parameters')?.namedChildren ?? []).filter((p) => !(p?.type === 'parameter_declaration' && !p.childForFieldName('declarator') && p.childForFieldName('type')?.text === 'void'));
+  if (params.length === 0) return false; // `f(void)`
+  return params.every((p) => {
+    if (p?.type !== 'parameter_declaration') return false;
+    const decl = p.childForFieldName('declarator');
+    if (decl && decl.type !== 'identifier') return false; // a pointer, an array, a function pointer
+    const type = p.childForFieldName('type');
+    return type?.type === 'primitive_type' || type?.type === 'sized_type_specifier' || (type?.type === 'type_identifier' && SCALAR_TYPEDEF.test(type.text));
+  });
+}
+const SCALAR_TYPEDEF = /^(size_t|ssize_t|off_t|off64_t|time_t|pid_t|uid_t|gid_t|mode_t|bool|u?int(8|16|32|64|max|ptr)?_t|u(8|16|32|64)|s(8|16|32|64)|gfp_t)$/;
 
 function isStaticDefinition(c: FunctionCandidate): boolean {
   return !c.looseBody && c.node.namedChildren.some((k) => k?.type === 'storage_class_specifier' && k.text === 'static');

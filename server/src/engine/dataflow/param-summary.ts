@@ -43,14 +43,18 @@ export interface ParamSummary {
 }
 
 /** Longer functions are not summarised (a sink, a destructor and a container add are small). */
-export const MAX_SUMMARY_LINES = 200;
+export const MAX_SUMMARY_LINES = 80;
 
 /** Root and access of a path: `0->f` → ['0', '->f'], `g:x` → ['g:x', '']. */
 export function splitPath(path: EffectPath): [string, string] {
-  if (path.startsWith('g:')) return [path, ''];
-  const m = /^(\d+)(.*)$/.exec(path);
-  return m ? [m[1], m[2]] : [path, ''];
+  let parts = splitPaths.get(path);
+  if (!parts) {
+    const m = path.startsWith('g:') ? null : /^(\d+)(.*)$/.exec(path);
+    splitPaths.set(path, (parts = m ? [m[1], m[2]] : [path, '']));
+  }
+  return parts;
 }
+const splitPaths = new Map<EffectPath, [string, string]>();
 
 export function summariseParams(fn: FunctionSyntax, catalogue: Catalogue, fileStatics: ReadonlySet<string>): ParamSummary | undefined {
   const params = new Map(fn.params.map((p, i) => [p, i]));
