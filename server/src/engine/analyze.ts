@@ -89,11 +89,12 @@ export class Engine {
   catalogueFor(config: FailpathConfig, inferred?: Inferred): Catalogue {
     const last = inferred && this.byInferred.get(inferred);
     if (last && last.config === config) return last.catalogue;
-    const key = JSON.stringify([config.profiles, config.policy, config.allocators, inferred ?? null]);
+    // Callee effects are not in the catalogue (contextFor): files that call the same wrappers share one.
+    const key = JSON.stringify([config.profiles, config.policy, config.allocators, inferred?.allocators ?? null, inferred?.releasers ?? null]);
     if (this.catalogues.size > 256) this.catalogues.clear(); // a long-running server sees many inferred sets
     let c = this.catalogues.get(key);
     if (!c) {
-      c = new Catalogue({ profiles: config.profiles, policy: config.policy, allocators: config.allocators, inferred: inferred?.allocators, inferredReleasers: inferred?.releasers, inferredEffects: inferred?.effects });
+      c = new Catalogue({ profiles: config.profiles, policy: config.policy, allocators: config.allocators, inferred: inferred?.allocators, inferredReleasers: inferred?.releasers });
       this.catalogues.set(key, c);
     }
     if (inferred) this.byInferred.set(inferred, { config, catalogue: c });
@@ -276,8 +277,10 @@ export class Engine {
     const knowledge: FileKnowledge = { noreturn: facts.noreturn, transparent: facts.transparent };
     const cfgs = new Map<FunctionSyntax, Cfg>();
     const summaries = new Map<FunctionSyntax, CalleeSummary>();
+    // Other files' callee effects, where the catalogue does not already say what the function does.
+    const effects = new Map((p.inferred?.effects ?? []).filter((e) => !catalogue.describes(e.name)).map((e) => [e.name, e]));
     return {
-      catalogue, facts, functions: p.functions, unreleasedStatics: p.unreleasedStatics, knowledge,
+      catalogue, facts, functions: p.functions, unreleasedStatics: p.unreleasedStatics, knowledge, effects,
       relevant: relevantNames(new Set([...p.functions.values(), ...p.analysed])),
       cfgOf: (fn) => {
         let c = cfgs.get(fn);
@@ -286,7 +289,7 @@ export class Engine {
       },
       summaryOf: (fn) => {
         let s = summaries.get(fn);
-        if (!s) summaries.set(fn, (s = summarize(fn, catalogue)));
+        if (!s) summaries.set(fn, (s = summarize(fn, catalogue, effects)));
         return s;
       },
     };

@@ -1,7 +1,6 @@
 // The allocator catalogue in force for one file: the profiles its configuration loads, plus its own allocators.
 import type { AllocatorSpec, CheckSpec, DerefArgsSpec, ProfileData, ReleaserSpec } from './types';
 import { PROFILES } from './profiles';
-import type { CalleeEffects } from '../dataflow/param-effects';
 
 /** Profiles whose allocators stay fallible under `"policy": "abort"` (DESIGN §6). */
 const SYSTEM_PROFILES = new Set(['libc', 'posix']);
@@ -20,8 +19,6 @@ export interface CatalogueOptions {
   inferred?: AllocatorSpec[];
   /** Functions inferred to release a parameter: added where nothing else names them. */
   inferredReleasers?: ReleaserSpec[];
-  /** What functions of other files do to their arguments: used where nothing else names them. */
-  inferredEffects?: CalleeEffects[];
 }
 
 export class Catalogue {
@@ -31,7 +28,7 @@ export class Catalogue {
   private readonly derefArgs = new Map<string, number[]>();
   private readonly keeps = new Map<string, number[]>();
   private readonly noreturn = new Set<string>();
-  private readonly calleeEffects = new Map<string, CalleeEffects>();
+  private readonly profileReleasers: Set<string>;
   readonly scopeReleaseTokens: string[] = [];
   /** Matches text that may contain a call of an allocator (cheap prefilter of whole functions). */
   readonly allocationPattern: RegExp;
@@ -63,11 +60,7 @@ export class Catalogue {
       if (this.allocators.has(n) || this.releasers.has(n) || this.checks.has(n) || this.noreturn.has(n)) continue;
       this.allocators.set(n, { ...a, profile: 'inferred', abortsByPolicy: false });
     }
-    // Before inferred releasers: a function of another file that frees its parameter is known better by its effects.
-    for (const e of options.inferredEffects ?? []) {
-      const n = e.name;
-      if (!this.allocators.has(n) && !this.releasers.has(n) && !this.checks.has(n) && !this.noreturn.has(n) && !this.derefArgs.has(n)) this.calleeEffects.set(n, e);
-    }
+    this.profileReleasers = new Set(this.releasers.keys());
     for (const r of options.inferredReleasers ?? []) {
       if (!this.allocators.has(r.name) && !this.releasers.has(r.name) && !this.checks.has(r.name)) this.releasers.set(r.name, r);
     }
@@ -98,9 +91,9 @@ export class Catalogue {
   keptArgs(name: string): number[] | undefined {
     return this.keeps.get(name);
   }
-  /** What a function of another file does to its arguments (inferred), when nothing else names it. */
-  effects(name: string): CalleeEffects | undefined {
-    return this.calleeEffects.get(name);
+  /** Whether the catalogue itself says what `name` does (profiles and configuration, not inferred releasers). */
+  describes(name: string): boolean {
+    return this.allocators.has(name) || this.profileReleasers.has(name) || this.checks.has(name) || this.noreturn.has(name) || this.derefArgs.has(name);
   }
   isNoreturn(name: string): boolean {
     return this.noreturn.has(name);

@@ -28,6 +28,8 @@ export interface ExploreContext {
   knowledge: FileKnowledge;
   /** Names whose integer facts can decide something (see relevance.ts); other facts are not kept. */
   relevant: ReadonlySet<string>;
+  /** What functions of other files do to their arguments (param-effects.ts). */
+  effects?: ReadonlyMap<string, CalleeEffects>;
 }
 
 const STATES_PER_NODE = 6;
@@ -631,7 +633,7 @@ export class SiteExplorer {
       const name = key.slice(2);
       const c = this.ctx.facts.globals.get(name);
       if (c !== undefined) return { k: 'int', n: c };
-      if (this.ctx.functions.has(name) || this.ctx.catalogue.effects(name)) return { k: 'fn', name };
+      if (this.ctx.functions.has(name) || this.ctx.effects?.has(name)) return { k: 'fn', name };
     }
     return undefined;
   }
@@ -1077,7 +1079,7 @@ export class SiteExplorer {
       return tookTracked ? { k: 'alloc', failTest, tookTracked } : { k: 'alloc', failTest };
     }
 
-    const effects = cat.effects(name);
+    const effects = this.ctx.effects?.get(name);
     if (effects) {
       this.applyEffects(call, effects, args, values, st);
       return undefined;
