@@ -287,15 +287,18 @@ test('workspace audit: every file with progress, then from the cache', async () 
   await assert.rejects(u.connection.sendRequest('failpath/auditWorkspace', { folders: [examples] }), /trusted/);
 });
 
-for (const name of ['wrappers', 'annotations', 'cppcheck-library']) {
-  test(`workspace audit finds what the CLI finds across files (test/workspaces/${name})`, async () => {
-    const folder = path.join(ROOT, 'test', 'workspaces', name);
+// `wrappers`: allocation wrappers inferred across files; `callee-effects`: what functions of other files do to
+// their arguments (a sink chain, destructors, containers); `annotations`, `cppcheck-library`: what declarations and
+// cppcheck libraries say. The first two name a chain with `→` in some message.
+for (const workspace of ['wrappers', 'callee-effects', 'annotations', 'cppcheck-library']) {
+  test(`workspace audit finds what the CLI finds across files (${workspace})`, async () => {
+    const folder = path.join(ROOT, 'test', 'workspaces', workspace);
     const c = await start({ rootDir: folder });
     const report = await c.connection.sendRequest<{ files: Array<{ uri: string; diagnostics: Diagnostic[] }> }>('failpath/auditWorkspace', { folders: [folder] });
     const audited = report.files.flatMap((f) => f.diagnostics.map((d) => `${path.basename(decodeURIComponent(f.uri))}:${d.range.start.line + 1}:${d.code}:${d.message}`)).sort();
     const cli = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'cli.js'), folder, '--format', 'json', '--fail-on', 'none'], { encoding: 'utf8' });
     const fromCli = (JSON.parse(cli.stdout).findings as Array<{ file: string; line: number; rule: string; message: string }>).map((f) => `${path.basename(f.file)}:${f.line}:${f.rule}:${f.message}`).sort();
-    if (name === 'wrappers') assert.ok(fromCli.some((f) => /→/.test(f)), 'the CLI names a wrapper chain');
+    if (workspace === 'wrappers' || workspace === 'callee-effects') assert.ok(fromCli.some((f) => /→/.test(f)), 'the CLI names a chain across files');
     assert.ok(fromCli.length >= 3);
     assert.deepEqual(audited, fromCli);
   });
@@ -317,28 +320,30 @@ test('open files use the workspace index: an allocator declared in another file\
   assert.deepEqual(got, expected);
 });
 
-test('open files use the workspace index: a wrapper defined in another file is known in the editor', async () => {
-  const folder = path.join(ROOT, 'test', 'workspaces', 'wrappers');
-  const c = await start({ rootDir: folder });
-  const cli = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'cli.js'), folder, '--format', 'json', '--fail-on', 'none'], { encoding: 'utf8' });
-  const byFile = new Map<string, string[]>();
-  for (const f of JSON.parse(cli.stdout).findings as Array<{ file: string; line: number; rule: string; message: string }>) {
-    const list = byFile.get(path.basename(f.file)) ?? [];
-    list.push(`${f.line}:${f.rule}:${f.message}`);
-    byFile.set(path.basename(f.file), list);
-  }
-  const [file, expected] = [...byFile].find(([, list]) => list.some((m) => /→/.test(m)))!;
-  const uri = c.open(path.join(folder, file));
-  // The index is built in the background; the server re-analyses open files when it is ready.
-  const deadline = Date.now() + 60_000;
-  let got: string[] = [];
-  while (Date.now() < deadline) {
-    got = (await c.diagnostics(uri)).map((d) => `${d.range.start.line + 1}:${d.code}:${d.message}`).sort();
-    if (got.some((m) => /→/.test(m))) break;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  assert.deepEqual(got, expected.sort());
-});
+for (const workspace of ['wrappers', 'callee-effects']) {
+  test(`open files use the workspace index: what another file defines is known in the editor (${workspace})`, async () => {
+    const folder = path.join(ROOT, 'test', 'workspaces', workspace);
+    const c = await start({ rootDir: folder });
+    const cli = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'cli.js'), folder, '--format', 'json', '--fail-on', 'none'], { encoding: 'utf8' });
+    const byFile = new Map<string, string[]>();
+    for (const f of JSON.parse(cli.stdout).findings as Array<{ file: string; line: number; rule: string; message: string }>) {
+      const list = byFile.get(path.basename(f.file)) ?? [];
+      list.push(`${f.line}:${f.rule}:${f.message}`);
+      byFile.set(path.basename(f.file), list);
+    }
+    const [file, expected] = [...byFile].find(([, list]) => list.some((m) => /→/.test(m)))!;
+    const uri = c.open(path.join(folder, file));
+    // The index is built in the background; the server re-analyses open files when it is ready.
+    const deadline = Date.now() + 60_000;
+    let got: string[] = [];
+    while (Date.now() < deadline) {
+      got = (await c.diagnostics(uri)).map((d) => `${d.range.start.line + 1}:${d.code}:${d.message}`).sort();
+      if (got.some((m) => /→/.test(m))) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    assert.deepEqual(got, expected.sort());
+  });
+}
 
 test('a quick fix for a finding through another file\'s wrapper is written and checked with the workspace index', async () => {
   const folder = path.join(ROOT, 'test', 'workspaces', 'wrappers');

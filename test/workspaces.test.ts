@@ -12,7 +12,7 @@ const root = path.resolve(__dirname, '..', '..');
 const cli = path.join(root, 'dist', 'cli.js');
 const WORKSPACES = path.join(root, 'test', 'workspaces');
 
-interface JsonFinding { file: string; line: number; rule: string; message: string; related: { message: string }[] }
+interface JsonFinding { file: string; line: number; rule: string; message: string; related: { file: string; line: number; message: string }[] }
 
 function audit(dir: string, jobs: number): JsonFinding[] {
   const r = spawnSync(process.execPath, [cli, dir, '--format', 'json', '--fail-on', 'none', '--jobs', String(jobs)], { cwd: root, encoding: 'utf8', timeout: 120_000 });
@@ -39,4 +39,12 @@ test('an inferred wrapper names its chain down to the allocator', () => {
   assert.equal(unchecked?.related[0].message, 'allocated here by zalloc_node() → zalloc() → malloc()');
   const dead = findings.find((f) => f.rule === 'dead-oom-check');
   assert.match(dead?.message ?? '', /xstrdup2\(\) never returns when malloc\(\) fails \(xstrdup2\(\) → xalloc\(\) → malloc\(\)\)/);
+});
+
+test('a use in another file names the calls that lead to it and points at the dereference', () => {
+  const findings = audit('test/workspaces/callee-effects', 1);
+  const chain = findings.find((f) => f.rule === 'unchecked-alloc' && f.line === 11);
+  assert.match(chain?.message ?? '', /\(passed to relay_unchecked\(\) → fill_unchecked\(\), which dereferences it\)/);
+  const at = chain?.related.find((r) => r.message === 'dereferenced in fill_unchecked()');
+  assert.equal(at && `${path.basename(at.file)}:${at.line}`, 'sink.c:9');
 });

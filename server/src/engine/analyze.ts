@@ -1,6 +1,6 @@
 // The engine's entry point: source text → findings. Two phases, so that a multi-file run can share facts:
 // `prepare` parses and copies out what the analysis needs (the tree is freed), `analyze` runs the dataflow.
-import type { Edit, Parser, Range, Tree } from 'web-tree-sitter';
+import type { Edit, Node as TsNode, Parser, Range, Tree } from 'web-tree-sitter';
 import { createCParser } from './parse/parser';
 import { FunctionCopies } from './parse/function-copies';
 import { positionAt } from './text-position';
@@ -18,6 +18,7 @@ import { summarize, type CalleeSummary } from './dataflow/callee-summary';
 import { unreleasedStatics } from './dataflow/static-storage';
 import { MAX_WRAPPER_LINES, MAY_RETURN_CALL, summariseWrapper, type InferenceFacts, type WrapperSummary } from './dataflow/wrapper-summary';
 import type { Inferred } from './dataflow/wrappers';
+import { MAX_SUMMARY_LINES, summariseParams, type ParamSummary } from './dataflow/param-summary';
 import { relevantNames } from './dataflow/relevance';
 import { callResultTested, resultTested } from './dataflow/result-test';
 import { identifiersOf, selectFunctions, type FunctionSpan, type SelectionPlan } from './function-selection';
@@ -54,6 +55,10 @@ export interface PreparedFile {
    *  and non-static functions that call a releaser. */
   wrapperCandidates?: FunctionSyntax[];
   releaserCandidates?: FunctionSyntax[];
+  /** When the run infers: what the file's functions do to their parameters (param-summary.ts), and every name
+   *  it defines (another file's function of the same name is not the one its calls reach). */
+  paramSummaries?: ParamSummary[];
+  definedNames?: string[];
   /** Phase 1 of a multi-file run: every function's range and what phase 1 copied, so that phase 2 can copy more
    *  without parsing the file again (`prepareAgain`). */
   outline?: FileOutline;
@@ -95,8 +100,20 @@ export class Engine {
   }
 
   private readonly catalogues = new Map<string, Catalogue>();
+  /** The last catalogue made for an inferred set (asked again and again for one file: no key to compute). */
+  private readonly byInferred = new WeakMap<Inferred, { config: FailpathConfig; catalogue: Catalogue }>();
+  /** Likewise per configuration, without inferred names (its key would serialise the cppcheck libraries). */
+  private readonly byConfig = new WeakMap<FailpathConfig, Catalogue>();
   catalogueFor(config: FailpathConfig, inferred?: Inferred): Catalogue {
-    const key = JSON.stringify([config.profiles, config.policy, config.allocators, config.library ?? null, inferred ?? null]);
+    const last = inferred && this.byInferred.get(inferred);
+    if (last && last.config === config) return last.catalogue;
+    const mine = inferred ? undefined : this.byConfig.get(config);
+    if (mine) return mine;
+    // Callee effects are not in the catalogue (contextFor): files that call the same wrappers share one.
+    const key = JSON.stringify([
+      config.profiles, config.policy, config.allocators, config.library ?? null,
+      inferred?.allocators ?? null, inferred?.releasers ?? null, inferred?.keeps ?? null, inferred?.nonnull ?? null,
+    ]);
     if (this.catalogues.size > 256) this.catalogues.clear(); // a long-running server sees many inferred sets
     let c = this.catalogues.get(key);
     if (!c) {
@@ -106,6 +123,8 @@ export class Engine {
       });
       this.catalogues.set(key, c);
     }
+    if (inferred) this.byInferred.set(inferred, { config, catalogue: c });
+    else this.byConfig.set(config, c);
     return c;
   }
 
@@ -160,7 +179,26 @@ export class Engine {
         prepared.wrapperCandidates = [...analysed, ...more].filter((fn) => fn.returns === 'pointer' && fn.endLine - fn.line <= MAX_WRAPPER_LINES);
         const small = (c: FunctionCandidate) => !c.looseBody && c.node.endPosition.row - c.node.startPosition.row <= MAX_WRAPPER_LINES;
         prepared.releaserCandidates = candidates.filter((c) => small(c) && catalogue.releasePattern.test(text.slice(c.start, c.end))).map(copy).filter((fn) => !fn.isStatic && fn.params.length > 0);
-        prepared.outline = { functions: candidates.map((c) => ({ name: c.name, start: c.start, end: c.end, loose: !!c.looseBody })), source, unionTypes, copies: [...copies.values()] };
+        const fileStatics = staticVariables(tree.rootNode);
+        const byName = new Map<string, FunctionCandidate>();
+        for (const c of candidates) if (!byName.has(c.name)) byName.set(c.name, c);
+        prepared.definedNames = [...byName.keys()];
+        // The functions other files can call, and the static helpers they pass something on to.
+        const summaries = new Map<FunctionCandidate, ParamSummary | undefined>();
+        const summarise = (c: FunctionCandidate) => {
+          if (summaries.has(c) || c.looseBody || c.node.endPosition.row - c.node.startPosition.row > MAX_SUMMARY_LINES) return;
+          const s = summariseParams(copy(c), catalogue, fileStatics);
+          summaries.set(c, s);
+          for (const pass of s?.passes ?? []) {
+            const helper = byName.get(pass.callee);
+            if (helper) summarise(helper);
+          }
+        };
+        for (const c of byName.values()) if (!isStaticDefinition(c) && !onlyScalarParams(c)) summarise(c);
+        prepared.paramSummaries = [...summaries.values()].filter((s): s is ParamSummary => !!s).sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+        // Only the copies the prepared file holds anyway (those made for parameter summaries alone are let go).
+        const held = new Set([...functions.values(), ...analysed, ...prepared.wrapperCandidates, ...prepared.releaserCandidates]);
+        prepared.outline = { functions: candidates.map((c) => ({ name: c.name, start: c.start, end: c.end, loose: !!c.looseBody })), source, unionTypes, copies: [...held] };
       }
       return prepared;
     } finally {
@@ -287,8 +325,10 @@ export class Engine {
     const knowledge: FileKnowledge = { noreturn: facts.noreturn, transparent: facts.transparent };
     const cfgs = new Map<FunctionSyntax, Cfg>();
     const summaries = new Map<FunctionSyntax, CalleeSummary>();
+    // Other files' callee effects, where the catalogue does not already say what the function does.
+    const effects = new Map((p.inferred?.effects ?? []).filter((e) => !catalogue.describes(e.name)).map((e) => [e.name, e]));
     const ctx: ExploreContext = {
-      catalogue, facts, functions: p.functions, unreleasedStatics: p.unreleasedStatics, knowledge,
+      catalogue, facts, functions: p.functions, unreleasedStatics: p.unreleasedStatics, knowledge, effects,
       relevant: relevantNames(new Set([...p.functions.values(), ...p.analysed])),
       cfgOf: (fn) => {
         ctx.onRead?.(fn, 'text');
@@ -299,7 +339,7 @@ export class Engine {
       summaryOf: (fn) => {
         ctx.onRead?.(fn, 'summary');
         let s = summaries.get(fn);
-        if (!s) summaries.set(fn, (s = summarize(fn, catalogue)));
+        if (!s) summaries.set(fn, (s = summarize(fn, catalogue, effects)));
         return s;
       },
     };
@@ -352,8 +392,9 @@ export class Engine {
       const arg = [...summarize(fn, catalogue).releasesParam].sort((a, b) => a - b)[0];
       if (arg !== undefined) releasers.push({ name: fn.name, arg });
     }
+    const params = { file: p.file, functions: p.paramSummaries ?? [] };
     const fns = p.wrapperCandidates ?? [];
-    if (fns.length === 0) return { functions: [], releasers };
+    if (fns.length === 0) return { functions: [], releasers, params };
     // Storing into any static counts as an escape here: a function that keeps what it returns is no wrapper.
     const ctx = this.contextFor({ ...p, analysed: [...new Set([...p.analysed, ...fns])], unreleasedStatics: new Set() }, projectFacts);
     const memo = newHelperMemo();
@@ -363,7 +404,7 @@ export class Engine {
       const s = summariseWrapper(fn, ctx, this.siteCalls(fn, allocationCalls(fn.body, ctx.catalogue), ctx, memo), text);
       if (s) out.push(s);
     }
-    return { functions: out, releasers };
+    return { functions: out, releasers, params };
   }
 
   /**
@@ -385,8 +426,8 @@ export class Engine {
    *  prepared with them already). The language server prepares again with them itself, reusing its tree. */
   inferredFor(p: PreparedFile, projectFacts: ConstantFacts): Inferred | undefined {
     const all = projectFacts.inferred;
-    if (!all || (!all.allocators.length && !all.releasers.length && !all.keeps?.length && !all.nonnull?.length) || p.inferred || p.unusable) return undefined;
-    const own = new Set([...p.functions.keys(), ...p.analysed.map((f) => f.name), ...(p.wrapperCandidates ?? []).map((f) => f.name), ...(p.releaserCandidates ?? []).map((f) => f.name)]);
+    if (!all || (!all.allocators.length && !all.releasers.length && !all.effects.length && !all.keeps?.length && !all.nonnull?.length) || p.inferred || p.unusable) return undefined;
+    const own = new Set([...p.functions.keys(), ...p.analysed.map((f) => f.name), ...(p.wrapperCandidates ?? []).map((f) => f.name), ...(p.releaserCandidates ?? []).map((f) => f.name), ...(p.definedNames ?? [])]);
     const base = this.catalogueFor(p.config);
     const mentioned = new Set(p.text.match(/[A-Za-z_]\w*/g) ?? []);
     const applies = (name: string) => mentioned.has(name) && !own.has(name) && !base.allocator(name) && !base.releaser(name);
@@ -400,12 +441,13 @@ export class Engine {
     const inferred: Inferred = {
       allocators: all.allocators.filter((w) => applies(w.name) && (w.declared || w.failure !== 'aborts' || resultTested(p.text, w.name))),
       releasers: all.releasers.filter((r) => applies(r.name)),
+      effects: all.effects.filter((e) => applies(e.name)),
     };
     const keeps = all.keeps?.filter((k) => declared(k.name));
     const nonnull = all.nonnull?.filter((n) => declared(n));
     if (keeps?.length) inferred.keeps = keeps;
     if (nonnull?.length) inferred.nonnull = nonnull;
-    return inferred.allocators.length || inferred.releasers.length || keeps?.length || nonnull?.length ? inferred : undefined;
+    return inferred.allocators.length || inferred.releasers.length || inferred.effects.length || keeps?.length || nonnull?.length ? inferred : undefined;
   }
 
   /**
@@ -508,7 +550,7 @@ export class Engine {
           findings!.push({
             rule: rule.id, severity, message: r.message, file: p.file, span: r.at,
             allocation: { span: spanOf(call), callee: site.callee },
-            related: (r.related ?? []).map((x) => ({ file: p.file, span: x.at, message: x.message })),
+            related: (r.related ?? []).map((x) => ({ file: x.file ?? p.file, span: x.at, message: x.message })),
           });
         });
       }
@@ -659,7 +701,7 @@ function functionKeys(p: PreparedFile, ctx: ExploreContext): Map<FunctionSyntax,
       only(ctx.relevant, (n) => n), only(p.unreleasedStatics, (n) => n),
       // The facts in force (this file's, with the other files' of the run), whatever file they came from.
       only(ctx.facts.globals, (g) => g[0]), only(ctx.facts.functions, (f) => f[0]), only(ctx.facts.noreturn, (n) => n), only(ctx.facts.transparent, (n) => n),
-      only(p.inferred?.allocators ?? [], (a) => a.name), only(p.inferred?.releasers ?? [], (r) => r.name),
+      only(p.inferred?.allocators ?? [], (a) => a.name), only(p.inferred?.releasers ?? [], (r) => r.name), only(p.inferred?.effects ?? [], (e) => e.name),
       only(p.inferred?.keeps ?? [], (k) => k.name), only(p.inferred?.nonnull ?? [], (n) => n),
     ]));
     keys.set(fn, h.digest('base64'));
@@ -733,6 +775,40 @@ function callsToNodes(cfg: Cfg, calls: Set<Syntax>): Map<Syntax, number> {
 function mayBeTested(fn: FunctionSyntax, owner: FunctionSyntax, call: Syntax): boolean {
   if (callResultTested(owner.text, (child(call, 'function') ?? call).start - owner.start, TESTED_WITHIN)) return true;
   return owner !== fn && (owner.returns !== 'pointer' || resultTested(fn.text, owner.name));
+}
+
+/** File-scope variables declared `static` (their names mean this file's variable only). */
+function staticVariables(root: TsNode): Set<string> {
+  const out = new Set<string>();
+  for (const d of root.namedChildren) {
+    if (d?.type !== 'declaration' || !d.namedChildren.some((k) => k?.type === 'storage_class_specifier' && k.text === 'static')) continue;
+    for (let decl of d.childrenForFieldName('declarator')) {
+      for (let guard = 0; decl && decl.type !== 'identifier' && guard < 10; guard++) decl = decl.childForFieldName('declarator');
+      if (decl?.type === 'identifier') out.add(decl.text);
+    }
+  }
+  return out;
+}
+
+/** Integer and floating parameters only (`int fd, size_t len`): nothing a caller's pointer can reach. A function
+ *  without parameters may still read a global, and is summarised. */
+function onlyScalarParams(c: FunctionCandidate): boolean {
+  let d = c.looseBody ? null : c.node.childForFieldName('declarator');
+  for (let guard = 0; d && d.type !== 'function_declarator' && guard < 10; guard++) d = d.childForFieldName('declarator');
+  const params = (d?.childForFieldName('parameters')?.namedChildren ?? []).filter((p) => !(p?.type === 'parameter_declaration' && !p.childForFieldName('declarator') && p.childForFieldName('type')?.text === 'void'));
+  if (params.length === 0) return false; // `f(void)`
+  return params.every((p) => {
+    if (p?.type !== 'parameter_declaration') return false;
+    const decl = p.childForFieldName('declarator');
+    if (decl && decl.type !== 'identifier') return false; // a pointer, an array, a function pointer
+    const type = p.childForFieldName('type');
+    return type?.type === 'primitive_type' || type?.type === 'sized_type_specifier' || (type?.type === 'type_identifier' && SCALAR_TYPEDEF.test(type.text));
+  });
+}
+const SCALAR_TYPEDEF = /^(size_t|ssize_t|off_t|off64_t|time_t|pid_t|uid_t|gid_t|mode_t|bool|u?int(8|16|32|64|max|ptr)?_t|u(8|16|32|64)|s(8|16|32|64)|gfp_t)$/;
+
+function isStaticDefinition(c: FunctionCandidate): boolean {
+  return !c.looseBody && c.node.namedChildren.some((k) => k?.type === 'storage_class_specifier' && k.text === 'static');
 }
 
 /** Whether a function candidate is declared to return a pointer (before its body is copied out). */

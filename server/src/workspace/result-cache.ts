@@ -25,6 +25,9 @@ export interface CachedFile {
 }
 
 export const CACHE_FILE = 'failpath-cache.json';
+/** Bumped when what is cached changes shape (parameter summaries, …): older entries are not read. */
+const FORMAT = 2;
+const STAMP = `${version}/${FORMAT}`;
 
 export class ResultCache {
   private entries = new Map<string, CachedFile>();
@@ -57,7 +60,7 @@ export class ResultCache {
       fs.mkdirSync(this.dir, { recursive: true });
       const target = path.join(this.dir, CACHE_FILE);
       const temporary = `${target}.${process.pid}.tmp`;
-      fs.writeFileSync(temporary, JSON.stringify({ version, entries: [...this.entries] }));
+      fs.writeFileSync(temporary, JSON.stringify({ version: STAMP, entries: [...this.entries] }));
       fs.renameSync(temporary, target); // two runs sharing a directory never see half a file
     } catch {
       // read-only or full: the next run starts cold
@@ -69,7 +72,7 @@ export class ResultCache {
     this.loaded = true;
     try {
       const data = JSON.parse(fs.readFileSync(path.join(this.dir, CACHE_FILE), 'utf8')) as { version: string; entries: Array<[string, CachedFile]> };
-      if (data.version === version && Array.isArray(data.entries)) this.entries = new Map(data.entries);
+      if (data.version === STAMP && Array.isArray(data.entries)) this.entries = new Map(data.entries);
     } catch {
       // no cache yet, or an unreadable one: start empty
     }
@@ -81,7 +84,7 @@ function hashOf(value: unknown): string {
 }
 
 function contentHash(text: string, config: FailpathConfig): string {
-  return createHash('sha1').update(version).update(JSON.stringify(config)).update(text).digest('base64');
+  return createHash('sha1').update(STAMP).update(JSON.stringify(config)).update(text).digest('base64');
 }
 
 /** The merged facts a file's summaries and analysis were made with. */

@@ -36,6 +36,7 @@ export class Catalogue {
   private readonly keeps = new Map<string, number[]>();
   private readonly noreturn = new Set<string>();
   private readonly nonnull = new Set<string>();
+  private readonly profileReleasers: Set<string>;
   readonly scopeReleaseTokens: string[] = [];
   /** Matches text that may contain a call of an allocator (cheap prefilter of whole functions). */
   readonly allocationPattern: RegExp;
@@ -75,6 +76,7 @@ export class Catalogue {
       // Declared in the source (annotations.ts): owned like a catalogue allocator's results.
       this.allocators.set(n, { ...a, profile: a.declared ? 'annotation' : 'inferred', abortsByPolicy: false });
     }
+    this.profileReleasers = new Set(this.releasers.keys());
     for (const r of options.inferredReleasers ?? []) {
       if (!this.allocators.has(r.name) && !this.releasers.has(r.name) && !this.checks.has(r.name)) this.releasers.set(r.name, r);
     }
@@ -106,6 +108,10 @@ export class Catalogue {
   /** Argument indexes a function keeps (takes ownership of). */
   keptArgs(name: string): number[] | undefined {
     return this.keeps.get(name);
+  }
+  /** Whether the catalogue itself says what `name` does (profiles and configuration, not inferred releasers). */
+  describes(name: string): boolean {
+    return this.allocators.has(name) || this.profileReleasers.has(name) || this.checks.has(name) || this.noreturn.has(name) || this.derefArgs.has(name);
   }
   isNoreturn(name: string): boolean {
     return this.noreturn.has(name);

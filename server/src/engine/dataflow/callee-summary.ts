@@ -3,6 +3,7 @@
 import { child, calleeName, callArgs, unwrap, walk, type Syntax } from '../parse/syntax';
 import type { FunctionSyntax } from '../parse/functions';
 import type { Catalogue } from '../catalogue/catalogue';
+import type { CalleeEffects } from './param-effects';
 
 export interface CalleeSummary {
   /** Parameters dereferenced without ever being tested. */
@@ -15,7 +16,7 @@ export interface CalleeSummary {
   callees: string[];
 }
 
-export function summarize(fn: FunctionSyntax, catalogue: Catalogue): CalleeSummary {
+export function summarize(fn: FunctionSyntax, catalogue: Catalogue, calleeEffects?: ReadonlyMap<string, CalleeEffects>): CalleeSummary {
   const index = new Map(fn.params.map((p, i) => [p, i]));
   const derefed = new Set<number>();
   const tested = new Set<number>();
@@ -89,6 +90,17 @@ export function summarize(fn: FunctionSyntax, catalogue: Catalogue): CalleeSumma
         for (const i of catalogue.dereferencedArgs(name) ?? []) {
           const p = paramOf(args[i]);
           if (p !== undefined) derefed.add(p);
+        }
+        // Another file's function, by its inferred effects on the arguments themselves.
+        const effects = calleeEffects?.get(name);
+        if (effects) {
+          args.forEach((a, i) => {
+            const p = paramOf(a);
+            if (p === undefined) return;
+            if (effects.derefs.some((d) => d.path === String(i))) derefed.add(p);
+            if (effects.releases.includes(String(i))) releases.add(p);
+            if (effects.keeps.includes(String(i))) stores.add(p);
+          });
         }
         break;
       }

@@ -13,6 +13,8 @@ import { spanKey, spanOf, type SiteOutcome, type Span, type TestKind } from './o
 import type { ConstantFacts } from './facts';
 import type { CalleeSummary } from './callee-summary';
 import type { FileKnowledge } from '../parse/file-knowledge';
+import { RELEASES, TAKES_OWNERSHIP, type CalleeEffects, type DerefOrigin } from './param-effects';
+import { splitPath, type EffectPath } from './param-summary';
 
 export interface ExploreContext {
   catalogue: Catalogue;
@@ -26,6 +28,8 @@ export interface ExploreContext {
   knowledge: FileKnowledge;
   /** Names whose integer facts can decide something (see relevance.ts); other facts are not kept. */
   relevant: ReadonlySet<string>;
+  /** What functions of other files do to their arguments (param-effects.ts). */
+  effects?: ReadonlyMap<string, CalleeEffects>;
   /** Told of every other function whose text (`cfgOf`) or summary (`summaryOf`) is read: the language server's
    *  cache keeps a function's result while what it read is unchanged. */
   onRead?: (fn: FunctionSyntax, kind: 'text' | 'summary') => void;
@@ -44,10 +48,6 @@ const ERROR_CONSTANT = /^[A-Z][A-Z0-9_]*(ERR|ERROR|FAIL|FAILED|FAILURE|NOMEM|OUT
 /** Functions that report an error and return an error value (git's `error()`, `error_errno()`). */
 const ERROR_REPORTER = /^(error|error_errno|err_ret|fail|failure|report_error|set_error)$/i;
 const STATUS_NAME = /^(ret|rc|err|error|r|res|result|status|rv|retval|ecode|errcode|e)$/i;
-/** Callees that take ownership of a pointer they are given (stored in a container, handed to another owner). */
-const TAKES_OWNERSHIP = /(add|append|prepend|push|insert|enqueue|queue|put|store|attach|register|take|steal|adopt|own|give|transfer|assign|move|link|keep|cache|install|submit|replace|swap)/i;
-/** Callees that release what they are given (destructors by name, until workspace summaries know better). */
-const RELEASES = /(^|_)(free|destroy|release|unref|dispose|delete|cleanup|drop)\w*$|[a-z](Free|Destroy|Unref|Dispose|Release|Delete)$/;
 
 type Step = [number, State];
 
@@ -465,7 +465,7 @@ export class SiteExplorer {
     if (cfg.nodes.length > MAX_INLINE_NODES) return undefined;
     const args = callArgs(call);
     const values = args.map((a) => this.ev(a, st));
-    const passesTracked = values.some((v) => v?.k === 'tracked' || (v?.k === 'addr' && st.env.get(v.key)?.k === 'tracked'));
+    const passesTracked = values.some((v, i) => v?.k === 'tracked' || (v?.k === 'addr' && st.env.get(v.key)?.k === 'tracked') || (v === undefined && this.arrayHoldsTracked(args[i], st)));
     const siteInside = st.phase === 'before' && this.siteWithinCached(callee);
     let globalsTracked = false;
     let anyGlobal = false;
@@ -535,7 +535,9 @@ export class SiteExplorer {
   /** A same-file call that is not inlined: what the callee does to its pointer arguments, from its summary. */
   private applySummary(call: Syntax, callee: FunctionSyntax, values: (Value | undefined)[], st: State): void {
     const summary = this.ctx.summaryOf(callee);
+    const args = callArgs(call);
     values.forEach((v, i) => {
+      if (v === undefined && this.arrayHoldsTracked(args[i], st)) this.escape(st);
       if (v?.k !== 'tracked') return;
       if (summary.derefsParam.has(i)) this.derefUse(v, st, call);
       if (summary.releasesParam.has(i)) this.release(st);
@@ -607,9 +609,23 @@ export class SiteExplorer {
     }
   }
 
-  /** A local variable, or a member of a local struct or union (still this frame's storage). */
+  /** A local variable, a member of a local struct or union, or an element of a local array (still this frame's
+   *  storage). */
   private isPlainLocal(key: string): boolean {
-    return /^\d+:[A-Za-z_]\w*(\.[\w<>]+)*$/.test(key);
+    if (/^\d+:[A-Za-z_]\w*(\.[\w<>]+)*$/.test(key)) return true;
+    const m = /^(\d+):([A-Za-z_]\w*)\[\d+\]$/.exec(key);
+    return !!m && localArrays(this.fnStack[Number(m[1])]).has(m[2]);
+  }
+
+  /** `arr` of a local array `T *arr[N]` one of whose elements holds the value (the callee gets its address). */
+  private arrayHoldsTracked(arg: Syntax | undefined, st: State): boolean {
+    const u = arg ? unwrap(arg) : undefined;
+    if (u?.type !== 'identifier') return false;
+    const key = this.keyOf(u);
+    const m = key ? /^(\d+):(.*)$/.exec(key) : null;
+    if (!m || !localArrays(this.fnStack[Number(m[1])]).has(m[2])) return false;
+    for (const [k, v] of st.env) if (v.k === 'tracked' && k.startsWith(`${key}[`)) return true;
+    return false;
   }
 
   private read(key: string | undefined, st: State): Value | undefined {
@@ -620,7 +636,7 @@ export class SiteExplorer {
       const name = key.slice(2);
       const c = this.ctx.facts.globals.get(name);
       if (c !== undefined) return { k: 'int', n: c };
-      if (this.ctx.functions.has(name)) return { k: 'fn', name };
+      if (this.ctx.functions.has(name) || this.ctx.effects?.has(name)) return { k: 'fn', name };
     }
     return undefined;
   }
@@ -1072,6 +1088,12 @@ export class SiteExplorer {
       return tookTracked ? { k: 'alloc', failTest, tookTracked } : { k: 'alloc', failTest };
     }
 
+    const effects = this.ctx.effects?.get(name);
+    if (effects) {
+      this.applyEffects(call, effects, args, values, st);
+      return undefined;
+    }
+
     const rel = cat.releaser(name);
     if (rel) {
       const idx = rel.arg ?? 0;
@@ -1108,9 +1130,10 @@ export class SiteExplorer {
     if (derefs) return undefined;
     // An unknown function: it borrows what it is given, unless its name says it takes or frees it, or it gets
     // the address of the pointer (it may free or replace it).
-    values.forEach((v) => {
+    values.forEach((v, i) => {
       // `&p`, or `&s` where a member of the local struct `s` holds the pointer: the callee may keep or free it.
       if (v?.k === 'addr' && this.holdsTracked(v.key, st)) this.escape(st);
+      else if (v === undefined && this.arrayHoldsTracked(args[i], st)) this.escape(st);
       else if (v?.k === 'tracked') {
         if (RELEASES.test(name!)) this.release(st);
         else if (TAKES_OWNERSHIP.test(name!)) this.escape(st);
@@ -1120,8 +1143,41 @@ export class SiteExplorer {
   }
 
   private holdsTracked(key: string, st: State): boolean {
-    for (const [k, v] of st.env) if (v.k === 'tracked' && (k === key || k.startsWith(`${key}.`) || k.startsWith(`${key}->`))) return true;
+    for (const [k, v] of st.env) if (v.k === 'tracked' && (k === key || k.startsWith(`${key}.`) || k.startsWith(`${key}->`) || k.startsWith(`${key}[`))) return true;
     return false;
+  }
+
+  /** A function of another file, by its inferred effects: what it does to the places its arguments reach. */
+  private applyEffects(call: Syntax, effects: CalleeEffects, args: Syntax[], values: (Value | undefined)[], st: State): void {
+    for (const d of effects.derefs) this.derefUse(this.placeValue(d.path, args, values, st), st, call, d);
+    for (const path of effects.releases) if (this.placeValue(path, args, values, st)?.k === 'tracked') this.release(st);
+    for (const path of effects.keeps) {
+      if (path.endsWith('?') ? this.reaches(path, args, values, st) : this.placeValue(path, args, values, st)?.k === 'tracked') this.escape(st);
+    }
+  }
+
+  /** The caller's value at a callee's place: `0` the argument, `0*` what `&x` points to, `0->f` a member of it,
+   *  `0[2]` an element of an array argument, `0.f` a member of a struct argument, `g:x` a global. */
+  private placeValue(path: EffectPath, args: Syntax[], values: (Value | undefined)[], st: State): Value | undefined {
+    const [root, access] = splitPath(path);
+    if (root.startsWith('g:')) return st.env.get(root);
+    const i = Number(root);
+    const v = values[i];
+    if (access === '') return v;
+    if (access === '*') return v?.k === 'addr' ? this.read(v.key, st) : undefined;
+    if (access.startsWith('->')) return v?.k === 'addr' ? this.read(`${v.key}.${access.slice(2)}`, st) : undefined;
+    if (v?.k === 'addr') return access === '[0]' ? this.read(v.key, st) : undefined;
+    const key = args[i] ? this.keyOf(args[i], st) : undefined;
+    return key && (access.startsWith('.') || access.startsWith('[')) ? this.read(`${key}${access}`, st) : undefined;
+  }
+
+  /** Whether the value is reachable through argument `path`'s root, other than as the argument itself. */
+  private reaches(path: EffectPath, args: Syntax[], values: (Value | undefined)[], st: State): boolean {
+    const i = Number(splitPath(path)[0]);
+    const v = values[i];
+    if (v?.k === 'addr') return this.holdsTracked(v.key, st);
+    const key = v === undefined && args[i] ? this.keyOf(args[i], st) : undefined;
+    return !!key && this.holdsTracked(key, st);
   }
 
   /** The key an out argument writes: `&p` → p; a macro's bare `p` (VIR_ALLOC(p)) → p. */
@@ -1288,13 +1344,16 @@ export class SiteExplorer {
     return at ? spanOf(at) : undefined;
   }
 
-  private derefUse(v: Value | undefined, st: State, at: Syntax): void {
+  /** `via`: the use is a call of another file's function that dereferences the value there. */
+  private derefUse(v: Value | undefined, st: State, at: Syntax, via?: DerefOrigin): void {
     if (v?.k !== 'tracked' || st.phase !== 'failure' || st.crashed || this.suppressedHere(st)) return;
     const where = this.reportSpan(at)!;
     const key = spanKey(where);
     const prev = this.outcome.uses.get(key);
     if (!prev) {
-      this.outcome.uses.set(key, {
+      this.outcome.uses.set(key, via ? {
+        at: where, inner: via.at, innerFile: via.file, innerFunction: via.chain[via.chain.length - 1], chain: via.chain, afterTest: st.tested,
+      } : {
         at: where,
         inner: this.callStack.length ? spanOf(at) : undefined,
         innerFunction: this.callStack.length ? this.fnStack[this.fnStack.length - 1].name : undefined,
@@ -1479,3 +1538,23 @@ function compare(op: string, a: number, b: number): boolean {
 function stateValueEqual(a: Value, b: Value): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
+
+/** Local arrays of a function (`char *items[4]`): their elements are its own storage. */
+function localArrays(fn: FunctionSyntax | undefined): Set<string> {
+  if (!fn) return NO_NAMES;
+  let set = arrayLocals.get(fn);
+  if (!set) {
+    set = new Set();
+    walk(fn.body, (n) => {
+      if (n.type === 'array_declarator') {
+        const name = declaratorName(n);
+        if (name) set!.add(name);
+      }
+      return n.type !== 'expression_statement';
+    });
+    arrayLocals.set(fn, set);
+  }
+  return set;
+}
+const arrayLocals = new WeakMap<FunctionSyntax, Set<string>>();
+const NO_NAMES: Set<string> = new Set();

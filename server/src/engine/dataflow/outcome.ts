@@ -21,6 +21,9 @@ export interface UseEvent {
   /** The use inside a callee, when `at` is the call. */
   inner?: Span;
   innerFunction?: string;
+  /** When the use is in another file's function (`inner` lies there), that file and the calls that lead to it. */
+  innerFile?: string;
+  chain?: string[];
   /** The use came after a failure test on the same path (it is on the failure branch itself). */
   afterTest: boolean;
   /** A later failure test of the same value, on the same path (use-before-check). */

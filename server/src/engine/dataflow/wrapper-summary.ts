@@ -8,6 +8,7 @@ import type { Catalogue } from '../catalogue/catalogue';
 import { SiteExplorer, type ExploreContext } from './explore';
 import { siteFor, type AllocationSite } from './site';
 import type { State, Value } from './state';
+import type { ParamFacts } from './param-effects';
 
 /** What one return gives back: the tracked allocation (not stored elsewhere first), NULL, another allocation, or
  *  anything else (a cached object, a static buffer, an unknown value). */
@@ -35,6 +36,8 @@ export interface WorldReturns {
 export interface InferenceFacts {
   functions: WrapperSummary[];
   releasers: Array<{ name: string; arg: number }>;
+  /** What the file's functions do to their parameters (param-summary.ts), for callee effects. */
+  params?: ParamFacts;
 }
 
 export interface WrapperSummary {

@@ -6,6 +6,7 @@
 // wrapper, so wrappers of wrappers are found, to any depth and across files, by iterating.
 import type { InferenceFacts, ReturnClass, WorldReturns, WrapperSummary } from './wrapper-summary';
 import { declaredWrapper, type Annotations, type DeclaredAllocator } from '../catalogue/annotations';
+import { resolveEffects, type CalleeEffects } from './param-effects';
 
 export interface InferredWrapper {
   name: string;
@@ -27,6 +28,8 @@ export interface Inferred {
   keeps?: Array<{ name: string; arg: number }>;
   /** Declared `returns_nonnull` (no allocators): their result is never NULL. */
   nonnull?: string[];
+  /** What functions of other files do to what their callers give them (param-effects.ts). */
+  effects: CalleeEffects[];
 }
 
 /** Resolves every file's inference facts (in file order). A releaser defined in several files with different
@@ -51,7 +54,8 @@ export function resolveInferred(files: InferenceFacts[], annotations?: Annotatio
   }
   const allocators = resolveWrappers(files.map((f) => f.functions), annotations?.allocators);
   const declared = new Set(annotations?.allocators.map((a) => a.name));
-  const inferred: Inferred = { allocators, releasers: released.filter((r) => !declared.has(r.name)) };
+  const effects = resolveEffects(files.flatMap((f) => (f.params?.functions.length ? [f.params] : [])));
+  const inferred: Inferred = { allocators, releasers: released.filter((r) => !declared.has(r.name)), effects };
   if (annotations?.keeps.length) inferred.keeps = annotations.keeps;
   if (annotations?.nonnull.length) inferred.nonnull = annotations.nonnull;
   return inferred;

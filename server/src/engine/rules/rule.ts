@@ -18,7 +18,8 @@ export interface RuleDoc {
 export interface SiteReport {
   at: Span;
   message: string;
-  related?: { at: Span; message: string }[];
+  /** Related locations, in the analysed file unless `file` says another. */
+  related?: { at: Span; message: string; file?: string }[];
 }
 
 export interface SiteRuleContext {
@@ -43,7 +44,7 @@ export interface Rule {
   check?(ctx: SiteRuleContext, report: (r: SiteReport) => void): void;
 }
 
-export function allocatedHere(ctx: SiteRuleContext): { at: Span; message: string } {
+export function allocatedHere(ctx: SiteRuleContext): { at: Span; message: string; file?: string } {
   const call = ctx.outcome.site.call;
   return { at: { line: call.line, col: call.col, endLine: call.endLine, endCol: call.endCol }, message: `allocated here by ${calleeChain(ctx.outcome.site)}` };
 }

@@ -15,11 +15,14 @@ export const useBeforeCheck: Rule = {
   check(ctx, report) {
     for (const use of ctx.outcome.uses.values()) {
       if (!use.laterTest) continue;
+      const related = [allocatedHere(ctx), { at: use.laterTest, message: 'tested here, too late' }];
+      if (use.chain && use.inner) related.push({ at: use.inner, message: `dereferenced in ${use.innerFunction}()`, file: use.innerFile });
+      const via = use.chain ? ` (passed to ${use.chain.map((n) => `${n}()`).join(' → ')}, which dereferences it)` : '';
       report({
         at: use.at,
         // No line number in the message: the test is a related location, and messages must not change when code moves.
-        message: `the result of ${ctx.outcome.site.callee}() is used here before it is tested for failure; the test comes too late`,
-        related: [allocatedHere(ctx), { at: use.laterTest, message: 'tested here, too late' }],
+        message: `the result of ${ctx.outcome.site.callee}() is used here before it is tested for failure; the test comes too late${via}`,
+        related,
       });
     }
   },
