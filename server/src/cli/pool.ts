@@ -9,6 +9,8 @@ import type { FailpathConfig } from '../engine/config/config';
 import { resolveInferred, type Inferred } from '../engine/dataflow/wrappers';
 import type { InferenceFacts } from '../engine/dataflow/wrapper-summary';
 import { readSource } from '../workspace/files';
+import { CallGraph } from '../engine/context/call-graph';
+import type { CallGraphFacts } from '../engine/context/call-graph-facts';
 
 export { readSource }; // bench/speed.ts reads files the way the CLI does
 
@@ -35,6 +37,7 @@ interface SerializedFacts {
   functions: [string, number][];
   noreturn: string[];
   transparent: string[];
+  callGraph: CallGraphFacts[];
 }
 
 /** One thread's share of the work: the files it prepared, until it analyses them. */
@@ -143,7 +146,7 @@ export async function runJobs(jobs: Job[], options: PoolOptions): Promise<FileRe
     // does not leave the other core idle. Facts are merged in file order, as with one thread.
     allFacts.sort((a, b) => a[0] - b[0]);
     const merged = mergeFacts(allFacts.map((f) => f[1]));
-    const facts: SerializedFacts = { globals: [...merged.globals], functions: [...merged.functions], noreturn: [...merged.noreturn], transparent: [...merged.transparent] };
+    const facts: SerializedFacts = { globals: [...merged.globals], functions: [...merged.functions], noreturn: [...merged.noreturn], transparent: [...merged.transparent], callGraph: [...merged.callGraph?.files ?? []] };
     // Wrapper inference: each worker summarises the files it prepared, with the merged facts (noreturn functions
     // declared in headers); the summaries are resolved in file order, so the wrappers do not depend on --jobs.
     const summaries = new Map<string, InferenceFacts>();
@@ -225,7 +228,10 @@ export function startWorkerIfNeeded(workerData: unknown): boolean {
     try {
       if (m.type === 'prepare') port.postMessage({ type: 'prepared', file, ...share.prepare(m.job) } satisfies FromWorker);
       else if (m.type === 'facts') {
-        facts = { globals: new Map(m.facts.globals), functions: new Map(m.facts.functions), noreturn: new Set(m.facts.noreturn), transparent: new Set(m.facts.transparent) };
+        facts = {
+          globals: new Map(m.facts.globals), functions: new Map(m.facts.functions), noreturn: new Set(m.facts.noreturn), transparent: new Set(m.facts.transparent),
+          callGraph: new CallGraph(m.facts.callGraph),
+        };
       } else if (m.type === 'summarise') {
         const summaries: Array<[string, InferenceFacts]> = [];
         for (file of m.files) summaries.push([file, share.summarise(file, facts!)]);

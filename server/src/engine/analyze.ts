@@ -29,6 +29,10 @@ import type { FileStats, Finding } from './findings';
 import { compareFindings } from './findings';
 import type { FunctionResultCache, FunctionLines } from './function-cache';
 import { createHash } from 'node:crypto';
+import { collectCallGraph } from './context/call-graph-facts';
+import { CallGraph } from './context/call-graph';
+import { MAY_ENTER_ATOMIC } from './context/atomic-regions';
+import { contextFindings } from './context/context-findings';
 
 export interface PreparedFile {
   file: string;
@@ -51,6 +55,8 @@ export interface PreparedFile {
    *  and non-static functions that call a releaser. */
   wrapperCandidates?: FunctionSyntax[];
   releaserCandidates?: FunctionSyntax[];
+  /** Kernel code: functions that may enter an atomic section (blocking-alloc-in-atomic follows their locks). */
+  atomicCandidates?: FunctionSyntax[];
 }
 
 export interface PrepareOptions {
@@ -115,6 +121,7 @@ export class Engine {
       const analysed: FunctionSyntax[] = [];
       const copies = new Map<FunctionCandidate, FunctionSyntax>();
       const lines = new LineIndex(source);
+      facts.calls = collectCallGraph(file, tree, candidates, catalogue, config, text, lines);
       const copy = (c: FunctionCandidate) => {
         let fs = copies.get(c);
         if (fs) return fs;
@@ -179,6 +186,7 @@ export class Engine {
       });
       const statics = analysed.length ? unreleasedStatics(tree, candidates, source, catalogue) : new Set<string>();
       const prepared: PreparedFile = { file, config, text, facts, functions, analysed, unreleasedStatics: statics, suppressions, stats, inferred: options.inferred };
+      if (config.profiles.includes('linux-kernel')) prepared.atomicCandidates = candidates.filter((c) => MAY_ENTER_ATOMIC.test(text.slice(c.start, c.end))).map(copy);
       if (options.summariseWrappers) {
         // Functions that may return another function's result (a wrapper of a wrapper) are copied out too.
         const more = candidates.filter((c) => !chosen.has(c) && !c.looseBody && returnsPointer(c) && c.node.endPosition.row - c.node.startPosition.row <= MAX_WRAPPER_LINES && MAY_RETURN_CALL.test(text.slice(c.start, c.end))).map(copy);
@@ -405,6 +413,12 @@ export class Engine {
       if (keys) cache!.put(keys.get(fn)!, own, allocationCalls(fn.body, ctx.catalogue).length, lines!);
     }
     cache?.sweep();
+    if (p.facts.calls) {
+      findings.push(...contextFindings({
+        file: p.file, text: p.text, facts: p.facts.calls, atomicCandidates: p.atomicCandidates ?? [], catalogue: ctx.catalogue, cfgOf: ctx.cfgOf,
+        severity: (id, dflt) => severityOf(p.config, id, dflt),
+      }, projectFacts.callGraph ?? new CallGraph([])));
+    }
     const unique = dedupe(findings);
     const kept = applySuppressions(unique, p.suppressions, p.file, severityOf(p.config, 'unmatched-suppression', 'warning') !== undefined);
     kept.sort(compareFindings);

@@ -13,6 +13,7 @@ import { addStats, compareFindings, emptyStats, type FileStats, type Finding } f
 import { ConfigResolver } from '../engine/config/discovery';
 import { RULE_IDS } from '../engine/rules/registry';
 import { collectFiles, readSource } from '../workspace/files';
+import { MAY_ENTER_ATOMIC } from '../engine/context/atomic-regions';
 import { version } from '../../../package.json';
 
 interface CacheEntry {
@@ -131,10 +132,12 @@ export class WorkspaceAudit {
     let done = index.done;
     const yieldNow = () => new Promise((r) => setImmediate(r));
     const inferredNames = new Set([...merged.inferred!.allocators.map((a) => a.name), ...merged.inferred!.releasers.map((r) => r.name)]);
-    /** A file's analysis depends on the merged facts and on the inferred wrappers and releasers it mentions. */
-    const analysisHashOf = (text: string) => {
+    /** A file's analysis depends on the merged facts, on the inferred wrappers and releasers it mentions, and on the
+     *  call graph when it has no-alloc or atomic contexts (or may take a lock). */
+    const analysisHashOf = (file: string, text: string) => {
       const mentioned = new Set((text.match(/[A-Za-z_]\w*/g) ?? []).filter((id) => inferredNames.has(id)));
-      return hashOf([factsHash, merged.inferred!.allocators.filter((a) => mentioned.has(a.name)), merged.inferred!.releasers.filter((r) => mentioned.has(r.name))]);
+      const graph = merged.callGraph && (merged.callGraph.contextsIn(file).length || MAY_ENTER_ATOMIC.test(text)) ? merged.callGraph.hash : '';
+      return hashOf([factsHash, merged.inferred!.allocators.filter((a) => mentioned.has(a.name)), merged.inferred!.releasers.filter((r) => mentioned.has(r.name)), graph]);
     };
     // Phase 2: the analysis, from the cache when neither the file nor the facts changed.
     let stats = emptyStats();
@@ -145,7 +148,7 @@ export class WorkspaceAudit {
       if (progress.cancelled()) return this.cancelledResult(started);
       const entry = entries.get(file)!;
       const text = readSource(file);
-      const analysisHash = analysisHashOf(text);
+      const analysisHash = analysisHashOf(file, text);
       if (entry.factsHash !== analysisHash || !entry.findings || !entry.stats) {
         const p = prepared.get(file) ?? this.engine.prepare(file, text, configs.forFile(file).config, undefined, undefined, { summariseWrappers: true });
         prepared.delete(file);

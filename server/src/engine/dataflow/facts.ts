@@ -3,6 +3,8 @@
 import { Query, type Node as TsNode, type Tree } from 'web-tree-sitter';
 import type { FunctionCandidate } from '../parse/functions';
 import type { Inferred } from './wrappers';
+import { CallGraph } from '../context/call-graph';
+import type { CallGraphFacts } from '../context/call-graph-facts';
 
 export interface ConstantFacts {
   globals: Map<string, number>;
@@ -14,6 +16,8 @@ export interface ConstantFacts {
   /** Allocation wrappers, die-wrappers and releasers inferred from the files of the run (`resolveInferred`, set by
    *  the CLI's pool between the phases). */
   inferred?: Inferred;
+  /** Every file's calls and allocations, for the context rules (alloc-in-no-alloc-context, blocking-alloc-in-atomic). */
+  callGraph?: CallGraph;
 }
 
 /** What one file contributes; merged across files by `mergeFacts`. */
@@ -26,6 +30,8 @@ export interface FileFacts {
   written: string[];
   noreturn: string[];
   transparent: string[];
+  /** The file's calls, allocations and no-alloc/atomic contexts (engine/context/call-graph-facts.ts). */
+  calls?: CallGraphFacts;
 }
 
 export const NO_FACTS: ConstantFacts = { globals: new Map(), functions: new Map(), noreturn: new Set(), transparent: new Set() };
@@ -116,7 +122,10 @@ export function mergeFacts(all: FileFacts[]): ConstantFacts {
     for (const [name, v, isStatic] of f.functions) if (!isStatic) functions.set(name, v);
   }
   for (const [name, count] of seen) if (count > 1) globals.delete(name);
-  return { globals, functions, noreturn: new Set(all.flatMap((f) => f.noreturn)), transparent: new Set(all.flatMap((f) => f.transparent)) };
+  return {
+    globals, functions, noreturn: new Set(all.flatMap((f) => f.noreturn)), transparent: new Set(all.flatMap((f) => f.transparent)),
+    callGraph: new CallGraph(all.flatMap((f) => (f.calls ? [f.calls] : []))),
+  };
 }
 
 /** The facts in force in one file: the project's plus the file's own static ones. */
@@ -132,6 +141,6 @@ export function factsForFile(project: ConstantFacts, own: FileFacts): ConstantFa
   return {
     globals, functions,
     noreturn: new Set([...project.noreturn, ...own.noreturn]), transparent: new Set([...project.transparent, ...own.transparent]),
-    inferred: project.inferred,
+    inferred: project.inferred, callGraph: project.callGraph,
   };
 }

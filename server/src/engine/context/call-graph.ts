@@ -1,0 +1,230 @@
+// The call graph of a run: every file's call-graph facts (in file order), and which functions reach an allocation
+// (any, or one that may sleep) by which chain of calls. Names resolve as the linker would: the calling file's own
+// definition first, then a non-static one of any file, then a static one defined in a header (static inline).
+// Calls through function pointers and of functions defined nowhere in the run are not followed.
+import { createHash } from 'node:crypto';
+import type { AllocFact, CallFact, CallGraphFacts, ContextFact, FunctionFact, GfpArg } from './call-graph-facts';
+
+export interface Definition {
+  id: number;
+  file: string;
+  fn: FunctionFact;
+}
+
+/** `any`: every catalogue allocation counts; `sleeps`: only kernel allocations that may sleep. */
+export type Reach = 'any' | 'sleeps';
+
+/** `from` calls `to` at `call` (a position in `from.file`). */
+export interface ChainHop {
+  from: Definition;
+  call: CallFact;
+  to: Definition;
+}
+
+/** The calls down to an allocation made by `holder`. `mask`: the sleeping gfp mask a caller passed down to an
+ *  allocation whose mask is a parameter. */
+export interface Chain {
+  hops: ChainHop[];
+  holder: Definition;
+  alloc: AllocFact;
+  mask?: string;
+}
+
+/** A function in a context, with every reason it is in one (its marks, globs, registrations). */
+export interface ContextEntry {
+  def: Definition;
+  contexts: Array<{ context: ContextFact; file: string }>;
+}
+
+/** How a function reaches an allocation: directly (`alloc`), or by a call (`next`) to a function that does. When both
+ *  are set, the call passes a sleeping mask to an allocation of `next.to` that takes its mask from a parameter. */
+interface Step {
+  dist: number;
+  next?: { call: CallFact; to: Definition };
+  alloc?: AllocFact;
+  mask?: string;
+}
+
+interface Index {
+  defs: Definition[];
+  local: Map<string, Definition[]>; // `${file}\0${name}`
+  global: Map<string, Definition[]>;
+  headerStatic: Map<string, Definition[]>;
+  /** Who calls each definition (by id), in file order. */
+  callers?: Array<Array<{ from: Definition; call: CallFact }>>;
+  contexts?: Map<string, ContextEntry[]>;
+}
+
+const HEADER = /\.(h|hh|hpp|hxx|inc)$/i;
+
+export class CallGraph {
+  private index?: Index;
+  private readonly steps = new Map<Reach, Array<Step | undefined>>();
+  private digest?: string;
+
+  constructor(readonly files: readonly CallGraphFacts[]) {}
+
+  /** The graph with `facts` in place of its file's entry (an open document's unsaved text), or the same graph. */
+  withFile(facts: CallGraphFacts): CallGraph {
+    const i = this.files.findIndex((f) => f.file === facts.file);
+    if (i >= 0 && JSON.stringify(this.files[i]) === JSON.stringify(facts)) return this;
+    return new CallGraph(i >= 0 ? this.files.map((f, j) => (j === i ? facts : f)) : [...this.files, facts]);
+  }
+
+  /** A hash of the whole graph: analyses that read it are cached on it. */
+  get hash(): string {
+    this.digest ??= createHash('sha1').update(JSON.stringify(this.files)).digest('base64');
+    return this.digest;
+  }
+
+  /** The definitions a call of `name` from `file` may reach. */
+  resolve(file: string, name: string): Definition[] {
+    const ix = this.build();
+    return ix.local.get(`${file}\0${name}`) ?? ix.global.get(name) ?? ix.headerStatic.get(name) ?? [];
+  }
+
+  /** The functions defined in `file` that are in a context (marked, configured, registered anywhere in the run). */
+  contextsIn(file: string): ContextEntry[] {
+    const ix = this.build();
+    if (!ix.contexts) {
+      const byDef = new Map<Definition, ContextEntry>();
+      for (const f of this.files) {
+        for (const context of f.contexts) {
+          // Marks and globs name the file's own definitions; a registration names whatever the call would reach.
+          const own = context.kind === 'marked' || context.kind === 'configured';
+          const targets = own ? ix.local.get(`${f.file}\0${context.name}`) ?? [] : this.resolve(f.file, context.name);
+          for (const def of targets) {
+            let e = byDef.get(def);
+            if (!e) byDef.set(def, (e = { def, contexts: [] }));
+            e.contexts.push({ context, file: f.file });
+          }
+        }
+      }
+      ix.contexts = new Map();
+      for (const e of [...byDef.values()].sort((a, b) => a.def.id - b.def.id)) {
+        let list = ix.contexts.get(e.def.file);
+        if (!list) ix.contexts.set(e.def.file, (list = []));
+        list.push(e);
+      }
+    }
+    return ix.contexts.get(file) ?? [];
+  }
+
+  /** How a call of `callee` from `file` reaches an allocation, if it does; `gfpArgs`: the sleeping masks it passes. */
+  reachFromCall(file: string, callee: string, reach: Reach, gfpArgs?: GfpArg[]): Chain | undefined {
+    const targets = this.resolve(file, callee);
+    for (const t of targets) {
+      const c = this.chainFrom(t, reach);
+      if (c) return c;
+    }
+    if (reach === 'sleeps' && gfpArgs) {
+      for (const t of targets) {
+        const passed = passedMask(t, gfpArgs);
+        if (passed) return { hops: [], holder: t, alloc: passed.alloc, mask: passed.mask };
+      }
+    }
+    return undefined;
+  }
+
+  /** The shortest chain from `def` down to an allocation of the kind, if there is one. */
+  chainFrom(def: Definition, reach: Reach): Chain | undefined {
+    const steps = this.stepsFor(reach);
+    let s = steps[def.id];
+    if (!s) return undefined;
+    const hops: ChainHop[] = [];
+    let at = def;
+    for (;;) {
+      if (!s.next) return { hops, holder: at, alloc: s.alloc!, mask: s.mask };
+      hops.push({ from: at, call: s.next.call, to: s.next.to });
+      if (s.alloc) return { hops, holder: s.next.to, alloc: s.alloc, mask: s.mask };
+      at = s.next.to;
+      s = steps[at.id]!;
+    }
+  }
+
+  private build(): Index {
+    if (this.index) return this.index;
+    const ix: Index = { defs: [], local: new Map(), global: new Map(), headerStatic: new Map() };
+    const add = (map: Map<string, Definition[]>, key: string, d: Definition) => {
+      const list = map.get(key);
+      if (list) list.push(d);
+      else map.set(key, [d]);
+    };
+    for (const f of this.files) {
+      for (const fn of f.functions) {
+        const d: Definition = { id: ix.defs.length, file: f.file, fn };
+        ix.defs.push(d);
+        add(ix.local, `${f.file}\0${fn.name}`, d);
+        if (!fn.isStatic) add(ix.global, fn.name, d);
+        else if (HEADER.test(f.file)) add(ix.headerStatic, fn.name, d);
+      }
+    }
+    return (this.index = ix);
+  }
+
+  private callers(): Array<Array<{ from: Definition; call: CallFact }>> {
+    const ix = this.build();
+    if (!ix.callers) {
+      const callers: Array<Array<{ from: Definition; call: CallFact }>> = ix.defs.map(() => []);
+      for (const d of ix.defs) {
+        for (const call of d.fn.calls) for (const t of this.resolve(d.file, call.callee)) if (t !== d) callers[t.id].push({ from: d, call });
+      }
+      ix.callers = callers;
+    }
+    return ix.callers;
+  }
+
+  /** Breadth-first from the allocating functions over the callers: every function's shortest way to an allocation
+   *  (ties go to the earlier file, function and call, so the chains do not depend on how the run was split). */
+  private stepsFor(reach: Reach): Array<Step | undefined> {
+    let steps = this.steps.get(reach);
+    if (steps) return steps;
+    const ix = this.build();
+    const callers = this.callers();
+    steps = new Array<Step | undefined>(ix.defs.length);
+    const levels: Definition[][] = [[], []];
+    for (const d of ix.defs) {
+      const alloc = reach === 'any' ? d.fn.allocs[0] : d.fn.allocs.find((a) => a.sleeps === 'yes');
+      if (alloc) {
+        steps[d.id] = { dist: 0, alloc };
+        levels[0].push(d);
+      }
+    }
+    if (reach === 'sleeps') {
+      // A call that passes GFP_KERNEL to a function allocating with that parameter as its mask.
+      for (const d of ix.defs) {
+        if (steps[d.id]) continue;
+        for (const call of d.fn.calls) {
+          if (!call.gfpArgs) continue;
+          const to = this.resolve(d.file, call.callee).find((t) => passedMask(t, call.gfpArgs!));
+          if (!to) continue;
+          const passed = passedMask(to, call.gfpArgs)!;
+          steps[d.id] = { dist: 1, next: { call, to }, alloc: passed.alloc, mask: passed.mask };
+          levels[1].push(d);
+          break;
+        }
+      }
+    }
+    for (let dist = 0; dist < levels.length; dist++) {
+      for (const d of levels[dist]) {
+        for (const { from, call } of callers[d.id]) {
+          if (steps[from.id]) continue;
+          steps[from.id] = { dist: dist + 1, next: { call, to: d } };
+          (levels[dist + 1] ??= []).push(from);
+        }
+      }
+    }
+    this.steps.set(reach, steps);
+    return steps;
+  }
+}
+
+/** The allocation of `def` whose mask is a parameter that one of `gfpArgs` fills with a sleeping mask. */
+function passedMask(def: Definition, gfpArgs: GfpArg[]): { alloc: AllocFact; mask: string } | undefined {
+  for (const alloc of def.fn.allocs) {
+    if (alloc.gfpParam === undefined) continue;
+    const arg = gfpArgs.find((g) => g.arg === alloc.gfpParam);
+    if (arg) return { alloc, mask: arg.mask };
+  }
+  return undefined;
+}
