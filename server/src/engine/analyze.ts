@@ -33,6 +33,8 @@ import { collectCallGraph } from './context/call-graph-facts';
 import { CallGraph } from './context/call-graph';
 import { MAY_ENTER_ATOMIC } from './context/atomic-regions';
 import { contextFindings } from './context/context-findings';
+import { allocInNoAllocContext } from './rules/alloc-in-no-alloc-context';
+import { blockingAllocInAtomic } from './rules/blocking-alloc-in-atomic';
 
 export interface PreparedFile {
   file: string;
@@ -121,7 +123,10 @@ export class Engine {
       const analysed: FunctionSyntax[] = [];
       const copies = new Map<FunctionCandidate, FunctionSyntax>();
       const lines = new LineIndex(source);
-      facts.calls = collectCallGraph(file, tree, candidates, catalogue, config, text, lines);
+      // The context rules' call graph; not collected when both rules are off.
+      if (severityOf(config, allocInNoAllocContext.id, allocInNoAllocContext.severity) || severityOf(config, blockingAllocInAtomic.id, blockingAllocInAtomic.severity)) {
+        facts.calls = collectCallGraph(file, tree, candidates, catalogue, config, text, lines);
+      }
       const copy = (c: FunctionCandidate) => {
         let fs = copies.get(c);
         if (fs) return fs;

@@ -19,7 +19,7 @@ static void note_failure(size_t wanted)
 void oom_notify(size_t wanted)
 {
     note_failure(wanted);
-    log_event("out of memory");   // expect: alloc-in-no-alloc-context
+    log_event("out of memory");   /* expect: alloc-in-no-alloc-context */
     log_raw("still here\n");
 }
 

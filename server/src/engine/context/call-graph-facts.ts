@@ -5,12 +5,20 @@
 // with queries (no copy of the functions); plain data, merged across the files of a run in file order (call-graph.ts).
 import { Query, type Node as TsNode, type Tree } from 'web-tree-sitter';
 import picomatch from 'picomatch';
+import { createHash } from 'node:crypto';
 import type { Catalogue } from '../catalogue/catalogue';
 import type { FailpathConfig } from '../config/config';
 import type { Span } from '../dataflow/outcome';
-import { candidateParams, type FunctionCandidate } from '../parse/functions';
+import type { FunctionCandidate } from '../parse/functions';
 import type { LineIndex } from '../parse/line-index';
 import { allocationSleeps, gfpSleeps, looksLikeGfp, type Sleeps } from './gfp';
+
+/** A place, compactly (these facts are kept for every call of a run): 0-based line, column, end line, end column. */
+export type Pos = [number, number, number, number];
+
+export function spanOfPos(p: Pos): Span {
+  return { line: p[0], col: p[1], endLine: p[2], endCol: p[3] };
+}
 
 /** A sleeping gfp mask passed as an argument (`fill(buf, GFP_KERNEL)`): the callee may allocate with it. */
 export interface GfpArg {
@@ -21,13 +29,14 @@ export interface GfpArg {
 /** A call of a function that is not a catalogue allocator; one per callee per function (the first). */
 export interface CallFact {
   callee: string;
-  at: Span;
+  /** The callee's name at the call. */
+  at: Pos;
   gfpArgs?: GfpArg[];
 }
 
 export interface AllocFact {
   callee: string;
-  at: Span;
+  at: Pos;
   /** Kernel: whether it may sleep (`unknown` outside the kernel profile, or with a variable mask). */
   sleeps: Sleeps;
   /** The gfp argument's text, when the allocator has one. */
@@ -41,6 +50,21 @@ export interface FunctionFact {
   isStatic: boolean;
   calls: CallFact[];
   allocs: AllocFact[];
+  /** Parameters it installs as handlers (`sigchain_push(int sig, sigchain_fun f) { … signal(sig, f); }`). */
+  registers?: Array<{ param: number; kind: ContextKind }>;
+}
+
+/** A function of this file, or a parameter of the calling function, passed as an argument: a handler installed
+ *  through the project's own registration function (`sigchain_push_common(remove_junk_on_signal)`). */
+export interface PassFact {
+  callee: string;
+  arg: number;
+  at: Pos;
+  /** The function passed. */
+  name?: string;
+  /** Or the caller's parameter passed on: `from` forwards its parameter `param`. */
+  from?: string;
+  param?: number;
 }
 
 /** Why a function must not allocate (`marked`, `configured`, `signal`) or must not sleep (`irq`, `timer`, `tasklet`). */
@@ -51,7 +75,7 @@ export interface ContextFact {
   name: string;
   kind: ContextKind;
   /** The mark, or the registration. */
-  at?: Span;
+  at?: Pos;
   /** The registering API (`signal`, `sigaction`, `request_irq`…), or the `noAlloc` glob. */
   via: string;
 }
@@ -60,6 +84,9 @@ export interface CallGraphFacts {
   file: string;
   functions: FunctionFact[];
   contexts: ContextFact[];
+  passes?: PassFact[];
+  /** A hash of the facts: an open document's facts are compared with the workspace index's by it. */
+  digest: string;
 }
 
 /** Registration APIs: the argument that is the handler, and the context it runs in. */
@@ -103,11 +130,12 @@ function noAllocMatchers(globs: string[]): Array<[string, (name: string) => bool
 export function collectCallGraph(file: string, tree: Tree, candidates: FunctionCandidate[], catalogue: Catalogue, config: FailpathConfig, text: string, lines: LineIndex): CallGraphFacts {
   const kernel = config.profiles.includes('linux-kernel');
   const sorted = [...candidates].sort((a, b) => a.start - b.start);
-  const span = (n: TsNode): Span => {
-    const line = lines.line(n.startIndex);
-    const endLine = lines.line(n.endIndex);
-    return { line, col: lines.column(n.startIndex, line), endLine, endCol: lines.column(n.endIndex, endLine) };
+  const pos = (start: number, end: number): Pos => {
+    const line = lines.line(start);
+    const endLine = lines.line(end);
+    return [line, lines.column(start, line), endLine, lines.column(end, endLine)];
   };
+  const span = (n: TsNode): Pos => pos(n.startIndex, n.endIndex);
   const containing = (offset: number): FunctionCandidate | undefined => {
     let lo = 0;
     let hi = sorted.length - 1;
@@ -125,53 +153,68 @@ export function collectCallGraph(file: string, tree: Tree, candidates: FunctionC
     if (!f) perFunction.set(c, (f = { calls: new Map(), allocs: [] }));
     return f;
   };
-  const params = new Map<FunctionCandidate, string[]>();
+  const params = new Map<FunctionCandidate, Param[]>();
   const paramsOf = (c: FunctionCandidate) => {
     let p = params.get(c);
-    if (!p) params.set(c, (p = candidateParams(c)));
+    if (!p) params.set(c, (p = headerParams(c, text)));
     return p;
   };
+  const paramIndex = (c: FunctionCandidate, name: string) => paramsOf(c).findIndex((p) => p.name === name);
   const contexts: ContextFact[] = [];
+  const registers = new Map<FunctionCandidate, Array<{ param: number; kind: ContextKind }>>();
 
+  // Names and positions are read from the text: each property of a node asked of web-tree-sitter is a call into
+  // its wasm, and a file has thousands of calls. The call node itself is fetched only for calls that are kept.
   for (const capture of query(tree, '(call_expression function: (identifier) @callee)').captures(tree.rootNode)) {
-    const name = capture.node.text;
-    const call = capture.node.parent;
-    if (!call) continue;
+    const start = capture.node.startIndex;
+    const name = identifierAt(text, start);
+    const fn = containing(start);
     const registration = REGISTRATIONS[name];
     if (registration && (!registration.kernel || kernel)) {
+      const call = capture.node.parent!;
       const handler = handlerName(argumentsOf(call)[registration.arg]);
-      if (handler) contexts.push({ name: handler, kind: registration.kind, at: span(call), via: name });
+      const param = handler && fn ? paramIndex(fn, handler) : -1;
+      if (param >= 0) {
+        let list = registers.get(fn!);
+        if (!list) registers.set(fn!, (list = []));
+        list.push({ param, kind: registration.kind });
+      } else if (handler) contexts.push({ name: handler, kind: registration.kind, at: span(call), via: name });
     }
-    const fn = containing(call.startIndex);
     if (!fn || name === fn.name) continue;
     const spec = catalogue.allocator(name);
     // Inferred wrappers are followed through their own bodies, which are in the graph.
     if (spec && spec.profile !== 'inferred') {
+      const call = capture.node.parent!;
       const maskNode = spec.gfpArg !== undefined ? argumentsOf(call)[spec.gfpArg] : undefined;
       const mask = maskNode?.text.replace(/\s+/g, ' ');
       const alloc: AllocFact = { callee: name, at: span(call), sleeps: allocationSleeps(spec, mask) };
       if (mask !== undefined) {
         alloc.mask = mask;
-        const param = /^[A-Za-z_]\w*$/.test(mask) ? paramsOf(fn).indexOf(mask) : -1;
+        const param = /^[A-Za-z_]\w*$/.test(mask) ? paramIndex(fn, mask) : -1;
         if (param >= 0) alloc.gfpParam = param;
       }
       factsOf(fn).allocs.push(alloc);
       continue;
     }
     if (catalogue.releaser(name) || catalogue.check(name) || catalogue.isNoreturn(name)) continue;
+    const calls = factsOf(fn).calls;
+    // Kernel: a call that passes a sleeping mask (`GFP_` in its argument text, then the arguments themselves).
     let gfpArgs: GfpArg[] | undefined;
-    if (kernel) {
-      const args = argumentsOf(call);
-      args.forEach((a, arg) => {
+    if (kernel && looksLikeGfp(argumentText(text, start + name.length))) {
+      argumentsOf(capture.node.parent!).forEach((a, arg) => {
         const mask = a.text;
         if (looksLikeGfp(mask) && gfpSleeps(mask) === 'yes') (gfpArgs ??= []).push({ arg, mask: mask.replace(/\s+/g, ' ') });
       });
     }
-    const calls = factsOf(fn).calls;
     // The first call of each callee, and the first that passes it a sleeping mask.
     const key = gfpArgs ? `${name}\0gfp` : name;
-    if (!calls.has(key)) calls.set(key, gfpArgs ? { callee: name, at: span(call), gfpArgs } : { callee: name, at: span(call) });
+    if (calls.has(key)) continue;
+    // The callee's name is the call's place: no further call into the tree for it.
+    const at = pos(start, start + name.length);
+    calls.set(key, gfpArgs ? { callee: name, at, gfpArgs } : { callee: name, at });
   }
+
+  const passes = collectPasses(tree, text, sorted, containing, paramsOf, pos);
 
   // `sa.sa_handler = h;`, `struct sigaction sa = { .sa_handler = h };`
   if (text.includes('sa_handler') || text.includes('sa_sigaction')) {
@@ -185,7 +228,13 @@ export function collectCallGraph(file: string, tree: Tree, candidates: FunctionC
         value = holder.parent.childForFieldName('value');
       }
       const handler = handlerName(value ?? undefined);
-      if (handler) contexts.push({ name: handler, kind: 'signal', at: span(holder!.parent!), via: 'sigaction' });
+      const fn = handler ? containing(field.startIndex) : undefined;
+      const param = fn && handler ? paramIndex(fn, handler) : -1;
+      if (param >= 0) {
+        let list = registers.get(fn!);
+        if (!list) registers.set(fn!, (list = []));
+        list.push({ param, kind: 'signal' });
+      } else if (handler) contexts.push({ name: handler, kind: 'signal', at: span(holder!.parent!), via: 'sigaction' });
     }
   }
 
@@ -211,10 +260,113 @@ export function collectCallGraph(file: string, tree: Tree, candidates: FunctionC
   for (const c of sorted) {
     const f = perFunction.get(c);
     if (!f) continue;
-    const isStatic = !c.looseBody && c.node.namedChildren.some((k) => k?.type === 'storage_class_specifier' && k.text === 'static');
-    functions.push({ name: c.name, isStatic, calls: [...f.calls.values()], allocs: f.allocs });
+    const isStatic = isStaticCandidate(c);
+    const fact: FunctionFact = { name: c.name, isStatic, calls: [...f.calls.values()], allocs: f.allocs };
+    const r = registers.get(c);
+    if (r) fact.registers = r;
+    functions.push(fact);
   }
-  return { file, functions, contexts };
+  for (const [c, r] of registers) if (!perFunction.has(c)) functions.push({ name: c.name, isStatic: isStaticCandidate(c), calls: [], allocs: [], registers: r });
+  const out: Omit<CallGraphFacts, 'digest'> & { passes?: PassFact[] } = { file, functions, contexts };
+  if (passes.length) out.passes = passes;
+  return { ...out, digest: createHash('sha1').update(JSON.stringify(out)).digest('base64') };
+}
+
+/** The identifier that starts at `start`. */
+function identifierAt(text: string, start: number): string {
+  let end = start;
+  for (let c = text.charCodeAt(end); (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95; c = text.charCodeAt(++end));
+  return text.slice(start, end);
+}
+
+/** The text of a call's argument list, from its `(` (a prefilter: parentheses in strings may cut it short). */
+function argumentText(text: string, from: number): string {
+  const open = text.indexOf('(', from);
+  if (open < 0) return '';
+  let depth = 0;
+  for (let i = open; i < text.length && i < open + 2000; i++) {
+    if (text[i] === '(') depth++;
+    else if (text[i] === ')' && --depth === 0) return text.slice(open, i + 1);
+  }
+  return text.slice(open, open + 2000);
+}
+
+interface Param {
+  name: string;
+  /** Declared as a function pointer (`void (*f)(int)`), or with a type named like one (`sighandler_t`, `sigchain_fun`). */
+  fnptr: boolean;
+}
+/** A header that may declare a function-pointer parameter (cheap test before its parameters are read). */
+const MAY_TAKE_FUNCTION = /\(\s*\*|fn|fun|handler|callback|cb|proc|sig/i;
+const FUNCTION_TYPE = /(?:^|_)(?:fn|fun|func|function|handler|callback|cb|proc)(?:_t|_type)?$|^sig_t$|^sighandler_t$/i;
+
+/** A function's parameters, read from its header text (no tree walk): the parenthesised list after its name. */
+function headerParams(c: FunctionCandidate, text: string): Param[] {
+  if (c.looseBody) return [];
+  const body = text.indexOf('{', c.start);
+  const header = text.slice(c.start, body < 0 || body > c.end ? c.end : body);
+  const at = header.search(new RegExp(`\\b${c.name}\\s*\\(`));
+  if (at < 0) return [];
+  const open = header.indexOf('(', at);
+  const segments: string[] = [];
+  let depth = 0;
+  let from = open + 1;
+  for (let i = open; i < header.length; i++) {
+    const ch = header[i];
+    if (ch === '(') depth++;
+    else if (ch === ')' && --depth === 0) {
+      segments.push(header.slice(from, i));
+      break;
+    } else if (ch === ',' && depth === 1) {
+      segments.push(header.slice(from, i));
+      from = i + 1;
+    }
+  }
+  return segments.map((seg) => {
+    const fp = /\(\s*\*\s*(\w+)\s*\)/.exec(seg);
+    if (fp) return { name: fp[1], fnptr: true };
+    const ids = seg.replace(/\[[^\]]*\]/g, '').match(/[A-Za-z_]\w*/g) ?? [];
+    const name = ids[ids.length - 1] ?? '';
+    return { name, fnptr: ids.length > 1 && FUNCTION_TYPE.test(ids[ids.length - 2]) };
+  });
+}
+
+function isStaticCandidate(c: FunctionCandidate): boolean {
+  return !c.looseBody && c.node.namedChildren.some((k) => k?.type === 'storage_class_specifier' && k.text === 'static');
+}
+
+/** Arguments that name a function of the file, or pass on a function-pointer parameter of the calling function
+ *  (handlers installed through the project's own registration functions). Found in the text (a name right after
+ *  `(` or `,` and not called), then confirmed in the tree: such arguments are rare, calls are not. */
+function collectPasses(tree: Tree, text: string, sorted: FunctionCandidate[], containing: (offset: number) => FunctionCandidate | undefined, paramsOf: (c: FunctionCandidate) => Param[], pos: (start: number, end: number) => Pos): PassFact[] {
+  const out: PassFact[] = [];
+  const found = (offset: number, fn: FunctionCandidate, passed: { name: string } | { param: number }) => {
+    const id = tree.rootNode.descendantForIndex(offset);
+    const call = id?.type === 'identifier' && id.parent?.type === 'argument_list' ? id.parent.parent : null;
+    const calleeNode = call?.type === 'call_expression' ? call.childForFieldName('function') : null;
+    if (!call || calleeNode?.type !== 'identifier') return;
+    const callee = identifierAt(text, calleeNode.startIndex);
+    if (REGISTRATIONS[callee]) return;
+    const arg = argumentsOf(call).findIndex((a) => a.startIndex === offset);
+    if (arg < 0) return;
+    const at = pos(call.startIndex, call.endIndex);
+    out.push('name' in passed ? { callee, arg, at, name: passed.name } : { callee, arg, at, from: fn.name, param: passed.param });
+  };
+  const names = new Set(sorted.map((c) => c.name));
+  const mayForward = new Set(sorted.filter((c) => MAY_TAKE_FUNCTION.test(text.slice(c.start, Math.min(c.end, c.start + 300)).split('{')[0])));
+  // A lone identifier between `(`/`,` and `,`/`)`: an argument that is not called.
+  for (const m of text.matchAll(/[(,]\s*([A-Za-z_]\w*)\s*(?=[,)])/g)) {
+    const name = m[1];
+    const offset = m.index + m[0].length - name.length;
+    const fn = containing(offset);
+    if (!fn || fn.name === name) continue;
+    if (names.has(name)) found(offset, fn, { name });
+    else if (mayForward.has(fn)) {
+      const param = paramsOf(fn).findIndex((p) => p.fnptr && p.name === name);
+      if (param >= 0) found(offset, fn, { param });
+    }
+  }
+  return out.sort((a, b) => a.at[0] - b.at[0] || a.at[1] - b.at[1] || a.arg - b.arg);
 }
 
 function argumentsOf(call: TsNode): TsNode[] {

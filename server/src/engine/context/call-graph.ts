@@ -3,7 +3,7 @@
 // definition first, then a non-static one of any file, then a static one defined in a header (static inline).
 // Calls through function pointers and of functions defined nowhere in the run are not followed.
 import { createHash } from 'node:crypto';
-import type { AllocFact, CallFact, CallGraphFacts, ContextFact, FunctionFact, GfpArg } from './call-graph-facts';
+import type { AllocFact, CallFact, CallGraphFacts, ContextFact, ContextKind, FunctionFact, GfpArg } from './call-graph-facts';
 
 export interface Definition {
   id: number;
@@ -67,13 +67,13 @@ export class CallGraph {
   /** The graph with `facts` in place of its file's entry (an open document's unsaved text), or the same graph. */
   withFile(facts: CallGraphFacts): CallGraph {
     const i = this.files.findIndex((f) => f.file === facts.file);
-    if (i >= 0 && JSON.stringify(this.files[i]) === JSON.stringify(facts)) return this;
+    if (i >= 0 && this.files[i].digest === facts.digest) return this;
     return new CallGraph(i >= 0 ? this.files.map((f, j) => (j === i ? facts : f)) : [...this.files, facts]);
   }
 
   /** A hash of the whole graph: analyses that read it are cached on it. */
   get hash(): string {
-    this.digest ??= createHash('sha1').update(JSON.stringify(this.files)).digest('base64');
+    this.digest ??= createHash('sha1').update(this.files.map((f) => f.digest).join()).digest('base64');
     return this.digest;
   }
 
@@ -89,7 +89,7 @@ export class CallGraph {
     if (!ix.contexts) {
       const byDef = new Map<Definition, ContextEntry>();
       for (const f of this.files) {
-        for (const context of f.contexts) {
+        for (const context of [...f.contexts, ...this.registeredThrough(f)]) {
           // Marks and globs name the file's own definitions; a registration names whatever the call would reach.
           const own = context.kind === 'marked' || context.kind === 'configured';
           const targets = own ? ix.local.get(`${f.file}\0${context.name}`) ?? [] : this.resolve(f.file, context.name);
@@ -140,6 +140,53 @@ export class CallGraph {
       at = s.next.to;
       s = steps[at.id]!;
     }
+  }
+
+  /** Handlers `f` installs through the run's own registration functions (a function that passes its parameter to
+   *  `signal()`, or to another such function: git's `sigchain_push_common` → `sigchain_push` → `signal`). */
+  private registeredThrough(f: CallGraphFacts): ContextFact[] {
+    if (!f.passes) return [];
+    const registrars = this.registrars();
+    const out: ContextFact[] = [];
+    for (const pass of f.passes) {
+      if (!pass.name) continue;
+      for (const t of this.resolve(f.file, pass.callee)) {
+        const kind = registrars.get(t)?.get(pass.arg);
+        if (kind) {
+          out.push({ name: pass.name, kind, at: pass.at, via: pass.callee });
+          break;
+        }
+      }
+    }
+    return out;
+  }
+
+  private registrarCache?: Map<Definition, Map<number, ContextKind>>;
+  private registrars(): Map<Definition, Map<number, ContextKind>> {
+    if (this.registrarCache) return this.registrarCache;
+    const ix = this.build();
+    const out = new Map<Definition, Map<number, ContextKind>>();
+    for (const d of ix.defs) if (d.fn.registers) out.set(d, new Map(d.fn.registers.map((r) => [r.param, r.kind])));
+    // Forwarding, to a fixpoint (a few rounds: registration wrappers are shallow).
+    for (let round = 0, changed = out.size > 0; changed && round < 6; round++) {
+      changed = false;
+      for (const f of this.files) {
+        for (const pass of f.passes ?? []) {
+          if (pass.from === undefined || pass.param === undefined) continue;
+          const kind = this.resolve(f.file, pass.callee).map((t) => out.get(t)?.get(pass.arg)).find((k) => k !== undefined);
+          if (!kind) continue;
+          for (const from of ix.local.get(`${f.file}\0${pass.from}`) ?? []) {
+            let m = out.get(from);
+            if (!m) out.set(from, (m = new Map()));
+            if (!m.has(pass.param)) {
+              m.set(pass.param, kind);
+              changed = true;
+            }
+          }
+        }
+      }
+    }
+    return (this.registrarCache = out);
   }
 
   private build(): Index {

@@ -12,7 +12,7 @@ import type { FunctionSyntax } from '../parse/functions';
 import { callArgs, calleeName, type Syntax } from '../parse/syntax';
 import { atomicCalls, type Held } from './atomic-regions';
 import type { CallGraph, Chain } from './call-graph';
-import type { AllocFact, CallGraphFacts, ContextFact, ContextKind, GfpArg } from './call-graph-facts';
+import { spanOfPos, type AllocFact, type CallGraphFacts, type ContextFact, type ContextKind, type GfpArg } from './call-graph-facts';
 import { allocationSleeps, gfpSleeps, looksLikeGfp } from './gfp';
 
 import { allocInNoAllocContext } from '../rules/alloc-in-no-alloc-context';
@@ -57,12 +57,13 @@ export function contextFindings(check: ContextCheck, graph: CallGraph): Finding[
       const tail = (alloc: string) => (why.context.kind === 'signal' ? ` (${alloc}() is not async-signal-safe)` : '');
       const origin = originOf(why.context, why.file);
       for (const a of def.fn.allocs) {
-        out.push(finding(NO_ALLOC_RULE, noAlloc, file, a.at, `${name}() ${reason}, but allocates with ${a.callee}()${tail(a.callee)}`, origin, { span: a.at, callee: a.callee }));
+        const at = spanOfPos(a.at);
+        out.push(finding(NO_ALLOC_RULE, noAlloc, file, at, `${name}() ${reason}, but allocates with ${a.callee}()${tail(a.callee)}`, origin, { span: at, callee: a.callee }));
       }
       for (const call of def.fn.calls) {
         const chain = g.reachFromCall(file, call.callee, 'any');
         if (!chain) continue;
-        out.push(finding(NO_ALLOC_RULE, noAlloc, file, call.at,
+        out.push(finding(NO_ALLOC_RULE, noAlloc, file, spanOfPos(call.at),
           `${name}() ${reason}, but reaches ${chain.alloc.callee}() through ${chainText(name, chain)}${tail(chain.alloc.callee)}`,
           [...chainRelated(chain, 'any'), ...origin]));
       }
@@ -74,12 +75,13 @@ export function contextFindings(check: ContextCheck, graph: CallGraph): Finding[
       const runs = `${name}() runs ${WHERE[where.context.kind]}`;
       for (const a of def.fn.allocs) {
         if (a.sleeps !== 'yes') continue;
-        out.push(finding(ATOMIC_RULE, atomic, file, a.at, `${runs}, but ${allocText(a.callee, a.mask)} may sleep`, origin, { span: a.at, callee: a.callee }));
+        const at = spanOfPos(a.at);
+        out.push(finding(ATOMIC_RULE, atomic, file, at, `${runs}, but ${allocText(a.callee, a.mask)} may sleep`, origin, { span: at, callee: a.callee }));
       }
       for (const call of def.fn.calls) {
         const chain = g.reachFromCall(file, call.callee, 'sleeps', call.gfpArgs);
         if (!chain) continue;
-        out.push(finding(ATOMIC_RULE, atomic, file, call.at,
+        out.push(finding(ATOMIC_RULE, atomic, file, spanOfPos(call.at),
           `${runs}, but reaches ${allocText(chain.alloc.callee, chain.mask ?? chain.alloc.mask)}, which may sleep: ${chainText(name, chain)}`,
           [...chainRelated(chain, 'sleeps'), ...origin]));
       }
@@ -140,10 +142,10 @@ function chainText(from: string | undefined, chain: Chain): string {
 
 /** Each call after the first (which is the finding itself), then the allocation. */
 function chainRelated(chain: Chain, reach: 'any' | 'sleeps'): RelatedLocation[] {
-  const out: RelatedLocation[] = chain.hops.map((h) => ({ file: h.from.file, span: h.call.at, message: `${h.from.fn.name}() calls ${h.to.fn.name}()` }));
+  const out: RelatedLocation[] = chain.hops.map((h) => ({ file: h.from.file, span: spanOfPos(h.call.at), message: `${h.from.fn.name}() calls ${h.to.fn.name}()` }));
   const alloc: AllocFact = chain.alloc;
   const what = reach === 'sleeps' ? allocText(alloc.callee, chain.mask ?? alloc.mask) : `${alloc.callee}()`;
-  out.push({ file: chain.holder.file, span: alloc.at, message: `${chain.holder.fn.name}() allocates with ${what}${chain.mask ? ` (its caller's mask)` : ''}` });
+  out.push({ file: chain.holder.file, span: spanOfPos(alloc.at), message: `${chain.holder.fn.name}() allocates with ${what}${chain.mask ? ` (its caller's mask)` : ''}` });
   return out;
 }
 
@@ -154,7 +156,7 @@ function originOf(context: ContextFact, file: string): RelatedLocation[] {
     : context.via === 'sigaction' ? 'installed as a signal handler here (struct sigaction)'
     : context.kind === 'signal' ? `installed as a signal handler here with ${context.via}()`
     : `registered here with ${context.via}()`;
-  return [{ file, span: context.at, message }];
+  return [{ file, span: spanOfPos(context.at), message }];
 }
 
 function heldRelated(file: string, held: Held): RelatedLocation {
