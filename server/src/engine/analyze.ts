@@ -66,6 +66,9 @@ export interface PrepareOptions {
   summariseWrappers?: boolean;
   /** Phase 2: other files' wrappers and releasers, in this file's catalogue. */
   inferred?: Inferred;
+  /** Collect the file's call-graph facts (default: yes, unless `inferred` is given: phase 2 keeps phase 1's facts).
+   *  The language server skips them for a file that can have no context (`mayHaveContexts`). */
+  callGraph?: boolean;
 }
 
 export interface FileResult {
@@ -124,7 +127,7 @@ export class Engine {
       const copies = new Map<FunctionCandidate, FunctionSyntax>();
       const lines = new LineIndex(source);
       // The context rules' call graph; not collected when both rules are off.
-      if (severityOf(config, allocInNoAllocContext.id, allocInNoAllocContext.severity) || severityOf(config, blockingAllocInAtomic.id, blockingAllocInAtomic.severity)) {
+      if ((options.callGraph ?? !options.inferred) && (severityOf(config, allocInNoAllocContext.id, allocInNoAllocContext.severity) || severityOf(config, blockingAllocInAtomic.id, blockingAllocInAtomic.severity))) {
         facts.calls = collectCallGraph(file, tree, candidates, catalogue, config, text, lines);
       }
       const copy = (c: FunctionCandidate) => {

@@ -132,11 +132,11 @@ export class WorkspaceAudit {
     let done = index.done;
     const yieldNow = () => new Promise((r) => setImmediate(r));
     const inferredNames = new Set([...merged.inferred!.allocators.map((a) => a.name), ...merged.inferred!.releasers.map((r) => r.name)]);
-    /** A file's analysis depends on the merged facts, on the inferred wrappers and releasers it mentions, and on the
-     *  call graph when it has no-alloc or atomic contexts (or may take a lock). */
+    /** A file's analysis depends on the merged facts, on the inferred wrappers and releasers it mentions, and on what
+     *  the call graph says about its calls when it has no-alloc or atomic contexts (or may take a lock). */
     const analysisHashOf = (file: string, text: string) => {
       const mentioned = new Set((text.match(/[A-Za-z_]\w*/g) ?? []).filter((id) => inferredNames.has(id)));
-      const graph = merged.callGraph && (merged.callGraph.contextsIn(file).length || MAY_ENTER_ATOMIC.test(text)) ? merged.callGraph.hash : '';
+      const graph = merged.callGraph && (merged.callGraph.contextsIn(file).length || MAY_ENTER_ATOMIC.test(text)) ? merged.callGraph.digestFor(file) : '';
       return hashOf([factsHash, merged.inferred!.allocators.filter((a) => mentioned.has(a.name)), merged.inferred!.releasers.filter((r) => mentioned.has(r.name)), graph]);
     };
     // Phase 2: the analysis, from the cache when neither the file nor the facts changed.

@@ -12,6 +12,7 @@ import type { Span } from '../dataflow/outcome';
 import type { FunctionCandidate } from '../parse/functions';
 import type { LineIndex } from '../parse/line-index';
 import { allocationSleeps, gfpSleeps, looksLikeGfp, type Sleeps } from './gfp';
+import { MAY_ENTER_ATOMIC } from './atomic-regions';
 
 /** A place, compactly (these facts are kept for every call of a run): 0-based line, column, end line, end column. */
 export type Pos = [number, number, number, number];
@@ -109,6 +110,13 @@ const REGISTRATIONS: Record<string, { arg: number; kind: ContextKind; kernel?: b
   tasklet_init: { arg: 1, kind: 'tasklet', kernel: true },
   tasklet_setup: { arg: 1, kind: 'tasklet', kernel: true },
 };
+/** Whether a file may put one of its functions in a context by itself (a mark, a glob, a registration, a lock), or
+ *  needs its call-graph facts for that. A file that does not is judged with the workspace's facts about it. */
+export function mayHaveContexts(text: string, config: FailpathConfig): boolean {
+  return config.noAlloc.length > 0 || MAY_REGISTER.test(text) || (config.profiles.includes('linux-kernel') && MAY_ENTER_ATOMIC.test(text));
+}
+const MAY_REGISTER = /failpath:[ \t]*no-alloc|\b(?:signal|sigset|bsd_signal|sysv_signal|sa_handler|sa_sigaction|request_\w*irq|devm_request_\w*irq|timer_setup|setup_timer|tasklet_init|tasklet_setup)\b/;
+
 const NOT_A_HANDLER = new Set(['SIG_IGN', 'SIG_DFL', 'SIG_ERR', 'SIG_HOLD', 'NULL']);
 const MARK = /failpath:[ \t]*no-alloc\b/;
 
@@ -188,10 +196,16 @@ export function collectCallGraph(file: string, tree: Tree, candidates: FunctionC
       const maskNode = spec.gfpArg !== undefined ? argumentsOf(call)[spec.gfpArg] : undefined;
       const mask = maskNode?.text.replace(/\s+/g, ' ');
       const alloc: AllocFact = { callee: name, at: span(call), sleeps: allocationSleeps(spec, mask) };
-      if (mask !== undefined) {
-        alloc.mask = mask;
-        const param = /^[A-Za-z_]\w*$/.test(mask) ? paramIndex(fn, mask) : -1;
-        if (param >= 0) alloc.gfpParam = param;
+      if (mask !== undefined) alloc.mask = mask;
+      if (kernel) {
+        // `kmalloc(n, gfp | __GFP_ZERO)`: the mask is the caller's. In a function that takes a gfp_t, an allocation
+        // without a mask (vzalloc) is made only when the caller's mask allows it (`if (gfp == GFP_KERNEL)`).
+        const names = (mask?.match(/[A-Za-z_]\w*/g) ?? []).filter((n) => !/^_{0,2}GFP_/.test(n));
+        const param = names.length === 1 ? paramIndex(fn, names[0]) : mask === undefined && alloc.sleeps === 'yes' ? paramsOf(fn).findIndex((p) => p.gfp) : -1;
+        if (param >= 0 && (mask === undefined || !/~/.test(mask))) {
+          alloc.gfpParam = param;
+          alloc.sleeps = 'unknown';
+        }
       }
       factsOf(fn).allocs.push(alloc);
       continue;
@@ -293,6 +307,8 @@ function argumentText(text: string, from: number): string {
 
 interface Param {
   name: string;
+  /** Declared `gfp_t`. */
+  gfp: boolean;
   /** Declared as a function pointer (`void (*f)(int)`), or with a type named like one (`sighandler_t`, `sigchain_fun`). */
   fnptr: boolean;
 }
@@ -324,10 +340,10 @@ function headerParams(c: FunctionCandidate, text: string): Param[] {
   }
   return segments.map((seg) => {
     const fp = /\(\s*\*\s*(\w+)\s*\)/.exec(seg);
-    if (fp) return { name: fp[1], fnptr: true };
+    if (fp) return { name: fp[1], fnptr: true, gfp: false };
     const ids = seg.replace(/\[[^\]]*\]/g, '').match(/[A-Za-z_]\w*/g) ?? [];
     const name = ids[ids.length - 1] ?? '';
-    return { name, fnptr: ids.length > 1 && FUNCTION_TYPE.test(ids[ids.length - 2]) };
+    return { name, fnptr: ids.length > 1 && FUNCTION_TYPE.test(ids[ids.length - 2]), gfp: ids.length > 1 && ids[ids.length - 2] === 'gfp_t' };
   });
 }
 

@@ -77,6 +77,21 @@ export class CallGraph {
     return this.digest;
   }
 
+  /** What the context findings of `file` read from the graph: its contexts, and for each function it calls, the
+   *  chains from there to an allocation and the allocations that take the caller's mask. A cached analysis of the
+   *  file stays valid while this does not change (other files' edits that leave its chains alone do not). */
+  digestFor(file: string): string {
+    const own = this.files.find((f) => f.file === file);
+    const callees = new Set((own?.functions ?? []).flatMap((fn) => fn.calls.map((c) => c.callee)));
+    const chain = (c: Chain | undefined) => c && [c.hops.map((h) => [h.from.file, h.from.fn.name, h.call.at, h.to.fn.name]), c.holder.file, c.holder.fn.name, c.alloc, c.mask];
+    const reached = [...callees].sort().map((name) => {
+      const t = this.resolve(file, name)[0];
+      return [name, chain(this.reachFromCall(file, name, 'any')), chain(this.reachFromCall(file, name, 'sleeps')), t && t.file !== file ? t.fn.allocs.filter((a) => a.gfpParam !== undefined) : undefined];
+    });
+    const contexts = this.contextsIn(file).map((e) => [e.def.fn.name, e.contexts]);
+    return createHash('sha1').update(JSON.stringify([contexts, reached])).digest('base64');
+  }
+
   /** The definitions a call of `name` from `file` may reach. */
   resolve(file: string, name: string): Definition[] {
     const ix = this.build();
