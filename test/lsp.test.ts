@@ -363,3 +363,29 @@ test('a quick fix for a finding through another file\'s wrapper is written and c
   assert.ok(!(await c.diagnostics(uri)).some((x) => x.code === 'unchecked-alloc'));
 });
 
+
+test('open files get the context rules\' chains across files from the workspace index, and can ignore them on the line', async () => {
+  const folder = path.join(ROOT, 'test', 'workspaces', 'no-alloc');
+  const c = await start({ rootDir: folder });
+  const uri = c.open(path.join(folder, 'oom.c'));
+  // oom_notify's allocation is two calls down in log.c: only the workspace index knows it.
+  let d: Diagnostic | undefined;
+  for (const end = Date.now() + 60_000; !d && Date.now() < end; await new Promise((r) => setTimeout(r, 200))) {
+    d = (await c.diagnostics(uri)).find((x) => x.code === 'alloc-in-no-alloc-context' && x.range.start.line === 21);
+  }
+  assert.ok(d, 'the chain through log.c appears once the index is built');
+  assert.match(d.message, /oom_notify → log_event → format_msg → malloc/);
+  assert.deepEqual(d.relatedInformation!.map((r) => `${path.basename(new URL(r.location.uri).pathname)}:${r.location.range.start.line + 1}: ${r.message}`), [
+    'log.c:21: log_event() calls format_msg()', 'log.c:11: format_msg() allocates with malloc()', 'oom.c:18: marked no-alloc here',
+  ]);
+  const cli = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'cli.js'), folder, '--format', 'json', '--fail-on', 'none'], { encoding: 'utf8' });
+  const fromCli = (JSON.parse(cli.stdout).findings as Array<{ file: string; line: number; rule: string; message: string }>)
+    .filter((f) => path.basename(f.file) === 'oom.c').map((f) => `${f.line}:${f.rule}:${f.message}`).sort();
+  assert.deepEqual((await c.diagnostics(uri)).map((x) => `${x.range.start.line + 1}:${x.code}:${x.message}`).sort(), fromCli);
+  const ignore = (await c.codeActions(uri, [d], ['quickfix'])).find((a) => a.title === 'Ignore alloc-in-no-alloc-context on this line');
+  assert.ok(ignore, 'the suppression is offered');
+  c.edit(uri, ignore.edit.changes[uri]);
+  const after = await c.diagnostics(uri);
+  assert.ok(!after.some((x) => x.range.start.line === 21), 'silenced, and the suppression is not reported as unmatched');
+  assert.equal(after.filter((x) => x.code === 'alloc-in-no-alloc-context').length, 2);
+});

@@ -10,7 +10,7 @@ const files = listFixtures().filter((f) => !f.includes(`${path.sep}workspaces${p
 
 test('there are fixtures for every site rule', () => {
   const dirs = new Set(files.map((f) => path.relative(FIXTURES, f).split(path.sep)[0]));
-  for (const id of ['unchecked-alloc', 'use-before-check', 'leak', 'leak-on-error-path', 'wrong-failure-check', 'realloc-leak', 'failure-swallowed', 'dead-oom-check', 'suppressions']) {
+  for (const id of ['unchecked-alloc', 'use-before-check', 'leak', 'leak-on-error-path', 'wrong-failure-check', 'realloc-leak', 'failure-swallowed', 'dead-oom-check', 'alloc-in-no-alloc-context', 'blocking-alloc-in-atomic', 'suppressions']) {
     assert.ok(dirs.has(id), `no fixtures in test/fixtures/${id}`);
   }
 });

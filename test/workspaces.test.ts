@@ -48,3 +48,32 @@ test('a use in another file names the calls that lead to it and points at the de
   const at = chain?.related.find((r) => r.message === 'dereferenced in fill_unchecked()');
   assert.equal(at && `${path.basename(at.file)}:${at.line}`, 'sink.c:9');
 });
+
+test('a context finding names its chain across files and walks it in its related locations (JSON and SARIF)', () => {
+  const findings = audit('test/workspaces/no-alloc', 1);
+  const oom = findings.find((f) => f.file.endsWith('oom.c') && f.line === 22)!;
+  assert.equal(oom.message, 'oom_notify() is marked no-alloc, but reaches malloc() through oom_notify → log_event → format_msg → malloc');
+  assert.deepEqual(oom.related.map((r) => r.message), ['log_event() calls format_msg()', 'format_msg() allocates with malloc()', 'marked no-alloc here']);
+  const r = spawnSync(process.execPath, [cli, 'test/workspaces/no-alloc', '--format', 'sarif', '--fail-on', 'none'], { cwd: root, encoding: 'utf8' });
+  const result = JSON.parse(r.stdout).runs[0].results.find((x: { locations: Array<{ physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }> }) =>
+    x.locations[0].physicalLocation.artifactLocation.uri.endsWith('oom.c') && x.locations[0].physicalLocation.region.startLine === 22);
+  assert.equal(result.ruleId, 'alloc-in-no-alloc-context');
+  assert.deepEqual(result.relatedLocations.map((l: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } }; message: { text: string } }) =>
+    `${path.basename(l.physicalLocation.artifactLocation.uri)}:${l.physicalLocation.region.startLine}: ${l.message.text}`),
+  ['log.c:21: log_event() calls format_msg()', 'log.c:11: format_msg() allocates with malloc()', 'oom.c:18: marked no-alloc here']);
+});
+
+test('a sleeping allocation under a spinlock points at the lock; through a helper of another file, at the helper\'s allocation', () => {
+  const findings = audit('test/workspaces/kernel-atomic', 1);
+  const direct = findings.find((f) => f.file.endsWith('locks.c') && f.line === 12)!;
+  assert.equal(direct.message, 'kmalloc(GFP_KERNEL) may sleep while spin lock &d->lock is held');
+  assert.deepEqual(direct.related.map((r) => `${path.basename(r.file)}:${r.line}: ${r.message}`), ['locks.c:11: spin_lock_irqsave(&d->lock, flags) here']);
+  const helper = findings.find((f) => f.file.endsWith('locks.c') && f.line === 97)!;
+  assert.equal(helper.message, 'foo_entry_new() may sleep in kmalloc(GFP_KERNEL) (foo_entry_new → kmalloc) while spin lock &d->lock is held');
+  assert.deepEqual(helper.related.map((r) => `${path.basename(r.file)}:${r.line}: ${r.message}`), [
+    'helpers.c:20: foo_entry_new() allocates with kmalloc(GFP_KERNEL) (its caller\'s mask)', 'locks.c:96: spin_lock(&d->lock) here',
+  ]);
+  const irq = findings.find((f) => f.file.endsWith('irq.c'))!;
+  assert.match(irq.message, /^foo_irq\(\) runs in interrupt context .*: foo_irq → foo_fill → kzalloc$/);
+  assert.equal(irq.related.at(-1)?.message, 'registered here with request_irq()');
+});

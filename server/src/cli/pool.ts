@@ -12,6 +12,8 @@ import { resolveInferred, type Inferred } from '../engine/dataflow/wrappers';
 import type { InferenceFacts } from '../engine/dataflow/wrapper-summary';
 import { readSource } from '../workspace/files';
 import { analysisHasher, factsHashOf, type CachedFile, type ResultCache } from '../workspace/result-cache';
+import { CallGraph } from '../engine/context/call-graph';
+import type { CallGraphFacts } from '../engine/context/call-graph-facts';
 
 export { readSource }; // bench/speed.ts reads files the way the CLI does
 
@@ -39,10 +41,11 @@ interface SerializedFacts {
   functions: [string, number][];
   noreturn: string[];
   transparent: string[];
+  callGraph: CallGraphFacts[];
 }
 
 function serialize(facts: ConstantFacts): SerializedFacts {
-  return { globals: [...facts.globals], functions: [...facts.functions], noreturn: [...facts.noreturn], transparent: [...facts.transparent] };
+  return { globals: [...facts.globals], functions: [...facts.functions], noreturn: [...facts.noreturn], transparent: [...facts.transparent], callGraph: [...facts.callGraph?.files ?? []] };
 }
 
 /** One thread's share of the work: the files it prepared, until it analyses them. */
@@ -133,10 +136,19 @@ class InProcess implements Backend {
 
 class Threads implements Backend {
   private started: Worker[] | undefined;
+  /** The merged facts each worker was sent (they are sent once; the call graph is large). */
+  private readonly factsSent: Array<ConstantFacts | undefined>;
   /** The files each worker prepared and has not analysed yet. */
   private readonly held: Array<Set<string>>;
   constructor(private readonly threads: number) {
     this.held = Array.from({ length: threads }, () => new Set());
+    this.factsSent = Array.from({ length: threads }, () => undefined);
+  }
+
+  private sendFacts(i: number, facts: ConstantFacts, send: (m: ToWorker) => void): void {
+    if (this.factsSent[i] === facts) return;
+    this.factsSent[i] = facts;
+    send({ type: 'facts', facts: serialize(facts) });
   }
   /** Started on first use: a run the cache answers entirely starts none. */
   private get workers(): Worker[] {
@@ -171,7 +183,7 @@ class Threads implements Backend {
       return this.converse(w, (send) => {
         if (sent) return false;
         sent = true;
-        send({ type: 'facts', facts: serialize(facts) });
+        this.sendFacts(i, facts, send);
         send({ type: 'summarise', files: [...this.held[i]].filter((f) => wanted.has(f)) });
         return true;
       }, (m) => {
@@ -203,7 +215,7 @@ class Threads implements Backend {
       return this.converse(w, (send) => {
         if (!started) {
           started = true;
-          send({ type: 'facts', facts: serialize(facts) }); // also to workers that summarised nothing
+          this.sendFacts(i, facts, send); // also to workers that summarised nothing
           send({ type: 'inferred', inferred: facts.inferred! });
           if (light[i].length) {
             send({ type: 'analyze', files: light[i] });
@@ -319,13 +331,13 @@ export async function runJobs(jobs: Job[], options: PoolOptions): Promise<FileRe
     for (const [file, s] of summaries) Object.assign(entries.get(file)!, { summaries: s, summariesFactsHash: factsHash });
     merged.inferred = resolveInferred(jobs.map((j) => entries.get(j.file)!.summaries ?? { functions: [], releasers: [] }), merged.annotations);
     // Phase 2: the analysis of every file whose cached one was made with other facts or other inferred names.
-    const hashAnalysis = analysisHasher(factsHash, merged.inferred);
+    const hashAnalysis = analysisHasher(factsHash, merged);
     const analysisHash = new Map<string, string>();
     const todo: Job[] = [];
     for (const job of jobs) {
       const e = entries.get(job.file)!;
       if (cache) {
-        const h = hashAnalysis(texts.get(job.file)!);
+        const h = hashAnalysis(job.file, texts.get(job.file)!);
         analysisHash.set(job.file, h);
         if (e.analysisHash === h && e.findings && e.stats) continue;
       }
@@ -371,7 +383,10 @@ export function startWorkerIfNeeded(workerData: unknown): boolean {
     try {
       if (m.type === 'prepare') port.postMessage({ type: 'prepared', file, ...share.prepare(m.job) } satisfies FromWorker);
       else if (m.type === 'facts') {
-        facts = { globals: new Map(m.facts.globals), functions: new Map(m.facts.functions), noreturn: new Set(m.facts.noreturn), transparent: new Set(m.facts.transparent) };
+        facts = {
+          globals: new Map(m.facts.globals), functions: new Map(m.facts.functions), noreturn: new Set(m.facts.noreturn), transparent: new Set(m.facts.transparent),
+          callGraph: new CallGraph(m.facts.callGraph),
+        };
       } else if (m.type === 'summarise') {
         const summaries: Array<[string, InferenceFacts]> = [];
         for (file of m.files) summaries.push([file, share.summarise(file, facts!)]);

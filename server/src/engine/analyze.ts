@@ -33,6 +33,12 @@ import type { FileStats, Finding } from './findings';
 import { compareFindings } from './findings';
 import type { Dependency, DependencyKind, FunctionResultCache, FunctionLines } from './function-cache';
 import { createHash } from 'node:crypto';
+import { collectCallGraph } from './context/call-graph-facts';
+import { CallGraph } from './context/call-graph';
+import { MAY_ENTER_ATOMIC } from './context/atomic-regions';
+import { contextFindings } from './context/context-findings';
+import { allocInNoAllocContext } from './rules/alloc-in-no-alloc-context';
+import { blockingAllocInAtomic } from './rules/blocking-alloc-in-atomic';
 
 export interface PreparedFile {
   file: string;
@@ -62,6 +68,8 @@ export interface PreparedFile {
   /** Phase 1 of a multi-file run: every function's range and what phase 1 copied, so that phase 2 can copy more
    *  without parsing the file again (`prepareAgain`). */
   outline?: FileOutline;
+  /** Kernel code: functions that may enter an atomic section (blocking-alloc-in-atomic follows their locks). */
+  atomicCandidates?: FunctionSyntax[];
 }
 
 interface FileOutline {
@@ -77,6 +85,9 @@ export interface PrepareOptions {
   summariseWrappers?: boolean;
   /** Phase 2: other files' wrappers and releasers, in this file's catalogue. */
   inferred?: Inferred;
+  /** Collect the file's call-graph facts (default: yes, unless `inferred` is given: phase 2 keeps phase 1's facts).
+   *  The language server skips them for a file that can have no context (`mayHaveContexts`). */
+  callGraph?: boolean;
 }
 
 export interface FileResult {
@@ -151,6 +162,10 @@ export class Engine {
       if (annotations) facts.annotations = annotations;
       const copies = new Map<FunctionCandidate, FunctionSyntax>();
       const lines = new LineIndex(source);
+      // The context rules' call graph; not collected when both rules are off.
+      if ((options.callGraph ?? !options.inferred) && (severityOf(config, allocInNoAllocContext.id, allocInNoAllocContext.severity) || severityOf(config, blockingAllocInAtomic.id, blockingAllocInAtomic.severity))) {
+        facts.calls = collectCallGraph(file, tree, candidates, catalogue, config, text, lines);
+      }
       const copy = (c: FunctionCandidate) => {
         let fs = copies.get(c);
         if (fs) return fs;
@@ -172,6 +187,7 @@ export class Engine {
       // A multi-file run keeps them for phase 2, which may analyse more of the file (wrappers of other files).
       const statics = analysed.length || options.summariseWrappers ? unreleasedStatics(tree, candidates, source, catalogue) : new Set<string>();
       const prepared: PreparedFile = { file, config, text, facts, functions, analysed, unreleasedStatics: statics, suppressions, stats, inferred: options.inferred };
+      if (config.profiles.includes('linux-kernel')) prepared.atomicCandidates = candidates.filter((c) => MAY_ENTER_ATOMIC.test(text.slice(c.start, c.end))).map(copy);
       if (options.summariseWrappers) {
         // Functions that may return another function's result (a wrapper of a wrapper) are copied out too.
         const chosen = new Set(plan.analysed.map((i) => candidates[i]));
@@ -510,6 +526,12 @@ export class Engine {
       if (keys) cache!.put(keys.get(fn)!, own, allocationCalls(fn.body, ctx.catalogue).length, lines!, dependencies.get(fn) ?? []);
     }
     cache?.sweep();
+    if (p.facts.calls) {
+      findings.push(...contextFindings({
+        file: p.file, text: p.text, facts: p.facts.calls, atomicCandidates: p.atomicCandidates ?? [], catalogue: ctx.catalogue, cfgOf: ctx.cfgOf,
+        severity: (id, dflt) => severityOf(p.config, id, dflt),
+      }, projectFacts.callGraph ?? new CallGraph([])));
+    }
     const unique = dedupe(findings);
     const kept = applySuppressions(unique, p.suppressions, p.file, severityOf(p.config, 'unmatched-suppression', 'warning') !== undefined);
     kept.sort(compareFindings);

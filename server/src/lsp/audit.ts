@@ -110,7 +110,7 @@ export class WorkspaceAudit {
     const total = files.length * 2;
     let done = index.done;
     const yieldNow = () => new Promise((r) => setImmediate(r));
-    const analysisHashOf = analysisHasher(factsHash, merged.inferred!);
+    const analysisHashOf = analysisHasher(factsHash, merged);
     // Phase 2: the analysis, from the cache when neither the file nor the facts changed.
     let stats = emptyStats();
     let fromCache = 0;
@@ -120,7 +120,7 @@ export class WorkspaceAudit {
       if (progress.cancelled()) return this.cancelledResult(started);
       const entry = entries.get(file)!;
       const text = readSource(file);
-      const analysisHash = analysisHashOf(text);
+      const analysisHash = analysisHashOf(file, text);
       if (entry.analysisHash !== analysisHash || !entry.findings || !entry.stats) {
         const p = prepared.get(file) ?? this.engine.prepare(file, text, configs.forFile(file).config, undefined, undefined, { summariseWrappers: true });
         prepared.delete(file);

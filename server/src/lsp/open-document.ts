@@ -9,6 +9,7 @@ import { FunctionResultCache } from '../engine/function-cache';
 import { offsetAt } from '../engine/text-position';
 import { NO_FACTS, type ConstantFacts } from '../engine/dataflow/facts';
 import { FunctionCopies } from '../engine/parse/function-copies';
+import { mayHaveContexts } from '../engine/context/call-graph-facts';
 
 export interface Analysis {
   version: number;
@@ -91,7 +92,9 @@ export class OpenDocument {
       const text = this.text;
       // tree-sitter edits the last tree where the text differs and re-parses only that part.
       this.parsed = engine.parseSource(text, this.parsed);
-      let prepared = engine.prepare(this.file, text, config, this.parsed, this.copies);
+      // The file's own call graph only when it may hold a context (else the workspace index's facts about it do).
+      const callGraph = mayHaveContexts(text, config) || !!projectFacts.callGraph?.contextsIn(this.file).length;
+      let prepared = engine.prepare(this.file, text, config, this.parsed, this.copies, { callGraph });
       // The workspace's wrappers this file calls: prepared again with them (same tree, copies only moved).
       const inferred = engine.inferredFor(prepared, projectFacts);
       if (inferred?.allocators.length) prepared = { ...engine.prepare(this.file, text, config, this.parsed, this.copies, { inferred }), facts: prepared.facts };

@@ -96,8 +96,9 @@ export function startLanguageServer(connection: Connection = createConnection(Pr
       do {
         indexAgain = false;
         const index = await audit.index(folders, [], { report: () => undefined, cancelled: () => false });
-        if (index && JSON.stringify(index.merged.inferred) + JSON.stringify([...index.merged.noreturn]) !== indexKey) {
-          indexKey = JSON.stringify(index.merged.inferred) + JSON.stringify([...index.merged.noreturn]);
+        const key = index && JSON.stringify(index.merged.inferred) + JSON.stringify([...index.merged.noreturn]) + (index.merged.callGraph?.hash ?? '');
+        if (index && key !== indexKey) {
+          indexKey = key!;
           project = { facts: index.merged, generation: project.generation + 1 };
           reanalyseAll();
         }

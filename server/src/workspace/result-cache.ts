@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { createHash } from 'node:crypto';
 import type { ConstantFacts, FileFacts } from '../engine/dataflow/facts';
 import type { InferenceFacts } from '../engine/dataflow/wrapper-summary';
-import type { Inferred } from '../engine/dataflow/wrappers';
+import { MAY_ENTER_ATOMIC } from '../engine/context/atomic-regions';
 import type { FailpathConfig } from '../engine/config/config';
 import type { FileStats, Finding } from '../engine/findings';
 import { version } from '../../../package.json';
@@ -92,14 +92,23 @@ export function factsHashOf(merged: ConstantFacts): string {
   return hashOf([[...merged.globals], [...merged.functions], [...merged.noreturn], [...merged.transparent]]);
 }
 
-/** A file's analysis depends on the merged facts and on the inferred (or declared) names its text mentions. */
-export function analysisHasher(factsHash: string, inferred: Inferred): (text: string) => string {
-  const names = new Set([...inferred.allocators.map((a) => a.name), ...inferred.releasers.map((r) => r.name), ...(inferred.keeps ?? []).map((k) => k.name), ...(inferred.nonnull ?? [])]);
-  return (text) => {
+/** A file's analysis depends on the merged facts, on the inferred (or declared) names it mentions (wrappers,
+ *  releasers, callee effects, what declarations say), and on what the call graph says about its calls when it has
+ *  no-alloc or atomic contexts (or may take a lock). */
+export function analysisHasher(factsHash: string, merged: ConstantFacts): (file: string, text: string) => string {
+  const inferred = merged.inferred!;
+  const graph = merged.callGraph;
+  const names = new Set([
+    ...inferred.allocators.map((a) => a.name), ...inferred.releasers.map((r) => r.name), ...inferred.effects.map((e) => e.name),
+    ...(inferred.keeps ?? []).map((k) => k.name), ...(inferred.nonnull ?? []),
+  ]);
+  return (file, text) => {
     const mentioned = new Set((text.match(/[A-Za-z_]\w*/g) ?? []).filter((id) => names.has(id)));
     return hashOf([
       factsHash, inferred.allocators.filter((a) => mentioned.has(a.name)), inferred.releasers.filter((r) => mentioned.has(r.name)),
-      (inferred.keeps ?? []).filter((k) => mentioned.has(k.name)), (inferred.nonnull ?? []).filter((n) => mentioned.has(n)),
+      inferred.effects.filter((e) => mentioned.has(e.name)), (inferred.keeps ?? []).filter((k) => mentioned.has(k.name)),
+      (inferred.nonnull ?? []).filter((n) => mentioned.has(n)),
+      graph && (graph.contextsIn(file).length || MAY_ENTER_ATOMIC.test(text)) ? graph.digestFor(file) : '',
     ]);
   };
 }

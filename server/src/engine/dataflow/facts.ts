@@ -4,6 +4,8 @@ import { Query, type Node as TsNode, type Tree } from 'web-tree-sitter';
 import type { FunctionCandidate } from '../parse/functions';
 import type { Inferred } from './wrappers';
 import { mergeAnnotations, type Annotations, type FileAnnotations } from '../catalogue/annotations';
+import { CallGraph } from '../context/call-graph';
+import type { CallGraphFacts } from '../context/call-graph-facts';
 
 export interface ConstantFacts {
   globals: Map<string, number>;
@@ -18,6 +20,8 @@ export interface ConstantFacts {
   /** Allocation wrappers, die-wrappers and releasers inferred from the files of the run (`resolveInferred`, set by
    *  the CLI's pool between the phases). */
   inferred?: Inferred;
+  /** Every file's calls and allocations, for the context rules (alloc-in-no-alloc-context, blocking-alloc-in-atomic). */
+  callGraph?: CallGraph;
 }
 
 /** What one file contributes; merged across files by `mergeFacts`. */
@@ -32,6 +36,8 @@ export interface FileFacts {
   transparent: string[];
   /** Allocators, releasers, … its declarations annotate (absent: none). */
   annotations?: FileAnnotations;
+  /** The file's calls, allocations and no-alloc/atomic contexts (engine/context/call-graph-facts.ts). */
+  calls?: CallGraphFacts;
 }
 
 export const NO_FACTS: ConstantFacts = { globals: new Map(), functions: new Map(), noreturn: new Set(), transparent: new Set() };
@@ -125,6 +131,7 @@ export function mergeFacts(all: FileFacts[]): ConstantFacts {
   return {
     globals, functions, noreturn: new Set(all.flatMap((f) => f.noreturn)), transparent: new Set(all.flatMap((f) => f.transparent)),
     annotations: mergeAnnotations(all.map((f) => f.annotations)),
+    callGraph: new CallGraph(all.flatMap((f) => (f.calls ? [f.calls] : []))),
   };
 }
 
@@ -141,6 +148,6 @@ export function factsForFile(project: ConstantFacts, own: FileFacts): ConstantFa
   return {
     globals, functions,
     noreturn: new Set([...project.noreturn, ...own.noreturn]), transparent: new Set([...project.transparent, ...own.transparent]),
-    inferred: project.inferred,
+    inferred: project.inferred, callGraph: project.callGraph,
   };
 }

@@ -219,3 +219,9 @@ export function toFunctionSyntax(c: FunctionCandidate, source: string, unionType
     text: source.slice(c.start, c.end), headerLine: def.startPosition.row, recovered: !!c.looseBody || def.hasError,
   };
 }
+
+/** The parameter names of a function candidate, before it is copied out (call-graph facts read them). */
+export function candidateParams(c: FunctionCandidate): string[] {
+  if (c.looseBody) return paramNames(c.node.type === 'function_declarator' ? c.node : functionDeclarator(c.node));
+  return paramNames(functionDeclarator(c.node.childForFieldName('declarator')));
+}

@@ -8,11 +8,13 @@ import { wrongFailureCheck } from './wrong-failure-check';
 import { reallocLeak } from './realloc-leak';
 import { failureSwallowed } from './failure-swallowed';
 import { deadOomCheck } from './dead-oom-check';
+import { allocInNoAllocContext } from './alloc-in-no-alloc-context';
+import { blockingAllocInAtomic } from './blocking-alloc-in-atomic';
 import { unmatchedSuppression } from './unmatched-suppression';
 
 export const RULES: readonly Rule[] = [
   uncheckedAlloc, useBeforeCheck, leakOnErrorPath, leak, wrongFailureCheck, reallocLeak, failureSwallowed, deadOomCheck,
-  unmatchedSuppression,
+  allocInNoAllocContext, blockingAllocInAtomic, unmatchedSuppression,
 ];
 
 export const RULE_IDS: readonly string[] = RULES.map((r) => r.id);
