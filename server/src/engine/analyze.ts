@@ -5,7 +5,7 @@ import { createCParser } from './parse/parser';
 import { FunctionCopies } from './parse/function-copies';
 import { positionAt } from './text-position';
 import { findFunctions, toFunctionSyntax, unionTypeNames, type FunctionCandidate, type FunctionSyntax } from './parse/functions';
-import { hasConditionalDirectives, maskAttributes, maskConditionals } from './parse/preprocessor-mask';
+import { castMacros, hasConditionalDirectives, maskAttributes, maskCastMacros, maskConditionals, maskStatementMacros, statementMacros } from './parse/preprocessor-mask';
 import { walk, child, unwrap, calleeName, type Syntax } from './parse/syntax';
 import { Catalogue } from './catalogue/catalogue';
 import { DEFAULT_CONFIG, type FailpathConfig, type Severity } from './config/config';
@@ -290,7 +290,11 @@ export class Engine {
    * applied again and tree-sitter re-parses only what changed.
    */
   parseSource(text: string, previous?: ParsedSource): ParsedSource | undefined {
-    let masks = previous?.masks ?? [];
+    // The file's own cast and statement macros are masked from the start: where they are used, the parse is wrong,
+    // not just worse.
+    let masks = previous?.masks ?? [
+      ...(castMacros(text).length ? [maskCastMacros] : []), ...(statementMacros(text).length ? [maskStatementMacros] : []),
+    ];
     const tried = new Set(previous?.tried ?? []);
     let source = masks.reduce((s, mask) => mask(s), text);
     let tree: Tree | null;
@@ -897,7 +901,11 @@ function normalise(s: string): string {
  *  inside a function body (an odd macro) are local and not worth a second parse. */
 function brokenStructure(tree: Tree): number {
   let n = 0;
-  for (const c of tree.rootNode.namedChildren) if (c && (c.type === 'ERROR' || TOP_LEVEL_STATEMENT.has(c.type))) n++;
+  for (const c of tree.rootNode.namedChildren) {
+    if (c && (c.type === 'ERROR' || TOP_LEVEL_STATEMENT.has(c.type))) n++;
+    // A function whose closing brace the parser had to invent has swallowed what follows it.
+    else if (c?.type === 'function_definition' && c.hasError && c.childForFieldName('body')?.lastChild?.isMissing) n++;
+  }
   return n;
 }
 const TOP_LEVEL_STATEMENT = new Set(['return_statement', 'if_statement', 'while_statement', 'for_statement', 'goto_statement', 'labeled_statement', 'compound_statement', 'break_statement', 'continue_statement']);

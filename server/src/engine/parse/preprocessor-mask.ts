@@ -76,3 +76,54 @@ export function maskAttributes(text: string): string {
   if (!text.includes('__attribute__')) return text;
   return text.replace(ATTRIBUTE, (m) => (MEANINGFUL.test(m) ? m : m.replace(/[^\n\r]/g, ' ')));
 }
+
+/** `#define ACTXT_CAST (xmlSchemaAbstractCtxtPtr)`: a macro that is a cast (libxml2, many C code bases). */
+const CAST_MACRO = /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)[ \t]+\([ \t]*(?:(?:const|volatile|struct|union|enum|unsigned|signed)[ \t]+)*[A-Za-z_]\w*[ \t]*(?:\*[ \t]*)*\)[ \t]*$/gm;
+
+/** The cast macros a file defines. */
+export function castMacros(text: string): string[] {
+  if (!text.includes('define')) return [];
+  return [...text.matchAll(CAST_MACRO)].map((m) => m[1]);
+}
+
+/**
+ * `f(ACTXT_CAST pctxt, …)` reads as two identifiers in a row to a parser without a preprocessor, and its error
+ * recovery can swallow the rest of the file into the function. The uses of a cast macro the file defines, where an
+ * operand follows (an identifier, `&`, `*`, `(`), are blanked: dropping a cast changes nothing the analysis reads.
+ * A value macro of the same shape (`#define LIMIT (INT_MAX)`) is never followed by an operand, so it stays.
+ */
+export function maskCastMacros(text: string): string {
+  const names = castMacros(text);
+  if (names.length === 0) return text;
+  const use = new RegExp(`\\b(?:${names.join('|')})\\b(?=[ \\t]*[A-Za-z_&*(])`, 'g');
+  return text.replace(use, (m, offset: number) => {
+    // Not the definition itself.
+    const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+    return /^[ \t]*#/.test(text.slice(lineStart, offset)) ? m : ' '.repeat(m.length);
+  });
+}
+
+/** `#define FREE_AND_NULL(p) if ((p) != NULL) { free(p); p = NULL; }`: a function-like macro whose body is a
+ *  statement (libxml2's own, used without a semicolon). */
+const STATEMENT_MACRO = /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)\([^()]*\)[ \t]*(?:\\\r?\n[ \t]*)?(?:if|do|while|for|switch)?[ \t]*[({]/gm;
+
+/** The statement macros a file defines. */
+export function statementMacros(text: string): string[] {
+  if (!text.includes('define')) return [];
+  return [...text.matchAll(STATEMENT_MACRO)].filter((m) => /(?:^|[ \t\\])(?:if|do|while|for|switch)[ \t]*\(|\{/.test(m[0].slice(m[0].indexOf(')') + 1))).map((m) => m[1]);
+}
+
+/**
+ * A statement macro used as a statement without a semicolon (`FREE_AND_NULL(str)` on a line of its own, then
+ * `return (err);`) runs into the next statement for a parser without a preprocessor, whose error recovery can then
+ * swallow the rest of the file. The missing `;` is put in the first blank of the next line's indentation, so no
+ * offset, line or column moves.
+ */
+export function maskStatementMacros(text: string): string {
+  const names = statementMacros(text);
+  if (names.length === 0) return text;
+  const use = new RegExp(`^[ \\t]*(?:${names.join('|')})[ \\t]*\\(.*\\)[ \\t]*\\r?\\n([ \\t])`, 'gm');
+  const out = text.split('');
+  for (const m of text.matchAll(use)) out[m.index + m[0].length - 1] = ';';
+  return out.join('');
+}
