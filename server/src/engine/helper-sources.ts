@@ -1,0 +1,32 @@
+// The same-file functions an analysed function may get an allocation back from: the helpers it mentions that
+// allocate and hand the result back (return it, or store it through a parameter or a global).
+import type { Catalogue } from './catalogue/catalogue';
+import type { ExploreContext } from './dataflow/explore';
+import type { FunctionSyntax } from './parse/functions';
+import { child, unwrap, walk } from './parse/syntax';
+
+/** The same-file functions a function's text mentions (calls, or takes the address of). */
+export function mentionedFunctions(f: FunctionSyntax, ctx: ExploreContext): string[] {
+  return [...new Set(f.text.match(/[A-Za-z_]\w*/g) ?? [])].filter((n) => n !== f.name && ctx.functions.has(n));
+}
+
+/** A same-file function whose allocation may come back to its caller (a "source" the caller's analysis follows). */
+export function handsBackAllocation(g: FunctionSyntax, catalogue: Catalogue): boolean {
+  return catalogue.allocationPattern.test(g.text) && mayHandBack(g);
+}
+
+/** A helper can give its allocation to the caller: it returns a pointer, or writes through a parameter or a global. */
+function mayHandBack(g: FunctionSyntax): boolean {
+  if (g.returns === 'pointer') return true;
+  let writes = false;
+  walk(g.body, (n) => {
+    if (writes) return false;
+    if (n.type === 'assignment_expression') {
+      const l = child(n, 'left');
+      const u = l ? unwrap(l) : undefined;
+      if (u && (u.type !== 'identifier' || !g.locals.has(u.text ?? ''))) writes = true;
+    }
+    return undefined;
+  });
+  return writes;
+}
