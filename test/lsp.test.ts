@@ -99,6 +99,45 @@ test('after many edits, the incremental diagnostics equal a fresh analysis of th
   }
 });
 
+test('blank-only edits in an inlined helper keep its callers\' cached findings, and their places in it follow', async () => {
+  const c = await start();
+  const engine = await Engine.create();
+  const file = path.join(os.tmpdir(), `failpath-layout-${process.pid}.c`);
+  const text = [
+    '#include <stdlib.h>',
+    'static char *make(int n)',
+    '{',
+    '    char *p = malloc(n);',
+    '    return p;',
+    '}',
+    'int user(int n)',
+    '{',
+    '    char *q = make(n);',
+    '    q[0] = 1;',
+    '    return 0;',
+    '}',
+    '',
+  ].join('\n');
+  fs.writeFileSync(file, text);
+  const uri = c.open(file);
+  const shape = (line: number, col: number, code: unknown, message: string, related: Array<[number, number]>) => `${line}:${col}:${code}:${message}:${related.map(([l, k]) => `${l}.${k}`).join(',')}`;
+  const before = await c.diagnostics(uri);
+  assert.ok(before.some((d) => d.code === 'unchecked-alloc'), 'the caller\'s finding, allocated in the helper');
+  // Blanks added before `malloc` (the finding's allocation moves right), in an indentation, and between tokens.
+  const edits = [
+    { line: 3, character: 14, text: '  ' },
+    { line: 4, character: 0, text: '\t' },
+    { line: 3, character: 8, text: ' ' },
+  ];
+  for (const e of edits) {
+    c.edit(uri, [{ range: { start: { line: e.line, character: e.character }, end: { line: e.line, character: e.character } }, newText: e.text }]);
+    const incremental = (await c.diagnostics(uri)).map((d) => shape(d.range.start.line, d.range.start.character, d.code, d.message, (d.relatedInformation ?? []).map((r) => [r.location.range.start.line, r.location.range.start.character]))).sort();
+    const fresh = engine.analyzeText(file, c.text(uri)).findings.map((f) => shape(f.span.line, f.span.col, f.rule, f.message, f.related.map((r) => [r.span.line, r.span.col]))).sort();
+    assert.deepEqual(incremental, fresh);
+  }
+  fs.rmSync(file, { force: true });
+});
+
 test('every quick fix of the examples, applied, removes its finding and adds none', async () => {
   const c = await start();
   const files = ['libc/confparse.c', 'kernel-driver/foo_probe.c', 'libvirt-style/domain_conf.c', 'glib/thumb-cache.c'].map((f) => path.join(examples, f));

@@ -31,7 +31,7 @@ import type { SiteRuleContext } from './rules/rule';
 import { findSuppressions, applySuppressions, type Suppression } from './suppressions';
 import type { FileStats, Finding } from './findings';
 import { compareFindings } from './findings';
-import type { Dependency, DependencyKind, FunctionResultCache } from './function-cache';
+import type { Dependency, FunctionResultCache } from './function-cache';
 import { FunctionDigests, functionKeys, functionLines } from './function-keys';
 import { handsBackAllocation, mentionedFunctions } from './helper-sources';
 import { collectCallGraph } from './context/call-graph-facts';
@@ -508,7 +508,7 @@ export class Engine {
       }
       fresh.push(fn);
       p.stats.allocationSites += allocationCalls(fn.body, ctx.catalogue).length;
-      const reads = new Map<string, DependencyKind | 'both'>();
+      const reads = new Map<string, 'text' | 'summary' | 'both'>();
       if (digests) {
         ctx.onRead = (f, kind) => {
           if (f === fn) return;
@@ -528,7 +528,7 @@ export class Engine {
     for (const fn of fresh) {
       const own = byFunction.get(fn) ?? [];
       findings.push(...own);
-      if (keys) cache!.put(keys.get(fn)!, own, allocationCalls(fn.body, ctx.catalogue).length, lines!, dependencies.get(fn) ?? []);
+      if (keys) cache!.put(keys.get(fn)!, own, allocationCalls(fn.body, ctx.catalogue).length, lines!, [...(dependencies.get(fn) ?? []), ...digests!.layout(fn, own, lines!)]);
     }
     cache?.sweep();
     if (p.facts.calls) {

@@ -13,9 +13,10 @@ interface AnchoredSpan {
   span: Span;
 }
 
-/** Another function of the file as an exploration read it: its whole text (inlined, or an allocation followed
- *  into it), or only its summary (what it does to its parameters, whom it calls). */
-export type DependencyKind = 'text' | 'summary';
+/** Another function of the file as an exploration read it: its tokens (inlined, or an allocation followed into
+ *  it), only its summary (what it does to its parameters, whom it calls), or its exact layout (a finding lies in
+ *  it: its columns move with the blanks). */
+export type DependencyKind = 'text' | 'summary' | 'layout';
 export interface Dependency {
   name: string;
   kind: DependencyKind;

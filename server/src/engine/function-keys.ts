@@ -8,6 +8,7 @@ import { calleeName } from './parse/syntax';
 import type { ExploreContext } from './dataflow/explore';
 import { allocationCalls } from './dataflow/site';
 import type { Dependency, DependencyKind, FunctionLines } from './function-cache';
+import type { Finding } from './findings';
 import { handsBackAllocation, mentionedFunctions } from './helper-sources';
 
 /**
@@ -69,7 +70,8 @@ export class FunctionDigests {
   of(name: string, kind: DependencyKind): string | undefined {
     const fn = this.ctx.functions.get(name);
     if (!fn) return undefined;
-    if (kind === 'text') return textDigest(fn);
+    if (kind === 'text') return textDigest(fn, 'tokens');
+    if (kind === 'layout') return textDigest(fn, 'exact');
     let d = this.summaries.get(fn);
     if (d === undefined) {
       const s = this.ctx.summaryOf(fn);
@@ -78,6 +80,23 @@ export class FunctionDigests {
       this.summaries.set(fn, d);
     }
     return d;
+  }
+
+  /** The functions other than `fn` in which a finding of `fn` has a span (an inlined helper): their exact layout. */
+  layout(fn: FunctionSyntax, findings: Finding[], lines: FunctionLines): Dependency[] {
+    const names = new Set<string>();
+    for (const f of findings) {
+      for (const span of [f.span, ...(f.allocation ? [f.allocation.span] : []), ...f.related.map((r) => r.span)]) {
+        const name = lines.nameAt(span.line);
+        if (name && name !== fn.name) names.add(name);
+      }
+    }
+    const out: Dependency[] = [];
+    for (const name of names) {
+      const digest = this.of(name, 'layout');
+      if (digest !== undefined) out.push({ name, kind: 'layout', digest });
+    }
+    return out;
   }
 
   dependencies(reads: Map<string, DependencyKind | 'both'>): Dependency[] {
@@ -92,10 +111,12 @@ export class FunctionDigests {
   }
 }
 
-const textDigests = new WeakMap<FunctionSyntax, string>();
-function textDigest(fn: FunctionSyntax): string {
-  let d = textDigests.get(fn);
-  if (d === undefined) textDigests.set(fn, (d = createHash('sha1').update(fn.text).digest('base64')));
+const textDigests = { tokens: new WeakMap<FunctionSyntax, string>(), exact: new WeakMap<FunctionSyntax, string>() };
+/** `exact`: the text as it is; `tokens`: with runs of blanks within a line made one space — what an inlining caller's
+ *  findings depend on, unless one of them lies in this function (then its columns do: a `layout` dependency). */
+function textDigest(fn: FunctionSyntax, how: 'tokens' | 'exact'): string {
+  let d = textDigests[how].get(fn);
+  if (d === undefined) textDigests[how].set(fn, (d = createHash('sha1').update(how === 'exact' ? fn.text : fn.text.replace(/[ \t]+/g, ' ')).digest('base64')));
   return d;
 }
 
