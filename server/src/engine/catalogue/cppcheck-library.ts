@@ -3,6 +3,7 @@
 // `no-fail="true"`: it never fails), `<realloc>` (`realloc-arg`), `<dealloc>` (`arg`) and `<use>`; and
 // `<function name="a,b"><noreturn>true</noreturn></function>`. Everything else in the file is read (it must be
 // well-formed XML) and ignored. Configuration is data: no entity but the five predefined ones, no DTD.
+import { LineIndex } from '../parse/line-index';
 import type { AllocatorSpec, DerefArgsSpec, ReleaserSpec } from './types';
 
 /** What the library files of one configuration add to its catalogue. */
@@ -119,15 +120,10 @@ const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"'
  *  the XML declaration. Throws an `XmlError` at the first thing that is not well-formed. */
 function parseXml(text: string): XmlElement {
   let pos = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  const lineStarts = [0];
-  for (let i = 0; i < text.length; i++) if (text[i] === '\n') lineStarts.push(i + 1);
+  const lines = new LineIndex(text);
   const where = (offset: number) => {
-    let lo = 0, hi = lineStarts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (lineStarts[mid] <= offset) lo = mid; else hi = mid - 1;
-    }
-    return { line: lo, column: offset - lineStarts[lo] };
+    const line = lines.line(offset);
+    return { line, column: lines.column(offset, line) };
   };
   const fail = (message: string, at = pos): never => {
     const { line, column } = where(at);

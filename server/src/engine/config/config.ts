@@ -2,6 +2,7 @@
 import * as path from 'node:path';
 import { parseTree, findNodeAtLocation, type Node as JsonNode, type ParseError, printParseErrorCode } from 'jsonc-parser';
 import type { AllocatorSpec, FailureConvention } from '../catalogue/types';
+import { LineIndex } from '../parse/line-index';
 import { PROFILE_NAMES } from '../catalogue/profiles';
 import { parseCppcheckLibrary, type LibraryData } from '../catalogue/cppcheck-library';
 
@@ -61,15 +62,10 @@ export interface LibraryReader {
  *  Without a `reader`, "cppcheckLibraries" is checked but no library file is read. */
 export function parseConfig(text: string, file: string, knownRules: readonly string[], reader?: LibraryReader): LoadedConfig {
   const problems: ConfigProblem[] = [];
-  const lineStarts = [0];
-  for (let i = 0; i < text.length; i++) if (text[i] === '\n') lineStarts.push(i + 1);
+  const lines = new LineIndex(text);
   const at = (offset: number) => {
-    let lo = 0, hi = lineStarts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (lineStarts[mid] <= offset) lo = mid; else hi = mid - 1;
-    }
-    return { line: lo, column: offset - lineStarts[lo] };
+    const line = lines.line(offset);
+    return { line, column: lines.column(offset, line) };
   };
   const report = (node: JsonNode | undefined, key: string, message: string) => {
     const pos = at(node?.offset ?? 0);

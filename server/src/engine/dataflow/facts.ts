@@ -34,6 +34,8 @@ export interface FileFacts {
   written: string[];
   noreturn: string[];
   transparent: string[];
+  /** Macros and functions that end in a call of a function this file cannot tell about (`FileKnowledge`). */
+  forwards?: Array<[string, string]>;
   /** Allocators, releasers, … its declarations annotate (absent: none). */
   annotations?: FileAnnotations;
   /** The file's calls, allocations and no-alloc/atomic contexts (engine/context/call-graph-facts.ts). */
@@ -72,7 +74,7 @@ function writesQuery(tree: Tree): Query {
   return cachedQuery;
 }
 
-export function collectFileFacts(tree: Tree, functions: FunctionCandidate[], knowledge: { noreturn: Set<string>; transparent: Set<string> }): FileFacts {
+export function collectFileFacts(tree: Tree, functions: FunctionCandidate[], knowledge: { noreturn: Set<string>; transparent: Set<string>; forwards?: Array<[string, string]> }): FileFacts {
   const variables: FileFacts['variables'] = [];
   for (const d of tree.rootNode.namedChildren) {
     if (!d || d.type !== 'declaration') continue;
@@ -109,7 +111,25 @@ export function collectFileFacts(tree: Tree, functions: FunctionCandidate[], kno
       if (names.has(name)) written.add(name);
     }
   }
-  return { variables, functions: constFunctions, written: [...written], noreturn: [...knowledge.noreturn], transparent: [...knowledge.transparent] };
+  const facts: FileFacts = { variables, functions: constFunctions, written: [...written], noreturn: [...knowledge.noreturn], transparent: [...knowledge.transparent] };
+  if (knowledge.forwards?.length) facts.forwards = knowledge.forwards;
+  return facts;
+}
+
+/** Functions that never return, declared or inferred in any file, closed over the forwarders of all files (a macro
+ *  or function of one file that ends in a call of another's: openssh's `fatal_f` → `sshfatal`). */
+function noreturnOfRun(all: FileFacts[]): Set<string> {
+  const noreturn = new Set(all.flatMap((f) => f.noreturn));
+  const forwards = all.flatMap((f) => f.forwards ?? []);
+  for (let changed = forwards.length > 0; changed; ) {
+    changed = false;
+    for (const [name, callee] of forwards) {
+      if (noreturn.has(name) || !noreturn.has(callee)) continue;
+      noreturn.add(name);
+      changed = true;
+    }
+  }
+  return noreturn;
 }
 
 /** Project facts: constants defined anywhere and written nowhere (static ones only within their file). */
@@ -129,7 +149,7 @@ export function mergeFacts(all: FileFacts[]): ConstantFacts {
   }
   for (const [name, count] of seen) if (count > 1) globals.delete(name);
   return {
-    globals, functions, noreturn: new Set(all.flatMap((f) => f.noreturn)), transparent: new Set(all.flatMap((f) => f.transparent)),
+    globals, functions, noreturn: noreturnOfRun(all), transparent: new Set(all.flatMap((f) => f.transparent)),
     annotations: mergeAnnotations(all.map((f) => f.annotations)),
     callGraph: new CallGraph(all.flatMap((f) => (f.calls ? [f.calls] : []))),
   };

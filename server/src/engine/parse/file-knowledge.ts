@@ -8,7 +8,13 @@ import type { FunctionCandidate } from './functions';
 export interface FileKnowledge {
   noreturn: Set<string>;
   transparent: Set<string>;
+  /** Functions and macros that end in a call of another file's function (`#define fatal_f(...) sshfatal(…)`,
+   *  `void die(…) { …; vdie(…); }`): they do not return if it does not (resolved across files by `mergeFacts`). */
+  forwards?: Array<[string, string]>;
 }
+
+/** The function a macro's body calls first and only: `sshfatal(…)`, `do { vdie(…); } while (0)`. */
+const MACRO_CALL = /^\s*(?:do\s*\{\s*)?\(?\s*([A-Za-z_]\w*)\s*\(/;
 
 const NORETURN_ATTRIBUTE = /\b(_Noreturn|noreturn|__noreturn|__noreturn__|G_NORETURN|G_GNUC_NORETURN|NORETURN|ATTRIBUTE_NORETURN|__dead2|__dead)\b/;
 
@@ -24,6 +30,10 @@ function declaredName(n: TsNode | null): string | undefined {
 export function fileKnowledge(root: TsNode, functions: FunctionCandidate[], text: string, catalogue: Catalogue): FileKnowledge {
   const noreturn = new Set<string>();
   const transparent = new Set<string>();
+  const macros: Array<[string, string]> = [];
+  const forwards: Array<[string, string]> = [];
+  /** Macros that may return from the function they are used in (openssh's `TEST_CHECK`). */
+  const returning: string[] = [];
   // Top-level declarations and macros, also inside #if/#ifdef blocks (`#if __GNUC__ >= 3 / #define BE(e, v) …`).
   const topLevel: TsNode[] = [];
   const collect = (n: TsNode, depth: number) => {
@@ -43,13 +53,21 @@ export function fileKnowledge(root: TsNode, functions: FunctionCandidate[], text
     } else if (d.type === 'preproc_function_def' && /^\(?\s*__builtin_expect\s*\(/.test(d.childForFieldName('value')?.text ?? '')) {
       const name = d.childForFieldName('name')?.text;
       if (name) transparent.add(name);
+    } else if (d.type === 'preproc_function_def' || d.type === 'preproc_def') {
+      const name = d.childForFieldName('name')?.text;
+      const value = d.childForFieldName('value')?.text ?? '';
+      if (name && /\breturn\b/.test(value)) returning.push(name);
+      const callee = d.type === 'preproc_function_def' ? MACRO_CALL.exec(value)?.[1] : /^\s*([A-Za-z_]\w*)\s*$/.exec(value)?.[1];
+      if (name && callee && callee !== name && !KEYWORDS.has(callee)) macros.push([name, callee]);
     }
   }
   for (const c of functions) {
     const header = text.slice(c.start, Math.min(c.end, c.start + 300)).split('{')[0];
     if (NORETURN_ATTRIBUTE.test(header)) noreturn.add(c.name);
   }
-  // A function that has no return and always ends by calling a function that does not return, does not return.
+  // A function that has no return and always ends by calling a function that does not return, does not return;
+  // a return hidden in a macro of this file counts.
+  const returnsVia = returning.length ? new RegExp(`\\b(?:${returning.join('|')})\\s*\\(`) : undefined;
   const ends = (name: string) => catalogue.isNoreturn(name) || noreturn.has(name);
   for (let changed = true, round = 0; changed && round < 4; round++) {
     changed = false;
@@ -67,11 +85,21 @@ export function fileKnowledge(root: TsNode, functions: FunctionCandidate[], text
       }
       const call = last?.type === 'expression_statement' ? last.namedChild(0) : null;
       const callee = call?.type === 'call_expression' ? call.childForFieldName('function')?.text : undefined;
-      if (!callee || !ends(callee) || /\breturn\b/.test(body!.text)) continue;
+      if (!callee || /\breturn\b/.test(body!.text) || (returnsVia && returnsVia.test(body!.text))) continue;
+      if (!ends(callee)) {
+        if (round === 0) forwards.push([c.name, callee]);
+        continue;
+      }
       noreturn.add(c.name);
       changed = true;
     }
+    for (const [name, callee] of macros) {
+      if (noreturn.has(name) || !ends(callee)) continue;
+      noreturn.add(name);
+      changed = true;
+    }
   }
+  for (const [name, callee] of macros) if (!noreturn.has(name)) forwards.push([name, callee]);
   // A function pointer initialised with a function that does not return (redis' `static void
   // (*zmalloc_oom_handler)(size_t) = zmalloc_default_oom;`): a handler installed in its place keeps that contract.
   for (const d of topLevel) {
@@ -83,5 +111,8 @@ export function fileKnowledge(root: TsNode, functions: FunctionCandidate[], text
       if (pointer && value?.type === 'identifier' && ends(value.text)) noreturn.add(pointer[1]);
     }
   }
-  return { noreturn, transparent };
+  const unresolved = forwards.filter(([name]) => !noreturn.has(name));
+  return unresolved.length ? { noreturn, transparent, forwards: unresolved } : { noreturn, transparent };
 }
+
+const KEYWORDS = new Set(['if', 'while', 'for', 'switch', 'return', 'sizeof', 'do']);
