@@ -40,12 +40,13 @@ interface SerializedFacts {
   globals: [string, number][];
   functions: [string, number][];
   noreturn: string[];
+  staticNoreturn: string[];
   transparent: string[];
   callGraph: CallGraphFacts[];
 }
 
 function serialize(facts: ConstantFacts): SerializedFacts {
-  return { globals: [...facts.globals], functions: [...facts.functions], noreturn: [...facts.noreturn], transparent: [...facts.transparent], callGraph: [...facts.callGraph?.files ?? []] };
+  return { globals: [...facts.globals], functions: [...facts.functions], noreturn: [...facts.noreturn], staticNoreturn: [...facts.staticNoreturn ?? []], transparent: [...facts.transparent], callGraph: [...facts.callGraph?.files ?? []] };
 }
 
 /** One thread's share of the work: the files it prepared, until it analyses them. */
@@ -384,7 +385,7 @@ export function startWorkerIfNeeded(workerData: unknown): boolean {
       if (m.type === 'prepare') port.postMessage({ type: 'prepared', file, ...share.prepare(m.job) } satisfies FromWorker);
       else if (m.type === 'facts') {
         facts = {
-          globals: new Map(m.facts.globals), functions: new Map(m.facts.functions), noreturn: new Set(m.facts.noreturn), transparent: new Set(m.facts.transparent),
+          globals: new Map(m.facts.globals), functions: new Map(m.facts.functions), noreturn: new Set(m.facts.noreturn), staticNoreturn: new Set(m.facts.staticNoreturn), transparent: new Set(m.facts.transparent),
           callGraph: new CallGraph(m.facts.callGraph),
         };
       } else if (m.type === 'summarise') {

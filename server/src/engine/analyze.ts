@@ -342,7 +342,7 @@ export class Engine {
   /** The dataflow context of a prepared file (shared by its functions). */
   contextFor(p: PreparedFile, projectFacts: ConstantFacts = NO_FACTS): ExploreContext {
     const catalogue = this.catalogueFor(p.config, p.inferred);
-    const facts = factsForFile(projectFacts, p.facts);
+    const facts = factsForFile(projectFacts, p.facts, /\.h$/i.test(p.file));
     const knowledge: FileKnowledge = { noreturn: facts.noreturn, transparent: facts.transparent };
     const cfgs = new Map<FunctionSyntax, Cfg>();
     const summaries = new Map<FunctionSyntax, CalleeSummary>();

@@ -26,7 +26,7 @@ export interface CachedFile {
 
 export const CACHE_FILE = 'failpath-cache.json';
 /** Bumped when what is cached changes shape (parameter summaries, …): older entries are not read. */
-const FORMAT = 3;
+const FORMAT = 4;
 const STAMP = `${version}/${FORMAT}`;
 
 export class ResultCache {
@@ -89,7 +89,7 @@ function contentHash(text: string, config: FailpathConfig): string {
 
 /** The merged facts a file's summaries and analysis were made with. */
 export function factsHashOf(merged: ConstantFacts): string {
-  return hashOf([[...merged.globals], [...merged.functions], [...merged.noreturn], [...merged.transparent]]);
+  return hashOf([[...merged.globals], [...merged.functions], [...merged.noreturn], [...merged.staticNoreturn ?? []], [...merged.transparent]]);
 }
 
 /** A file's analysis depends on the merged facts, on the inferred (or declared) names it mentions (wrappers,

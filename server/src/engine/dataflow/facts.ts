@@ -12,6 +12,9 @@ export interface ConstantFacts {
   functions: Map<string, number>;
   /** Functions some file declares or infers as never returning (`NORETURN die(…)` in a header). */
   noreturn: Set<string>;
+  /** Static functions that never return, of any file: only headers see them (a header may be included into the file
+   *  that defines them: git's clar `summary.h` calls clar.c's static `clar_abort`). */
+  staticNoreturn?: Set<string>;
   /** `__builtin_expect` wrapper macros defined anywhere (`likely`, `BE`). */
   transparent: Set<string>;
   /** What the files' declarations say (`__attribute__((malloc))`, …), merged in file order; resolved with the
@@ -34,6 +37,8 @@ export interface FileFacts {
   written: string[];
   noreturn: string[];
   transparent: string[];
+  /** Static functions of this file that never return (known in this file only). */
+  staticNoreturn?: string[];
   /** Macros and functions that end in a call of a function this file cannot tell about (`FileKnowledge`). */
   forwards?: Array<[string, string]>;
   /** Allocators, releasers, … its declarations annotate (absent: none). */
@@ -111,7 +116,14 @@ export function collectFileFacts(tree: Tree, functions: FunctionCandidate[], kno
       if (names.has(name)) written.add(name);
     }
   }
-  const facts: FileFacts = { variables, functions: constFunctions, written: [...written], noreturn: [...knowledge.noreturn], transparent: [...knowledge.transparent] };
+  // A static function's name means this file's function only (and its headers'): it stays out of the run's noreturn
+  // set (openssh's regress/check-perm.c has a static `fatal()` that exits; the real `fatal` is a macro).
+  const statics = new Set(functions.filter((f) => !f.looseBody && f.node.namedChildren.some((k) => k?.type === 'storage_class_specifier' && k.text === 'static')).map((f) => f.name));
+  for (const f of functions) if (statics.has(f.name) && (f.looseBody || !f.node.namedChildren.some((k) => k?.type === 'storage_class_specifier' && k.text === 'static'))) statics.delete(f.name);
+  const noreturn = [...knowledge.noreturn];
+  const facts: FileFacts = { variables, functions: constFunctions, written: [...written], noreturn: noreturn.filter((n) => !statics.has(n)), transparent: [...knowledge.transparent] };
+  const staticNoreturn = noreturn.filter((n) => statics.has(n));
+  if (staticNoreturn.length) facts.staticNoreturn = staticNoreturn;
   if (knowledge.forwards?.length) facts.forwards = knowledge.forwards;
   return facts;
 }
@@ -149,14 +161,15 @@ export function mergeFacts(all: FileFacts[]): ConstantFacts {
   }
   for (const [name, count] of seen) if (count > 1) globals.delete(name);
   return {
-    globals, functions, noreturn: noreturnOfRun(all), transparent: new Set(all.flatMap((f) => f.transparent)),
+    globals, functions, noreturn: noreturnOfRun(all), staticNoreturn: new Set(all.flatMap((f) => f.staticNoreturn ?? [])),
+    transparent: new Set(all.flatMap((f) => f.transparent)),
     annotations: mergeAnnotations(all.map((f) => f.annotations)),
     callGraph: new CallGraph(all.flatMap((f) => (f.calls ? [f.calls] : []))),
   };
 }
 
-/** The facts in force in one file: the project's plus the file's own static ones. */
-export function factsForFile(project: ConstantFacts, own: FileFacts): ConstantFacts {
+/** The facts in force in one file: the project's plus the file's own static ones (a header's: every file's). */
+export function factsForFile(project: ConstantFacts, own: FileFacts, header = false): ConstantFacts {
   const written = new Set(own.written);
   const globals = new Map(project.globals);
   const functions = new Map(project.functions);
@@ -167,7 +180,8 @@ export function factsForFile(project: ConstantFacts, own: FileFacts): ConstantFa
   for (const [name, v] of own.functions) functions.set(name, v);
   return {
     globals, functions,
-    noreturn: new Set([...project.noreturn, ...own.noreturn]), transparent: new Set([...project.transparent, ...own.transparent]),
+    noreturn: new Set([...project.noreturn, ...own.noreturn, ...(own.staticNoreturn ?? []), ...(header ? project.staticNoreturn ?? [] : [])]),
+    transparent: new Set([...project.transparent, ...own.transparent]),
     inferred: project.inferred, callGraph: project.callGraph,
   };
 }
