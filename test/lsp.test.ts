@@ -138,6 +138,21 @@ test('blank-only edits in an inlined helper keep its callers\' cached findings, 
   fs.rmSync(file, { force: true });
 });
 
+test('"ignore on this line" on a line that already ends in a // comment goes on the line above', async () => {
+  const c = await start();
+  const file = path.join(os.tmpdir(), `failpath-ignore-${process.pid}.c`);
+  fs.writeFileSync(file, '#include <stdlib.h>\nint f(void)\n{\n    char *p = malloc(4);\n    p[0] = 1; // the first byte\n    free(p);\n    return 0;\n}\n');
+  const uri = c.open(file);
+  const d = (await c.diagnostics(uri)).find((x) => x.code === 'unchecked-alloc');
+  assert.equal(d?.range.start.line, 4);
+  const ignore = (await c.codeActions(uri, [d!], ['quickfix'])).find((a) => a.title === 'Ignore unchecked-alloc on this line');
+  assert.ok(ignore, 'offered (it was not: the directive went into the existing comment and silenced nothing)');
+  c.edit(uri, ignore.edit.changes[uri]);
+  assert.match(c.text(uri), /\n    \/\/ failpath-ignore-next-line unchecked-alloc\n    p\[0\] = 1; \/\/ the first byte\n/);
+  assert.deepEqual(await c.diagnostics(uri), []);
+  fs.rmSync(file, { force: true });
+});
+
 test('every quick fix of the examples, applied, removes its finding and adds none', async () => {
   const c = await start();
   const files = ['libc/confparse.c', 'kernel-driver/foo_probe.c', 'libvirt-style/domain_conf.c', 'glib/thumb-cache.c'].map((f) => path.join(examples, f));
