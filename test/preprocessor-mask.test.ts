@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Engine } from '../server/src/engine/analyze';
-import { maskCastMacros, maskStatementMacros } from '../server/src/engine/parse/preprocessor-mask';
+import { maskCastMacros, maskLoneMacroLines, maskStatementMacros } from '../server/src/engine/parse/preprocessor-mask';
 
 const root = path.resolve(__dirname, '..', '..');
 const fixture = fs.readFileSync(path.join(root, 'test', 'fixtures', 'macros', 'cast_and_statement_macros.c'), 'utf8');
@@ -26,6 +26,14 @@ test('statement macros used without a semicolon get one in the next line\'s inde
   const masked = maskStatementMacros(text);
   assert.equal(masked.length, text.length);
   assert.equal(masked, text.replace('FREE_AND_NULL(s)\n    FREE', 'FREE_AND_NULL(s)\n;   FREE'));
+});
+
+test('a macro on a line of its own where a statement may start is blanked; NULL in an argument list is not', () => {
+  const text = 'void f(char *p)\n{\n\tPRAGMA_PUSH\n\tPRAGMA_IGNORE_DEALLOC\n\tfree(p);\n\tPRAGMA_POP\n\tg(p,\n\t  NULL\n\t);\n}\n';
+  const masked = maskLoneMacroLines(text);
+  assert.equal(masked.length, text.length);
+  assert.equal(masked, text.replace('\tPRAGMA_PUSH', ' '.repeat(12)).replace('\tPRAGMA_IGNORE_DEALLOC', ' '.repeat(22)).replace('\tPRAGMA_POP', ' '.repeat(11)));
+  assert.match(masked, /\n\t  NULL\n/);
 });
 
 test('with the masks, code written with the file\'s own cast and statement macros parses without errors', async () => {

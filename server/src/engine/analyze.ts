@@ -5,7 +5,7 @@ import { createCParser } from './parse/parser';
 import { FunctionCopies } from './parse/function-copies';
 import { positionAt } from './text-position';
 import { findFunctions, toFunctionSyntax, unionTypeNames, type FunctionCandidate, type FunctionSyntax } from './parse/functions';
-import { castMacros, hasConditionalDirectives, maskAttributes, maskCastMacros, maskConditionals, maskStatementMacros, statementMacros } from './parse/preprocessor-mask';
+import { castMacros, hasConditionalDirectives, maskAttributes, maskCastMacros, maskConditionals, maskLoneMacroLines, maskStatementMacros, statementMacros } from './parse/preprocessor-mask';
 import { walk, child, unwrap, calleeName, type Syntax } from './parse/syntax';
 import { Catalogue } from './catalogue/catalogue';
 import { DEFAULT_CONFIG, type FailpathConfig, type Severity } from './config/config';
@@ -295,6 +295,7 @@ export class Engine {
     // not just worse.
     let masks = previous?.masks ?? [
       ...(castMacros(text).length ? [maskCastMacros] : []), ...(statementMacros(text).length ? [maskStatementMacros] : []),
+      ...(maskLoneMacroLines(text) !== text ? [maskLoneMacroLines] : []),
     ];
     const tried = new Set(previous?.tried ?? []);
     let source = masks.reduce((s, mask) => mask(s), text);

@@ -127,3 +127,27 @@ export function maskStatementMacros(text: string): string {
   for (const m of text.matchAll(use)) out[m.index + m[0].length - 1] = ';';
   return out.join('');
 }
+
+const LONE_MACRO_LINE = /^[ \t]+[A-Z][A-Z0-9_]{3,}[ \t]*\r?$/;
+
+/**
+ * A macro used as a statement on a line of its own (`WINPR_PRAGMA_DIAG_PUSH`, `WINPR_FALLTHROUGH`: pragmas and
+ * attributes behind a name) reads, without a preprocessor, as the type of the declaration that follows:
+ * `WINPR_PRAGMA_DIAG_PUSH free(p);` declares a function `free`. Such a line is blanked where a statement may start
+ * (after `;`, `{`, `}` or another such line), not inside an argument or initializer list (`NULL` on a line of its own).
+ */
+export function maskLoneMacroLines(text: string): string {
+  if (!/^[ \t]+[A-Z][A-Z0-9_]{3,}[ \t]*\r?$/m.test(text)) return text;
+  const lines = text.split('\n');
+  let statementMayStart = false;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    if (statementMayStart && LONE_MACRO_LINE.test(line)) {
+      lines[i] = line.replace(/[^\r]/g, ' ');
+      continue;
+    }
+    const code = line.replace(/\/\/.*$/, '').replace(/\/\*.*?\*\//g, '').trim();
+    if (code) statementMayStart = /[;{}]$/.test(code);
+  }
+  return lines.join('\n');
+}
