@@ -4,8 +4,8 @@ import type { Edit, Node as TsNode, Parser, Range, Tree } from 'web-tree-sitter'
 import { createCParser } from './parse/parser';
 import { FunctionCopies } from './parse/function-copies';
 import { positionAt } from './text-position';
-import { findFunctions, toFunctionSyntax, unionTypeNames, type FunctionCandidate, type FunctionSyntax } from './parse/functions';
-import { castMacros, hasConditionalDirectives, maskAttributes, maskCastMacros, maskConditionals, maskLoneMacroLines, maskStatementMacros, statementMacros } from './parse/preprocessor-mask';
+import { findFunctions, hasStaticStorage, isStaticDefinition, toFunctionSyntax, unionTypeNames, type FunctionCandidate, type FunctionSyntax } from './parse/functions';
+import { castMacros, hasConditionalDirectives, maskAttributes, maskCastMacros, hasLoneMacroLines, maskConditionals, maskLoneMacroLines, maskStatementMacros, statementMacros } from './parse/preprocessor-mask';
 import { walk, child, unwrap, calleeName, type Syntax } from './parse/syntax';
 import { Catalogue } from './catalogue/catalogue';
 import { DEFAULT_CONFIG, type FailpathConfig, type Severity } from './config/config';
@@ -66,8 +66,8 @@ export interface PreparedFile {
    *  it defines (another file's function of the same name is not the one its calls reach). */
   paramSummaries?: ParamSummary[];
   definedNames?: string[];
-  /** Phase 1 of a multi-file run: every function's range and what phase 1 copied, so that phase 2 can copy more
-   *  without parsing the file again (`prepareAgain`). */
+  /** Phase 1 of a multi-file run: every function's range, so that phase 2 can copy more without parsing the file
+   *  again (`prepareAgain`). */
   outline?: FileOutline;
   /** Kernel code: functions that may enter an atomic section (blocking-alloc-in-atomic follows their locks). */
   atomicCandidates?: FunctionSyntax[];
@@ -78,7 +78,6 @@ interface FileOutline {
   /** The text that was parsed (masks applied). */
   source: string;
   unionTypes: Set<string>;
-  copies: FunctionSyntax[];
 }
 
 export interface PrepareOptions {
@@ -213,9 +212,7 @@ export class Engine {
         };
         for (const c of byName.values()) if (!isStaticDefinition(c) && !onlyScalarParams(c)) summarise(c);
         prepared.paramSummaries = [...summaries.values()].filter((s): s is ParamSummary => !!s).sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
-        // Only the copies the prepared file holds anyway (those made for parameter summaries alone are let go).
-        const held = new Set([...functions.values(), ...analysed, ...prepared.wrapperCandidates, ...prepared.releaserCandidates]);
-        prepared.outline = { functions: candidates.map((c) => ({ name: c.name, start: c.start, end: c.end, loose: !!c.looseBody })), source, unionTypes, copies: [...held] };
+        prepared.outline = { functions: candidates.map((c) => ({ name: c.name, start: c.start, end: c.end, loose: !!c.looseBody })), source, unionTypes };
       }
       return prepared;
     } finally {
@@ -255,7 +252,8 @@ export class Engine {
     const outline = p.outline;
     if (!outline) return undefined;
     const plan = this.plan(outline.functions, p.text, outline.source, p.config, inferred);
-    const have = new Map(outline.copies.map((fs) => [fs.start, fs]));
+    // What phase 1 copied (the copies made for parameter summaries alone were let go).
+    const have = new Map([...p.functions.values(), ...p.analysed, ...(p.wrapperCandidates ?? []), ...(p.releaserCandidates ?? [])].map((fs) => [fs.start, fs]));
     const missing = plan.copyOrder.filter((i) => !have.has(outline.functions[i].start));
     if (missing.some((i) => outline.functions[i].loose)) return undefined;
     const copies = new Map<number, FunctionSyntax>();
@@ -295,7 +293,7 @@ export class Engine {
     // not just worse.
     let masks = previous?.masks ?? [
       ...(castMacros(text).length ? [maskCastMacros] : []), ...(statementMacros(text).length ? [maskStatementMacros] : []),
-      ...(maskLoneMacroLines(text) !== text ? [maskLoneMacroLines] : []),
+      ...(hasLoneMacroLines(text) ? [maskLoneMacroLines] : []),
     ];
     const tried = new Set(previous?.tried ?? []);
     let source = masks.reduce((s, mask) => mask(s), text);
@@ -709,7 +707,7 @@ function mayBeTested(fn: FunctionSyntax, owner: FunctionSyntax, call: Syntax): b
 function staticVariables(root: TsNode): Set<string> {
   const out = new Set<string>();
   for (const d of root.namedChildren) {
-    if (d?.type !== 'declaration' || !d.namedChildren.some((k) => k?.type === 'storage_class_specifier' && k.text === 'static')) continue;
+    if (d?.type !== 'declaration' || !hasStaticStorage(d)) continue;
     for (let decl of d.childrenForFieldName('declarator')) {
       for (let guard = 0; decl && decl.type !== 'identifier' && guard < 10; guard++) decl = decl.childForFieldName('declarator');
       if (decl?.type === 'identifier') out.add(decl.text);
@@ -735,9 +733,6 @@ function onlyScalarParams(c: FunctionCandidate): boolean {
 }
 const SCALAR_TYPEDEF = /^(size_t|ssize_t|off_t|off64_t|time_t|pid_t|uid_t|gid_t|mode_t|bool|u?int(8|16|32|64|max|ptr)?_t|u(8|16|32|64)|s(8|16|32|64)|gfp_t)$/;
 
-function isStaticDefinition(c: FunctionCandidate): boolean {
-  return !c.looseBody && c.node.namedChildren.some((k) => k?.type === 'storage_class_specifier' && k.text === 'static');
-}
 
 /** Whether a function candidate is declared to return a pointer (before its body is copied out). */
 function returnsPointer(c: FunctionCandidate): boolean {

@@ -68,7 +68,7 @@ export class FunctionResultCache {
 }
 
 /** Every span of a finding, in a fixed order (primary, allocation, related). */
-function spansOf(f: Finding): Span[] {
+export function spansOf(f: Finding): Span[] {
   return [f.span, ...(f.allocation ? [f.allocation.span] : []), ...f.related.map((r) => r.span)];
 }
 

@@ -7,7 +7,7 @@ import type { FunctionSyntax } from './parse/functions';
 import { calleeName } from './parse/syntax';
 import type { ExploreContext } from './dataflow/explore';
 import { allocationCalls } from './dataflow/site';
-import type { Dependency, DependencyKind, FunctionLines } from './function-cache';
+import { spansOf, type Dependency, type DependencyKind, type FunctionLines } from './function-cache';
 import type { Finding } from './findings';
 import { handsBackAllocation, mentionedFunctions } from './helper-sources';
 
@@ -86,7 +86,7 @@ export class FunctionDigests {
   layout(fn: FunctionSyntax, findings: Finding[], lines: FunctionLines): Dependency[] {
     const names = new Set<string>();
     for (const f of findings) {
-      for (const span of [f.span, ...(f.allocation ? [f.allocation.span] : []), ...f.related.map((r) => r.span)]) {
+      for (const span of spansOf(f)) {
         const name = lines.nameAt(span.line);
         if (name && name !== fn.name) names.add(name);
       }

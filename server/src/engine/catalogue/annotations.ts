@@ -3,6 +3,7 @@
 // C23 `[[gnu::…]]` form, and the macro spellings projects use for them (`__malloc`, `G_GNUC_MALLOC`, `__wur`, …).
 // Read in phase 1 from the tree that is already there; merged over the files of a run in file order; given to the
 // catalogue with the inferred wrappers (wrappers.ts), which they override. Noreturn annotations are file-knowledge.ts'.
+import { hasStaticStorage } from '../parse/functions';
 import type { Node as TsNode } from 'web-tree-sitter';
 import type { InferredWrapper } from '../dataflow/wrappers';
 
@@ -87,7 +88,7 @@ export function readAnnotations(root: TsNode, text: string): FileAnnotations | u
 function read(d: TsNode, text: string, out: FileAnnotations): void {
   const body = d.type === 'function_definition' ? d.childForFieldName('body') : null;
   if (!MAY_ANNOTATE.test(text.slice(d.startIndex, body ? body.startIndex : d.endIndex))) return;
-  if (d.namedChildren.some((k) => k?.type === 'storage_class_specifier' && k.text === 'static')) return;
+  if (hasStaticStorage(d)) return;
   // `void *f(size_t) G_GNUC_MALLOC;` does not parse as a declaration: an ERROR holding the declarator, taken only
   // when it holds one (attributes could not be told apart otherwise).
   const inError = d.type === 'ERROR' ? d.namedChildren.filter((k) => k?.type === 'function_declarator') : [];

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import type { Catalogue } from '../catalogue/catalogue';
 import type { FailpathConfig } from '../config/config';
 import type { Span } from '../dataflow/outcome';
-import type { FunctionCandidate } from '../parse/functions';
+import { isStaticDefinition, type FunctionCandidate } from '../parse/functions';
 import type { LineIndex } from '../parse/line-index';
 import { allocationSleeps, gfpSleeps, looksLikeGfp, type Sleeps } from './gfp';
 import { MAY_ENTER_ATOMIC } from './atomic-regions';
@@ -274,13 +274,13 @@ export function collectCallGraph(file: string, tree: Tree, candidates: FunctionC
   for (const c of sorted) {
     const f = perFunction.get(c);
     if (!f) continue;
-    const isStatic = isStaticCandidate(c);
+    const isStatic = isStaticDefinition(c);
     const fact: FunctionFact = { name: c.name, isStatic, calls: [...f.calls.values()], allocs: f.allocs };
     const r = registers.get(c);
     if (r) fact.registers = r;
     functions.push(fact);
   }
-  for (const [c, r] of registers) if (!perFunction.has(c)) functions.push({ name: c.name, isStatic: isStaticCandidate(c), calls: [], allocs: [], registers: r });
+  for (const [c, r] of registers) if (!perFunction.has(c)) functions.push({ name: c.name, isStatic: isStaticDefinition(c), calls: [], allocs: [], registers: r });
   const out: Omit<CallGraphFacts, 'digest'> & { passes?: PassFact[] } = { file, functions, contexts };
   if (passes.length) out.passes = passes;
   return { ...out, digest: createHash('sha1').update(JSON.stringify(out)).digest('base64') };
@@ -347,9 +347,6 @@ function headerParams(c: FunctionCandidate, text: string): Param[] {
   });
 }
 
-function isStaticCandidate(c: FunctionCandidate): boolean {
-  return !c.looseBody && c.node.namedChildren.some((k) => k?.type === 'storage_class_specifier' && k.text === 'static');
-}
 
 /** Arguments that name a function of the file, or pass on a function-pointer parameter of the calling function
  *  (handlers installed through the project's own registration functions). Found in the text (a name right after

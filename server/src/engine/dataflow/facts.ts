@@ -1,7 +1,7 @@
 // Constants that decide branches: `static const int STATIC_CONST_TRUE = 1;`, a never-written `static int
 // staticFive = 5;`, `int globalTrue = 1;` in another file, helpers whose body is `return 1;`.
 import { Query, type Node as TsNode, type Tree } from 'web-tree-sitter';
-import type { FunctionCandidate } from '../parse/functions';
+import { hasStaticStorage, isStaticDefinition, type FunctionCandidate } from '../parse/functions';
 import type { Inferred } from './wrappers';
 import { mergeAnnotations, type Annotations, type FileAnnotations } from '../catalogue/annotations';
 import { CallGraph } from '../context/call-graph';
@@ -83,7 +83,7 @@ export function collectFileFacts(tree: Tree, functions: FunctionCandidate[], kno
   const variables: FileFacts['variables'] = [];
   for (const d of tree.rootNode.namedChildren) {
     if (!d || d.type !== 'declaration') continue;
-    const isStatic = d.namedChildren.some((k) => k?.type === 'storage_class_specifier' && k.text === 'static');
+    const isStatic = hasStaticStorage(d);
     const isExtern = d.namedChildren.some((k) => k?.type === 'storage_class_specifier' && k.text === 'extern');
     const isConst = d.namedChildren.some((k) => k?.type === 'type_qualifier' && k.text === 'const');
     if (isExtern) continue;
@@ -104,7 +104,7 @@ export function collectFileFacts(tree: Tree, functions: FunctionCandidate[], kno
     if (ret?.type !== 'return_statement') continue;
     const v = constantValue(ret.namedChild(0));
     if (v === undefined) continue;
-    const isStatic = f.node.namedChildren.some((k) => k?.type === 'storage_class_specifier' && k.text === 'static');
+    const isStatic = hasStaticStorage(f.node);
     constFunctions.push([f.name, v, isStatic]);
   }
   const written = new Set<string>();
@@ -118,8 +118,8 @@ export function collectFileFacts(tree: Tree, functions: FunctionCandidate[], kno
   }
   // A static function's name means this file's function only (and its headers'): it stays out of the run's noreturn
   // set (openssh's regress/check-perm.c has a static `fatal()` that exits; the real `fatal` is a macro).
-  const statics = new Set(functions.filter((f) => !f.looseBody && f.node.namedChildren.some((k) => k?.type === 'storage_class_specifier' && k.text === 'static')).map((f) => f.name));
-  for (const f of functions) if (statics.has(f.name) && (f.looseBody || !f.node.namedChildren.some((k) => k?.type === 'storage_class_specifier' && k.text === 'static'))) statics.delete(f.name);
+  const statics = new Set(functions.filter(isStaticDefinition).map((f) => f.name));
+  for (const f of functions) if (!isStaticDefinition(f)) statics.delete(f.name);
   const noreturn = [...knowledge.noreturn];
   const facts: FileFacts = { variables, functions: constFunctions, written: [...written], noreturn: noreturn.filter((n) => !statics.has(n)), transparent: [...knowledge.transparent] };
   const staticNoreturn = noreturn.filter((n) => statics.has(n));

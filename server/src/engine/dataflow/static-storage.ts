@@ -2,14 +2,14 @@
 // stored there can never be freed, so storing an allocation there does not let it escape (it leaks).
 // Anything else done with the variable (`g->f`, `return g`, `f(g)`, `&g`) keeps the usual rule: it escapes.
 import type { Node as TsNode, Tree } from 'web-tree-sitter';
-import type { FunctionCandidate } from '../parse/functions';
+import { hasStaticStorage, type FunctionCandidate } from '../parse/functions';
 import type { Catalogue } from '../catalogue/catalogue';
 
 export function unreleasedStatics(tree: Tree, functions: FunctionCandidate[], text: string, catalogue: Catalogue): Set<string> {
   const candidates: string[] = [];
   for (const d of tree.rootNode.namedChildren) {
     if (d?.type !== 'declaration') continue;
-    if (!d.namedChildren.some((k) => k?.type === 'storage_class_specifier' && k.text === 'static')) continue;
+    if (!hasStaticStorage(d)) continue;
     for (const decl of d.childrenForFieldName('declarator')) {
       const inner = decl?.type === 'init_declarator' ? decl.childForFieldName('declarator') : decl;
       if (inner?.type !== 'pointer_declarator') continue;

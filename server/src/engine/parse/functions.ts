@@ -208,7 +208,7 @@ export function toFunctionSyntax(c: FunctionCandidate, source: string, unionType
     };
     returns = returnKind(def);
     params = paramNames(functionDeclarator(def.childForFieldName('declarator')));
-    isStatic = def.namedChildren.some((k) => k?.type === 'storage_class_specifier' && k.text === 'static');
+    isStatic = hasStaticStorage(def);
   }
   const { locals, unionLocals } = declaredNames(body, unionTypes);
   const closeLine = body.endLine;
@@ -224,4 +224,14 @@ export function toFunctionSyntax(c: FunctionCandidate, source: string, unionType
 export function candidateParams(c: FunctionCandidate): string[] {
   if (c.looseBody) return paramNames(c.node.type === 'function_declarator' ? c.node : functionDeclarator(c.node));
   return paramNames(functionDeclarator(c.node.childForFieldName('declarator')));
+}
+
+/** A declaration or definition with `static` storage (its name means this file's only). */
+export function hasStaticStorage(node: TsNode): boolean {
+  return node.namedChildren.some((k) => k?.type === 'storage_class_specifier' && k.text === 'static');
+}
+
+/** A function definition declared `static` (one recovered from an ERROR region is taken as not). */
+export function isStaticDefinition(c: FunctionCandidate): boolean {
+  return !c.looseBody && hasStaticStorage(c.node);
 }

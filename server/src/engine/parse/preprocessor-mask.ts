@@ -129,6 +129,12 @@ export function maskStatementMacros(text: string): string {
 }
 
 const LONE_MACRO_LINE = /^[ \t]+[A-Z][A-Z0-9_]{3,}[ \t]*\r?$/;
+const LONE_MACRO_LINES = new RegExp(LONE_MACRO_LINE.source, 'm');
+
+/** Whether the file has a line holding nothing but an upper-case name (which `maskLoneMacroLines` may blank). */
+export function hasLoneMacroLines(text: string): boolean {
+  return LONE_MACRO_LINES.test(text);
+}
 
 /**
  * A macro used as a statement on a line of its own (`WINPR_PRAGMA_DIAG_PUSH`, `WINPR_FALLTHROUGH`: pragmas and
@@ -137,7 +143,7 @@ const LONE_MACRO_LINE = /^[ \t]+[A-Z][A-Z0-9_]{3,}[ \t]*\r?$/;
  * (after `;`, `{`, `}` or another such line), not inside an argument or initializer list (`NULL` on a line of its own).
  */
 export function maskLoneMacroLines(text: string): string {
-  if (!/^[ \t]+[A-Z][A-Z0-9_]{3,}[ \t]*\r?$/m.test(text)) return text;
+  if (!hasLoneMacroLines(text)) return text;
   const lines = text.split('\n');
   let statementMayStart = false;
   for (let i = 0; i < lines.length; i++) {
