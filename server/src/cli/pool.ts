@@ -53,8 +53,9 @@ function serialize(facts: ConstantFacts): SerializedFacts {
 class Share {
   private readonly prepared = new Map<string, PreparedFile>();
   constructor(private readonly engine: Engine) {}
-  prepare(job: Job): { facts: FileFacts; cost: number } {
-    const p = this.engine.prepare(job.file, readSource(job.file), job.config, undefined, undefined, { summariseWrappers: true });
+  /** `text`: the file's text when the caller has read it already (the cache hashes it). */
+  prepare(job: Job, text = readSource(job.file)): { facts: FileFacts; cost: number } {
+    const p = this.engine.prepare(job.file, text, job.config, undefined, undefined, { summariseWrappers: true });
     this.prepared.set(job.file, p);
     return { facts: p.facts, cost: analysisCost(p) };
   }
@@ -68,8 +69,8 @@ class Share {
     return this.engine.analyze(p, facts);
   }
   /** A file prepared elsewhere (or not at all): parsing it again is cheaper than waiting for another thread. */
-  steal(job: Job, facts: ConstantFacts): FileResult {
-    return this.engine.analyze(this.engine.prepare(job.file, readSource(job.file), job.config, undefined, undefined, { summariseWrappers: true }), facts);
+  steal(job: Job, facts: ConstantFacts, text = readSource(job.file)): FileResult {
+    return this.engine.analyze(this.engine.prepare(job.file, text, job.config, undefined, undefined, { summariseWrappers: true }), facts);
   }
   drop(file: string): void {
     this.prepared.delete(file);
@@ -106,14 +107,15 @@ interface Backend {
 }
 
 class InProcess implements Backend {
-  private constructor(private readonly share: Share) {}
-  static async create(): Promise<InProcess> {
-    return new InProcess(new Share(await Engine.create()));
+  /** `texts`: the files the cache has read already (not read twice). */
+  private constructor(private readonly share: Share, private readonly texts: ReadonlyMap<string, string>) {}
+  static async create(texts: ReadonlyMap<string, string>): Promise<InProcess> {
+    return new InProcess(new Share(await Engine.create()), texts);
   }
   async prepare(jobs: Job[], progress: () => void) {
     const out = new Map<string, { facts: FileFacts; cost: number }>();
     for (const job of jobs) {
-      out.set(job.file, this.share.prepare(job));
+      out.set(job.file, this.share.prepare(job, this.texts.get(job.file)));
       progress();
     }
     return out;
@@ -124,7 +126,7 @@ class InProcess implements Backend {
   async analyze(jobs: Job[], cost: Map<string, number>, facts: ConstantFacts, progress: () => void) {
     const results: FileResult[] = [];
     for (const job of jobs) {
-      results.push(cost.has(job.file) ? this.share.analyze(job.file, facts) : this.share.steal(job, facts));
+      results.push(cost.has(job.file) ? this.share.analyze(job.file, facts) : this.share.steal(job, facts, this.texts.get(job.file)));
       progress();
     }
     return results;
@@ -315,7 +317,7 @@ export async function runJobs(jobs: Job[], options: PoolOptions): Promise<FileRe
       if (cached) entries.set(job.file, cached);
     }
   }
-  const backend: Backend = threads === 1 ? await InProcess.create() : new Threads(threads);
+  const backend: Backend = threads === 1 ? await InProcess.create(texts) : new Threads(threads);
   try {
     // Phase 1: facts (and the analysis cost) of the files the cache does not know.
     const prepared = await backend.prepare(jobs.filter((j) => !entries.has(j.file)), progress);
