@@ -20,7 +20,7 @@ import { MAX_WRAPPER_LINES, MAY_RETURN_CALL, summariseWrapper, type InferenceFac
 import type { Inferred } from './dataflow/wrappers';
 import { MAX_SUMMARY_LINES, summariseParams, type ParamSummary } from './dataflow/param-summary';
 import { relevantNames } from './dataflow/relevance';
-import { callResultTested, resultTested } from './dataflow/result-test';
+import { callResultHeld, callResultTested, resultMatters, resultTested, TESTED_WITHIN } from './dataflow/result-test';
 import { identifiersOf, selectFunctions, type FunctionSpan, type SelectionPlan } from './function-selection';
 import { fileKnowledge, type FileKnowledge } from './parse/file-knowledge';
 import { readAnnotations } from './catalogue/annotations';
@@ -99,8 +99,6 @@ export interface FileResult {
 
 /** Files larger than this are not parsed (a generated table, not code a person maintains). */
 export const MAX_FILE_BYTES = 16 * 1024 * 1024;
-/** How far after an inferred die-wrapper call its test is looked for (the test that would be dead follows it). */
-const TESTED_WITHIN = 400;
 const ERROR_RETURN = /\breturn\s+(-\s*\w+|false|FALSE|NULL|ret|rc|err|error|res|result|status|rv|retval|[A-Z][A-Z0-9_]*(ERR|ERROR|FAIL|NOMEM|OUT_OF_MEMORY|INVALID)[A-Z0-9_]*)\s*;|=\s*-\s*(E[A-Z0-9]+|\d+)\s*;/;
 
 export class Engine {
@@ -383,8 +381,10 @@ export class Engine {
     for (const [call, owner] of all) {
       const site = siteFor(call, catalogue, owner.name, text);
       if (!site) continue;
-      if (site.spec.profile === 'inferred' && site.spec.failure === 'aborts' && !mayBeTested(fn, owner, call)) continue;
-      const explorer = new SiteExplorer(ctx, cfg, site, all.length);
+      const dieWrapper = site.spec.profile === 'inferred' && site.spec.failure === 'aborts';
+      const tested = dieWrapper && mayBeTested(fn, owner, call) && testedInFile(p, site.callee);
+      if (dieWrapper && !tested && (owner !== fn || !mayBeHeld(owner, call))) continue;
+      const explorer = new SiteExplorer(ctx, cfg, site, all.length, dieWrapper && !tested);
       explorer.trace = !!traced?.has(call);
       const outcome = explorer.run(prefix);
       if (DEBUG) debugSteps.set(`${p.file}:${fn.name}`, (debugSteps.get(`${p.file}:${fn.name}`) ?? 0) + explorer.steps);
@@ -454,12 +454,12 @@ export class Engine {
     // A declared allocator is left to inlining in the file that defines it, as a wrapper is; what the source declares
     // of other functions applies there too.
     const declared = (name: string) => mentioned.has(name) && !base.allocator(name) && !base.releaser(name);
-    // A die-wrapper's call can only give a dead-oom-check (its result never fails, and leaks of inferred wrappers
-    // are not reported yet): it is an allocator here only where the file tests a variable it was assigned to. The
-    // analysis of every function that calls `xmalloc` would cost 4× the run for nothing. A declared allocator's
-    // results are owned: every call matters.
+    // A die-wrapper's call can give a dead-oom-check where its result is tested and a leak where a variable holds
+    // it (result-test.ts); elsewhere (stored in a member, passed on, returned) it can give nothing, and the
+    // analysis of every function that calls `xmalloc` would cost several times the run. A declared allocator's
+    // results are all followed.
     const inferred: Inferred = {
-      allocators: all.allocators.filter((w) => applies(w.name) && (w.declared || w.failure !== 'aborts' || resultTested(p.text, w.name))),
+      allocators: all.allocators.filter((w) => applies(w.name) && (w.declared || w.failure !== 'aborts' || resultMatters(p.text, w.name))),
       releasers: all.releasers.filter((r) => applies(r.name)),
       effects: all.effects.filter((e) => applies(e.name)),
     };
@@ -697,10 +697,30 @@ function callsToNodes(cfg: Cfg, calls: Set<Syntax>): Map<Syntax, number> {
 }
 
 /** Whether the result of an inferred die-wrapper's `call` (in `owner`, inlined into `fn` when they differ) may be
- *  tested: by the owner, or by `fn` where the owner returns it. Only then can its exploration find anything. */
+ *  tested: by the owner, or by `fn` where the owner returns it (dead-oom-check). */
 function mayBeTested(fn: FunctionSyntax, owner: FunctionSyntax, call: Syntax): boolean {
-  if (callResultTested(owner.text, (child(call, 'function') ?? call).start - owner.start, TESTED_WITHIN)) return true;
-  return owner !== fn && (owner.returns !== 'pointer' || resultTested(fn.text, owner.name));
+  if (callResultTested(owner.text, calleeOffset(owner, call), TESTED_WITHIN)) return true;
+  return owner !== fn && (owner.returns !== 'pointer' || resultMatters(fn.text, owner.name));
+}
+
+/** Whether some call of die-wrapper `name` in the file has its result tested (read once per file and name). */
+function testedInFile(p: PreparedFile, name: string): boolean {
+  let answers = testedInFiles.get(p);
+  if (!answers) testedInFiles.set(p, (answers = new Map()));
+  let tested = answers.get(name);
+  if (tested === undefined) answers.set(name, (tested = resultTested(p.text, name)));
+  return tested;
+}
+const testedInFiles = new WeakMap<PreparedFile, Map<string, boolean>>();
+
+/** Whether the owner holds the result of an inferred die-wrapper's `call` in a variable (a leak is possible; held by
+ *  a helper, it is the helper that hands it back, followed as a site of its own where it is a wrapper). */
+function mayBeHeld(owner: FunctionSyntax, call: Syntax): boolean {
+  return callResultHeld(owner.text, calleeOffset(owner, call));
+}
+
+function calleeOffset(owner: FunctionSyntax, call: Syntax): number {
+  return (child(call, 'function') ?? call).start - owner.start;
 }
 
 /** File-scope variables declared `static` (their names mean this file's variable only). */

@@ -3,7 +3,7 @@
 // mention, which the dataflow may inline. `Engine.prepare` copies the plan out of the tree; phase 2 of wrapper
 // inference plans again with the other files' wrappers and parses only the functions the first plan did not copy.
 import type { FunctionSyntax } from './parse/functions';
-import { resultTested } from './dataflow/result-test';
+import { resultMatters } from './dataflow/result-test';
 
 /** A function definition by its range in the file. */
 export interface FunctionSpan {
@@ -29,7 +29,7 @@ const MENTION_DEPTH = 3;
 /**
  * `text` is the file, `source` the text that was parsed (with brace-breaking `#if` branches blanked: the copies
  * are made from it). `allocates` matches a call of an allocator that can fail; a die-wrapper's call matters only
- * to a function that tests its result (dead-oom-check).
+ * to a function that tests its result (dead-oom-check) or holds it in a variable (leak).
  */
 export function selectFunctions(candidates: readonly FunctionSpan[], text: string, source: string, allocates: RegExp, dieWrappers: ReadonlyArray<{ name: string }>): SelectionPlan {
   const byName = new Map<string, number>();
@@ -41,7 +41,7 @@ export function selectFunctions(candidates: readonly FunctionSpan[], text: strin
   let sources = new Set<string>();
   candidates.forEach((c, i) => {
     const body = text.slice(c.start, c.end);
-    if (allocates.test(body) || dieWrappers.some((w) => body.includes(w.name) && resultTested(body, w.name))) {
+    if (allocates.test(body) || dieWrappers.some((w) => body.includes(w.name) && resultMatters(body, w.name))) {
       chosen.add(i);
       sources.add(c.name);
     }

@@ -40,6 +40,9 @@ const STATES_PER_NODE = 6;
 const FUNCTION_STEP_BUDGET = 30000;
 const MIN_SITE_STEPS = 2000;
 const MAX_SITE_STEPS = 5000;
+/** An inferred die-wrapper's untested result (`s = xstrdup(…)`) can only leak, and it is everywhere (git holds one
+ *  in a variable in a thousand functions): a smaller share, so that it costs a fraction of the run. */
+const DIE_WRAPPER_SITE_STEPS = 300;
 const MAX_INLINE_DEPTH = 3;
 const MAX_INLINE_NODES = 600;
 const ERROR_LABEL = /(^|_)(err|errs|error|errout|fail|failed|failure|bad|nomem|enomem|oom|unwind|undo|rollback|abort|eexit)|^(out_)?(free|put|release|destroy|unmap|dealloc|kfree|unreg|unregister|disable|del)/i;
@@ -68,8 +71,11 @@ export class SiteExplorer {
    *  world, and whether the pointer had already escaped (a cached object is not a fresh allocation). */
   onReturn: ((st: State, ret: Value | undefined, escapedBefore: boolean) => void) | undefined;
 
-  constructor(private readonly ctx: ExploreContext, private readonly top: Cfg, private readonly site: AllocationSite, sitesInFunction = 1) {
-    this.budget = Math.min(MAX_SITE_STEPS, Math.max(MIN_SITE_STEPS, Math.floor(FUNCTION_STEP_BUDGET / sitesInFunction)));
+  /** `leaksOnly`: the site can only give a leak (a die-wrapper's result that is not tested): a smaller budget, and
+   *  same-file callees it is passed to are applied by their summaries instead of inlined. */
+  constructor(private readonly ctx: ExploreContext, private readonly top: Cfg, private readonly site: AllocationSite, sitesInFunction = 1, private readonly leaksOnly = false) {
+    this.budget = leaksOnly ? DIE_WRAPPER_SITE_STEPS
+      : Math.min(MAX_SITE_STEPS, Math.max(MIN_SITE_STEPS, Math.floor(FUNCTION_STEP_BUDGET / sitesInFunction)));
     this.outcome = {
       site, fn: top.fn, uses: new Map(), tests: new Map(), leaks: new Map(), failureExits: new Map(), lost: new Map(), undetectedTests: new Set(),
       failureReturns: false, storedUntested: new Map(),
@@ -398,7 +404,10 @@ export class SiteExplorer {
   private finishReturn(st: State, v: Value | undefined, syntax: Syntax): State {
     st.ret = v;
     if (this.onReturn && this.depth === 0) this.onReturn(st, v, st.escaped);
-    if (v?.k === 'tracked' && st.phase !== 'before' && this.depth === 0) st.escaped = true;
+    // `return &iter->base;`, `return (T *)((uintptr_t)e | TAG);`: the caller gets the block back through its
+    // embedded member or a tagged pointer.
+    const returned = v?.k === 'tracked' || this.pointsIntoTracked(v, st) || (v === undefined && this.carriesTracked(syntax, st));
+    if (returned && st.phase !== 'before' && this.depth === 0) st.escaped = true;
     if (this.isErrorReturn(v, syntax)) st.errorPath = true;
     return st;
   }
@@ -465,7 +474,7 @@ export class SiteExplorer {
     if (cfg.nodes.length > MAX_INLINE_NODES) return undefined;
     const args = callArgs(call);
     const values = args.map((a) => this.ev(a, st));
-    const passesTracked = values.some((v, i) => v?.k === 'tracked' || (v?.k === 'addr' && st.env.get(v.key)?.k === 'tracked') || (v === undefined && this.arrayHoldsTracked(args[i], st)));
+    const passesTracked = !this.leaksOnly && values.some((v, i) => v?.k === 'tracked' || (v?.k === 'addr' && st.env.get(v.key)?.k === 'tracked') || (v === undefined && this.arrayHoldsTracked(args[i], st)));
     const siteInside = st.phase === 'before' && this.siteWithinCached(callee);
     let globalsTracked = false;
     let anyGlobal = false;
@@ -538,6 +547,7 @@ export class SiteExplorer {
     const args = callArgs(call);
     values.forEach((v, i) => {
       if (v === undefined && this.arrayHoldsTracked(args[i], st)) this.escape(st);
+      if (summary.storesParam.has(i) && this.pointsIntoTracked(v, st)) this.escape(st);
       if (v?.k !== 'tracked') return;
       if (summary.derefsParam.has(i)) this.derefUse(v, st, call);
       if (summary.releasesParam.has(i)) this.release(st);
@@ -652,7 +662,12 @@ export class SiteExplorer {
     const irrelevant = (v?.k === 'int' || v?.k === 'nonzero' || v?.k === 'cmp') && !this.ctx.relevant.has(lastName(key));
     if (v && !irrelevant) setVar(st, key, v);
     else deleteVar(st, key);
-    if (v?.k === 'tracked' && !this.isPlainLocal(key) && !this.ctx.unreleasedStatics.has(key.slice(2))) this.escape(st);
+    // A pointer into the block stored in the block itself (`s->cur = &s->first`) keeps nothing alive.
+    const interior = this.pointsIntoTracked(v, st) && !this.pointsIntoTracked({ k: 'addr', key }, st);
+    // A file static nothing frees holds a leak (Juliet's flow 45) — of a plain allocation: one of the project's own
+    // objects kept there is its permanent state (redis' eviction pool).
+    const leakedInStatic = this.ctx.unreleasedStatics.has(key.slice(2)) && this.site.spec.profile !== 'inferred';
+    if ((v?.k === 'tracked' || interior) && !this.isPlainLocal(key) && !leakedInStatic) this.escape(st);
     // Whether that lost the last pointer is decided when the statement ends: the value may still be in
     // flight (`s->items[i] = g_steal_pointer(&p)`).
     if (old?.k === 'tracked' && v?.k !== 'tracked') this.overwritten = at ?? this.currentStatement;
@@ -1085,6 +1100,11 @@ export class SiteExplorer {
         if (target) this.assign(this.outKey(target, st), { k: 'alloc', failTest: 'null' }, st, call);
         return { k: 'alloc', failTest: 'status' };
       }
+      // An allocating function of the project may also keep what it is given (`createObject(type, ptr)`).
+      const effects = this.ctx.effects?.get(name);
+      const local = effects ? undefined : this.ctx.functions.get(name);
+      if (effects) this.applyEffects(call, effects, args, values, st);
+      else if (local) this.applySummary(call, local, values, st);
       return tookTracked ? { k: 'alloc', failTest, tookTracked } : { k: 'alloc', failTest };
     }
 
@@ -1110,7 +1130,7 @@ export class SiteExplorer {
 
     const derefs = cat.dereferencedArgs(name);
     if (derefs) for (const i of derefs) this.derefUse(values[i], st, call);
-    for (const i of cat.keptArgs(name) ?? []) if (values[i]?.k === 'tracked') this.escape(st);
+    for (const i of cat.keptArgs(name) ?? []) if (values[i]?.k === 'tracked' || this.pointsIntoTracked(values[i], st)) this.escape(st);
 
     const constant = this.ctx.facts.functions.get(name);
     if (constant !== undefined) return { k: 'int', n: constant };
@@ -1132,11 +1152,13 @@ export class SiteExplorer {
     // the address of the pointer (it may free or replace it).
     values.forEach((v, i) => {
       // `&p`, or `&s` where a member of the local struct `s` holds the pointer: the callee may keep or free it.
-      if (v?.k === 'addr' && this.holdsTracked(v.key, st)) this.escape(st);
+      if (v?.k === 'addr' && (this.holdsTracked(v.key, st) || this.pointsIntoTracked(v, st))) this.escape(st);
       else if (v === undefined && this.arrayHoldsTracked(args[i], st)) this.escape(st);
       else if (v?.k === 'tracked') {
         if (RELEASES.test(name!)) this.release(st);
-        else if (TAKES_OWNERSHIP.test(name!)) this.escape(st);
+        // An inferred wrapper's result is one of the project's own objects: a function the run cannot see into
+        // (a function pointer, a library) may be where it goes — only what the run sees can leak it.
+        else if (TAKES_OWNERSHIP.test(name!) || this.site.spec.profile === 'inferred') this.escape(st);
       }
     });
     return undefined;
@@ -1152,8 +1174,54 @@ export class SiteExplorer {
     for (const d of effects.derefs) this.derefUse(this.placeValue(d.path, args, values, st), st, call, d);
     for (const path of effects.releases) if (this.placeValue(path, args, values, st)?.k === 'tracked') this.release(st);
     for (const path of effects.keeps) {
-      if (path.endsWith('?') ? this.reaches(path, args, values, st) : this.placeValue(path, args, values, st)?.k === 'tracked') this.escape(st);
+      if (path.endsWith('?')) {
+        if (this.reaches(path, args, values, st)) this.escape(st);
+        continue;
+      }
+      const v = this.placeValue(path, args, values, st);
+      if (v?.k === 'tracked' || this.pointsIntoTracked(v, st)) this.escape(st);
     }
+  }
+
+  /** The key of the variable the current statement assigns `call`'s result to (`p = f()`, `T *p = f()`). */
+  private assignedBy(call: Syntax, st: State): string | undefined {
+    let target: Syntax | undefined;
+    if (this.currentStatement) walk(this.currentStatement, (n) => {
+      if (target) return false;
+      const value = n.type === 'assignment_expression' && n.op === '=' ? child(n, 'right') : n.type === 'init_declarator' ? child(n, 'value') : undefined;
+      if (value && unwrap(value) === call) target = n.type === 'init_declarator' ? declaredIdentifier(child(n, 'declarator')) : child(n, 'left');
+      return undefined;
+    });
+    return target ? this.keyOf(target, st) : undefined;
+  }
+
+  /** Whether an expression the evaluator could not follow carries the tracked pointer: through casts and pointer
+   *  arithmetic or tag bits (`(T *)((uintptr_t)e | TAG)`), not through what it points to (`p[0] == 'x'`). */
+  private carriesTracked(e: Syntax, st: State): boolean {
+    const u = unwrap(e);
+    switch (u.type) {
+      case 'identifier':
+        return this.read(this.keyOf(u), st)?.k === 'tracked';
+      case 'binary_expression':
+        return POINTER_ARITHMETIC.has(u.op ?? '') && u.children.some((c) => this.carriesTracked(c, st));
+      case 'conditional_expression': {
+        const [yes, no] = [child(u, 'consequence'), child(u, 'alternative')];
+        return (!!yes && this.carriesTracked(yes, st)) || (!!no && this.carriesTracked(no, st));
+      }
+      default:
+        return false;
+    }
+  }
+
+  /** `&e->list`, `&s->a.b`: a pointer into the tracked block. A callee that keeps it keeps the block (a list or
+   *  hash-map entry embedded in it, found again with `container_of`). */
+  private pointsIntoTracked(v: Value | undefined, st: State): boolean {
+    if (v?.k !== 'addr') return false;
+    for (let key = v.key, cut = lastAccess(key); cut > 0; cut = lastAccess(key)) {
+      key = key.slice(0, cut);
+      if (st.env.get(key)?.k === 'tracked') return true;
+    }
+    return false;
   }
 
   /** The caller's value at a callee's place: `0` the argument, `0*` what `&x` points to, `0->f` a member of it,
@@ -1197,8 +1265,11 @@ export class SiteExplorer {
     const values = args.map((a) => this.ev(a, st));
     // realloc kin (and freopen) consume the previous instance they are given.
     for (const i of [spec.reallocArg, spec.consumesArg]) if (i !== undefined && values[i]?.k === 'tracked') this.release(st);
-    // The previous instance of this site (a loop) is lost if it was still owned.
-    if (st.phase === 'success' && !st.released && !st.escaped && this.site.owned && holders(st).length > 0 && !this.suppressedHere(st)) {
+    // The previous instance of this site (a loop) is lost if it was still owned and only the variable this call
+    // assigns held it; held elsewhere too (`*tail = n;` a list being built), it is not followed further.
+    const held = st.phase === 'success' && !st.released && !st.escaped && this.site.owned ? holders(st) : [];
+    const target = held.length ? this.assignedBy(call, st) : undefined;
+    if (held.length > 0 && held.every((h) => h === target) && !this.suppressedHere(st)) {
       const where = this.reportSpan(this.currentStatement);
       if (where) this.outcome.lost.set(spanKey(where), where);
     }
@@ -1490,6 +1561,19 @@ function forgetConditionsOn(name: string, st: State): void {
 }
 
 /** `0:s->len` → `len`, `g:flag` → `flag`. */
+const POINTER_ARITHMETIC = new Set(['+', '-', '|', '&', '^']);
+
+/** `p` of the declarator `*p` or `**p`. */
+function declaredIdentifier(d: Syntax | undefined): Syntax | undefined {
+  while (d && d.type === 'pointer_declarator') d = child(d, 'declarator');
+  return d?.type === 'identifier' ? d : undefined;
+}
+
+/** Where the last member access of a key starts (`0:e->list` → 3), or -1. */
+function lastAccess(key: string): number {
+  return Math.max(key.lastIndexOf('->'), key.lastIndexOf('.'));
+}
+
 function lastName(key: string): string {
   const m = /([A-Za-z_]\w*)(?:\[\d+\])?$/.exec(key);
   return m ? m[1] : key;

@@ -1,20 +1,14 @@
-// Whether code tests the result of a call for failure, read from the text (cheap, before any exploration). The
-// result of an inferred die-wrapper (`xmalloc`) never fails, and leaks of inferred wrappers are not reported: its
-// call can only give a dead-oom-check, so it is followed only where its result is tested.
+// Whether code tests or keeps the result of a call, read from the text (cheap, before any exploration). The result
+// of an inferred die-wrapper (`xmalloc`) never fails: its call can give a dead-oom-check where the result is tested,
+// and a leak where it is held in a variable; stored straight into a member, passed on or returned it can give
+// nothing, and is not followed.
 
 const IDENTIFIER_CHAR = /[\w$]/;
 /** The lvalue a call's result is assigned to, at the end of the text before the call: `p = `, `s->name = (char *)`. */
 const ASSIGNED_TO = /([A-Za-z_]\w*(?:\s*(?:->|\.)\s*[A-Za-z_]\w*)*)\s*=\s*(?:\([^()]*\)\s*)?$/;
 const LOOK_BACK = 160;
-
-/** Whether `text` tests the result of some call of `fn` within the next few lines (`p = xmalloc(n); if (!p)`,
- *  `if ((p = xmalloc(n)) == NULL)`). */
-export function resultTested(text: string, fn: string): boolean {
-  for (let at = text.indexOf(fn); at >= 0; at = text.indexOf(fn, at + fn.length)) {
-    if (isCallAt(text, at, fn) && callResultTested(text, at, 400)) return true;
-  }
-  return false;
-}
+/** How far after a call its test is looked for (the test that would be dead follows it). */
+export const TESTED_WITHIN = 400;
 
 /**
  * Whether the result of the call whose callee name starts at `at` may be tested within `window` characters after
@@ -34,6 +28,36 @@ export function callResultTested(text: string, at: number, window = text.length)
   if (tests.test(after)) return true;
   // `if ((p = xmalloc(n)) == NULL)`
   return /\(\s*$/.test(text.slice(Math.max(0, start - 4), start)) && /^[^;]*\)\s*[!=]=\s*(?:NULL|0)\b/.test(text.slice(at));
+}
+
+/** Whether `text` tests the result of some call of `fn` within the next few lines (`p = xmalloc(n); if (!p)`,
+ *  `if ((p = xmalloc(n)) == NULL)`). */
+export function resultTested(text: string, fn: string): boolean {
+  for (let at = text.indexOf(fn); at >= 0; at = text.indexOf(fn, at + fn.length)) {
+    if (isCallAt(text, at, fn) && callResultTested(text, at, TESTED_WITHIN)) return true;
+  }
+  return false;
+}
+
+/** Whether some call of `fn` in `text` has its result tested or held in a plain variable (`p = xstrdup(s)`). */
+export function resultMatters(text: string, fn: string): boolean {
+  for (let at = text.indexOf(fn); at >= 0; at = text.indexOf(fn, at + fn.length)) {
+    if (isCallAt(text, at, fn) && (callResultHeld(text, at) || callResultTested(text, at, TESTED_WITHIN))) return true;
+  }
+  return false;
+}
+
+/** Whether the result of the call whose callee name starts at `at` is assigned to a plain variable (`p = `,
+ *  `char *p = (char *)`): a member or an element it is stored in outlives the function. */
+export function callResultHeld(text: string, at: number): boolean {
+  const before = text.slice(Math.max(0, at - LOOK_BACK), at);
+  const m = ASSIGNED_TO.exec(before);
+  if (!m || /->|\./.test(m[1])) return false;
+  // `char *p = ` declares; `*out = ` stores through a pointer, `a[i].p = ` into an element.
+  const lead = before.slice(0, m.index);
+  if (/\]\s*$/.test(lead) || (/\*\s*$/.test(lead) && !/[\w$]\s*\*[\s*]*$/.test(lead))) return false;
+  const op = before[m.index + m[0].lastIndexOf('=') - 1];
+  return op !== '=' && op !== '!' && op !== '<' && op !== '>';
 }
 
 function isCallAt(text: string, at: number, fn: string): boolean {

@@ -66,10 +66,7 @@ export function siteFor(call: Syntax, catalogue: Catalogue, inFunction: string, 
   return {
     call, callee, spec, canFail, cannotFailReason, failKind: failKindOf(spec),
     resultArg: m ? Number(m[1]) : undefined,
-    // Not yet for inferred wrappers: on git and redis most of their leaks were results released by a destructor
-    // of another file that calls a release wrapper (`dictReleaseIterator` → `zfree`), or kept by a callee; leaks
-    // wait for destructor and ownership summaries (issue 4).
-    owned: !spec.ownedBy && spec.profile !== 'inferred',
+    owned: !spec.ownedBy,
     inFunction,
   };
 }
