@@ -45,3 +45,18 @@ void object_free(struct object *o)
     free(o->ptr);
     free(o);
 }
+
+/* Realloc wrappers: the block they resize is their first parameter. */
+char *grow_label(char *label, size_t n)
+{
+    label = realloc(label, n);
+    if (!label)
+        exit(1);
+    return label;
+}
+
+void *resize(void *p, size_t n)
+{
+    p = realloc(p, n);                            // expect: realloc-leak
+    return p;
+}

@@ -10,6 +10,8 @@ struct counted_iterator { struct iterator base; int count; };
 void *xmalloc(size_t n);
 char *xstrdup(const char *s);
 char *make_label(const char *s);
+char *grow_label(char *label, size_t n);
+void *resize(void *p, size_t n);
 struct object *create_object(int type, void *ptr);
 void object_free(struct object *o);
 void list_add_tail(struct list_head *entry, struct list_head *head);

@@ -90,3 +90,25 @@ struct tagged *tag_entry(int key)
     e->key = key;
     return (struct tagged *)((uintptr_t)e | 1);   /* a tagged pointer still carries the block */
 }
+
+int grown_forgotten(void)
+{
+    char *b = NULL;
+    b = grow_label(b, 16);
+    return b[0];                                  // expect: leak
+}
+
+int grown_released(void)
+{
+    char *b = grow_label(NULL, 16);
+    int c = b[0];
+    free(b);
+    return c;
+}
+
+char *resized_in_place(char *buf)
+{
+    buf = resize(buf, 32);                        // expect: realloc-leak
+    buf[0] = 0;                                   // expect: unchecked-alloc
+    return buf;
+}

@@ -2,7 +2,7 @@
 // world of each allocation it makes (a catalogue allocator, also inside an inlined same-file helper), and of each
 // call whose result it may return (in case that callee turns out, in some file of the run, to be a wrapper).
 // Only what a file tells the others is kept: plain data, merged across files by `resolveWrappers` (wrappers.ts).
-import { calleeName, child, unwrap, walk, type Syntax } from '../parse/syntax';
+import { callArgs, calleeName, child, unwrap, walk, type Syntax } from '../parse/syntax';
 import type { FunctionSyntax } from '../parse/functions';
 import type { Catalogue } from '../catalogue/catalogue';
 import { SiteExplorer, type ExploreContext } from './explore';
@@ -25,6 +25,8 @@ export interface WorldReturns {
   release?: string[];
   ownedBy?: 'pool' | 'device' | 'gc';
   resource?: string;
+  /** Of a realloc: the function's parameter it resizes (`p = realloc(p, n)` with `p` the first parameter → 0). */
+  reallocParam?: number;
   /** Returns on paths that did not reach this allocation, and in its success and failure worlds. */
   before: ReturnClass[];
   success: ReturnClass[];
@@ -69,10 +71,14 @@ export function summariseWrapper(fn: FunctionSyntax, ctx: ExploreContext, siteCa
   for (const [call, owner] of siteCalls) {
     const site = siteFor(call, catalogue, owner.name, text);
     if (!site) continue;
-    const convention = site.resultArg !== undefined || site.failKind !== 'null' || site.spec.reallocArg !== undefined ? 'unsupported' : site.canFail ? 'null' : 'aborts';
+    // A realloc is a wrapper's allocation when what it resizes is one of the wrapper's own parameters.
+    const reallocParam = site.spec.reallocArg === undefined ? undefined : resizedParam(fn, owner, call, site.spec.reallocArg);
+    const convention = site.resultArg !== undefined || site.failKind !== 'null' || (site.spec.reallocArg !== undefined && reallocParam === undefined) ? 'unsupported' : site.canFail ? 'null' : 'aborts';
     const r = explore(ctx, cfg, site, siteCalls.length);
     if (!r) return undefined;
-    sites.push({ ...r, callee: site.callee, convention, release: site.spec.release, ownedBy: site.spec.ownedBy, resource: site.spec.resource });
+    const returns: WorldReturns = { ...r, callee: site.callee, convention, release: site.spec.release, ownedBy: site.spec.ownedBy, resource: site.spec.resource };
+    if (reallocParam !== undefined) returns.reallocParam = reallocParam;
+    sites.push(returns);
   }
   const calls: WorldReturns[] = [];
   if (sites.length === 0) {
@@ -150,6 +156,15 @@ function returnedCalls(fn: FunctionSyntax, catalogue: Catalogue): Syntax[] {
     const name = calleeName(call);
     return !!name && !catalogue.allocator(name) && !catalogue.releaser(name) && !catalogue.check(name) && !catalogue.isNoreturn(name);
   }).sort((a, b) => a.start - b.start);
+}
+
+/** The index of `fn`'s parameter that argument `arg` of `call` names (`realloc(p, n)`), when the call is `fn`'s own. */
+function resizedParam(fn: FunctionSyntax, owner: FunctionSyntax, call: Syntax, arg: number): number | undefined {
+  const a = callArgs(call)[arg];
+  const u = a ? unwrap(a) : undefined;
+  if (owner !== fn || u?.type !== 'identifier' || !u.text) return undefined;
+  const i = fn.params.indexOf(u.text);
+  return i >= 0 ? i : undefined;
 }
 
 function declaratorIdentifier(d: Syntax): string | undefined {

@@ -16,6 +16,8 @@ export interface InferredWrapper {
   release?: string[];
   ownedBy?: 'pool' | 'device' | 'gc';
   resource?: string;
+  /** A wrapper around realloc: the parameter whose block it resizes (`grow(p, n)` → 0). */
+  reallocArg?: number;
   /** Declared an allocator in the source (`declaredWrapper`), and its results owned like a catalogue allocator's. */
   declared?: boolean;
 }
@@ -122,7 +124,8 @@ function verdict(s: WrapperSummary, lookup: (name: string) => InferredWrapper | 
   }
   for (const r of s.sites.length ? [] : s.calls) {
     const base = lookup(r.callee);
-    if (base && base.name !== s.name) records.push({ r, failure: base.failure, chain: base.chain, base });
+    // A wrapper of a realloc wrapper would need its parameters mapped again: not inferred.
+    if (base && base.name !== s.name && base.reallocArg === undefined) records.push({ r, failure: base.failure, chain: base.chain, base });
   }
   if (records.length === 0) return undefined;
   let fresh: (typeof records)[number] | undefined;
@@ -137,17 +140,19 @@ function verdict(s: WrapperSummary, lookup: (name: string) => InferredWrapper | 
   }
   if (!fresh) return undefined;
   const first = fresh.base ?? fresh.r;
-  return {
+  const w: InferredWrapper = {
     name: s.name, failure: returnsNull ? 'null' : 'aborts', chain: [s.name, ...fresh.chain],
     release: first.release, ownedBy: first.ownedBy, resource: first.resource,
   };
+  if (fresh.r.reallocParam !== undefined) w.reallocArg = fresh.r.reallocParam;
+  return w;
 }
 
 function sameWrappers(a: Map<string, InferredWrapper>, b: Map<string, InferredWrapper>): boolean {
   if (a.size !== b.size) return false;
   for (const [k, w] of a) {
     const o = b.get(k);
-    if (!o || o.failure !== w.failure || o.chain.join() !== w.chain.join()) return false;
+    if (!o || o.failure !== w.failure || o.chain.join() !== w.chain.join() || o.reallocArg !== w.reallocArg) return false;
   }
   return true;
 }
