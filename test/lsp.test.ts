@@ -358,6 +358,27 @@ for (const workspace of ['wrappers', 'callee-effects', 'annotations', 'cppcheck-
   });
 }
 
+test('the simulated failure lists the callers in the workspace\'s other files, and agrees with the CLI given the workspace', async () => {
+  const folder = path.join(ROOT, 'test', 'workspaces', 'wrappers');
+  const c = await start({ rootDir: folder });
+  const uri = c.open(path.join(folder, 'alloc.c'));
+  type Sim = { summary: string; callers: Array<{ function: string; file?: string; use: string }> };
+  const callersOf = (sims: Sim[]) => sims[0].callers.map((x) => `${x.file ? path.basename(x.file) : '-'}:${x.function}:${x.use}`).sort();
+  // The index is built in the background at start: wait until the other files' callers appear.
+  const deadline = Date.now() + 60_000;
+  let sims: Sim[] = [];
+  while (Date.now() < deadline) {
+    sims = await c.connection.sendRequest<Sim[]>('failpath/simulateFailure', { textDocument: { uri }, position: { line: 7, character: 0 } });
+    if (sims[0]?.callers.some((x) => x.file)) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  assert.deepEqual(callersOf(sims), ['node.c:zalloc_node:passes-on', 'user.c:leaks:tests']);
+  const cli = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'cli.js'), 'simulate', `${path.join(folder, 'alloc.c')}:8`, folder, '--format', 'json'], { encoding: 'utf8' });
+  const fromCli = JSON.parse(cli.stdout) as Sim[];
+  assert.equal(fromCli[0].summary, sims[0].summary);
+  assert.deepEqual(callersOf(fromCli), callersOf(sims));
+});
+
 test('open files use the workspace index: an allocator declared in another file\'s attributes is known in the editor', async () => {
   const folder = path.join(ROOT, 'test', 'workspaces', 'annotations');
   const c = await start({ rootDir: folder });

@@ -70,6 +70,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         if (!editor || !client) return;
         uriText = editor.document.uri.toString();
         sims = await client.sendRequest<Simulation[]>('failpath/simulateFailure', { textDocument: { uri: uriText }, position: { line: editor.selection.active.line, character: 0 } });
+      } else if (client && uriText && sims.length) {
+        // The lens carries this file's callers; the request adds those of the workspace's other files.
+        const full = await client.sendRequest<Simulation[]>('failpath/simulateFailure', { textDocument: { uri: uriText }, position: { line: sims[0].at.line, character: 0 } }).catch(() => undefined);
+        if (full?.length) sims = full;
       }
       if (!sims?.length) {
         void vscode.window.showInformationMessage('Failpath: no allocation on this line.');
@@ -81,7 +85,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       const lines = sim.paths[0]?.lines ?? [];
       target.setDecorations(pathHighlight, lines.map((l) => new vscode.Range(l, 0, l, 0)));
       highlighted = uri;
-      type Item = vscode.QuickPickItem & { line?: number };
+      type Item = vscode.QuickPickItem & { line?: number; file?: string };
       const items: Item[] = [{ label: sim.summary, kind: vscode.QuickPickItemKind.Separator }];
       sim.paths.forEach((p, i) => items.push({
         label: `$(debug-step-over) path ${i + 1}: lines ${p.lines.map((l) => l + 1).join(' → ')}`,
@@ -90,10 +94,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       }));
       if (sim.callers.length) items.push({ label: 'callers', kind: vscode.QuickPickItemKind.Separator });
       for (const c of sim.callers) {
-        items.push({ label: `$(call-incoming) ${c.function}()`, description: c.use === 'tests' ? 'tests the result' : c.use === 'passes-on' ? 'passes it on' : 'does not test the result', line: c.at.line });
+        const use = c.use === 'tests' ? 'tests the result' : c.use === 'passes-on' ? 'passes it on' : 'does not test the result';
+        items.push({ label: `$(call-incoming) ${c.function}()`, description: c.file ? `${use} — ${vscode.workspace.asRelativePath(c.file)}` : use, line: c.at.line, file: c.file });
       }
       const picked = await vscode.window.showQuickPick(items, { title: `If ${sim.callee}() fails in ${sim.function}()`, placeHolder: 'the highlighted lines run; pick one to go there' });
-      if (picked?.line !== undefined) target.revealRange(new vscode.Range(picked.line, 0, picked.line, 0), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+      if (picked?.line === undefined) return;
+      const at = new vscode.Range(picked.line, 0, picked.line, 0);
+      if (picked.file) await vscode.window.showTextDocument(vscode.Uri.file(picked.file), { selection: at });
+      else target.revealRange(at, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
     }),
     // Limited mode ends when the user trusts the workspace: the server learns it at start.
     vscode.workspace.onDidGrantWorkspaceTrust(() => void vscode.commands.executeCommand('failpath.restartServer')),

@@ -17,7 +17,7 @@ import { startLanguageServer } from '../lsp/server';
 
 const USAGE = `usage: failpath [paths…] [--format text|json|sarif] [--output FILE] [--fail-on error|warning|hint|none]
                 [--jobs N] [--config FILE] [--rules id,…] [--cache DIR]
-       failpath simulate FILE:LINE [--format text|json] [--config FILE]
+       failpath simulate FILE:LINE [PATH…] [--format text|json] [--config FILE]
        failpath lsp --stdio
 Audits the allocation error paths of C files (directories are searched for .c and .h files).
 --cache DIR keeps what each file gave (by content) for the next run, which then parses and analyses only
@@ -37,9 +37,9 @@ async function main(argv: string[]): Promise<number> {
   }
   if (argv[0] === 'simulate') {
     const sim = parseArgs({ args: argv.slice(1), allowPositionals: true, strict: true, options: { format: { type: 'string', default: 'text' }, config: { type: 'string' } } });
-    if (sim.positionals.length !== 1) throw new UsageError('simulate: expected one FILE:LINE');
+    if (sim.positionals.length < 1) throw new UsageError('simulate: expected FILE:LINE');
     try {
-      return await runSimulate(sim.positionals[0], sim.values.format!, sim.values.config);
+      return await runSimulate(sim.positionals[0], sim.positionals.slice(1), sim.values.format!, sim.values.config);
     } catch (e) {
       throw new UsageError((e as Error).message);
     }

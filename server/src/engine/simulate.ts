@@ -6,8 +6,9 @@ import type { ConstantFacts } from './dataflow/facts';
 import { NO_FACTS } from './dataflow/facts';
 import { allocationCalls } from './dataflow/site';
 import { spanKey, spanOf, type FailurePath, type Span } from './dataflow/outcome';
-import type { FunctionSyntax } from './parse/functions';
+import { findFunctions, toFunctionSyntax, type FunctionSyntax } from './parse/functions';
 import { calleeName, callArgs, child, unwrap, walk, type Syntax } from './parse/syntax';
+import { LineIndex } from './parse/line-index';
 import type { Cfg } from './cfg/cfg';
 import type { Catalogue } from './catalogue/catalogue';
 
@@ -33,6 +34,8 @@ export interface SimulatedPath {
 
 export interface CallerUse {
   function: string;
+  /** The caller's file, when it is not the simulated function's. */
+  file?: string;
   at: Span;
   /** tests: the caller tests the result; passes-on: returns it to its own caller; ignores: neither. */
   use: 'tests' | 'passes-on' | 'ignores';
@@ -179,11 +182,39 @@ function callersOf(fn: FunctionSyntax, p: PreparedFile, text: (n: Syntax) => str
   for (const caller of [...p.analysed, ...p.functions.values()]) {
     if (caller === fn || seen.has(caller)) continue;
     seen.add(caller);
-    if (!caller.text.includes(fn.name)) continue;
-    walk(caller.body, (n) => {
-      if (n.type === 'call_expression' && calleeName(n) === fn.name) out.push({ function: caller.name, at: spanOf(n), use: useOfResult(caller, n, text) });
-    });
+    out.push(...callsOf(caller, fn.name, text));
   }
+  return out;
+}
+
+/**
+ * The callers of `name` in another file of the workspace and what each does with its result: every function of
+ * the file that mentions the name, read from a parse of it (asked for on demand: the simulate request, the CLI).
+ */
+export function callersInFile(engine: Engine, file: string, text: string, name: string): CallerUse[] {
+  if (!new RegExp(`\\b${name}\\s*\\(`).test(text)) return [];
+  const parsed = engine.parseSource(text);
+  if (!parsed) return [];
+  try {
+    const lines = new LineIndex(parsed.source);
+    const read = (n: Syntax) => parsed.source.slice(n.start, n.end);
+    const out: CallerUse[] = [];
+    for (const c of findFunctions(parsed.tree.rootNode)) {
+      if (c.name === name || !parsed.source.slice(c.start, c.end).includes(name)) continue;
+      for (const use of callsOf(toFunctionSyntax(c, parsed.source, undefined, lines), name, read)) out.push({ ...use, file });
+    }
+    return out;
+  } finally {
+    parsed.tree.delete();
+  }
+}
+
+function callsOf(caller: FunctionSyntax, name: string, text: (n: Syntax) => string): CallerUse[] {
+  const out: CallerUse[] = [];
+  if (!caller.text.includes(name)) return out;
+  walk(caller.body, (n) => {
+    if (n.type === 'call_expression' && calleeName(n) === name) out.push({ function: caller.name, at: spanOf(n), use: useOfResult(caller, n, text) });
+  });
   return out;
 }
 

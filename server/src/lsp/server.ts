@@ -11,7 +11,8 @@ import {
 import { Engine } from '../engine/analyze';
 import type { FailpathConfig } from '../engine/config/config';
 import { CONFIG_FILE } from '../engine/config/discovery';
-import { simulateFailure } from '../engine/simulate';
+import { callersInFile, simulateFailure } from '../engine/simulate';
+import { readSource } from '../workspace/files';
 import { formatSarif, type RunReport } from '../report/formats';
 import { formatMarkdown } from '../report/markdown';
 import { OpenDocument, type Analysis, type ProjectFacts } from './open-document';
@@ -97,6 +98,7 @@ export function startLanguageServer(connection: Connection = createConnection(Pr
         indexAgain = false;
         const index = await audit.index(folders, [], { report: () => undefined, cancelled: () => false });
         const key = index && JSON.stringify(index.merged.inferred) + JSON.stringify([...index.merged.noreturn]) + (index.merged.callGraph?.hash ?? '');
+        if (index) indexedFiles = index.files;
         if (index && key !== indexKey) {
           indexKey = key!;
           project = { facts: index.merged, generation: project.generation + 1 };
@@ -108,6 +110,8 @@ export function startLanguageServer(connection: Connection = createConnection(Pr
     });
   }
   let indexKey = '';
+  /** The C files of the last workspace index: where the simulate request looks for callers in other files. */
+  let indexedFiles: string[] = [];
 
   connection.onInitialized(() => {
     refreshIndex();
@@ -262,7 +266,16 @@ export function startLanguageServer(connection: Connection = createConnection(Pr
     const doc = docs.get(p.textDocument.uri);
     if (!doc) return [];
     const { analysis } = await analyse(doc);
-    return simulateFailure(engine!, analysis.prepared, p.position.line);
+    const sims = simulateFailure(engine!, analysis.prepared, p.position.line, project.facts);
+    // The callers in the workspace's other files (an open document's current text where there is one).
+    const open = new Map([...docs.values()].map((d) => [d.file, d]));
+    for (const sim of sims) {
+      for (const file of indexedFiles) {
+        if (file === doc.file) continue;
+        sim.callers.push(...callersInFile(engine!, file, open.get(file)?.currentText ?? readSource(file), sim.function));
+      }
+    }
+    return sims;
   });
 
   connection.onRequest(AUDIT_REQUEST, async (p: AuditParams): Promise<AuditReport> => {
