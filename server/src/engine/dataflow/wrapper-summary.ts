@@ -10,9 +10,9 @@ import { siteFor, type AllocationSite } from './site';
 import type { State, Value } from './state';
 import type { ParamFacts } from './param-effects';
 
-/** What one return gives back: the tracked allocation (not stored elsewhere first), NULL, another allocation, or
- *  anything else (a cached object, a static buffer, an unknown value). */
-export type ReturnClass = 'fresh' | 'null' | 'alloc' | 'other';
+/** What one return gives back: the tracked allocation (not stored elsewhere first), NULL, an error pointer
+ *  (`ERR_PTR(-ENOMEM)`), another allocation, or anything else (a cached object, a static buffer, an unknown value). */
+export type ReturnClass = 'fresh' | 'null' | 'error' | 'alloc' | 'other';
 
 /** One allocation seen from the function that makes it: what its returns give back, per world. */
 export interface WorldReturns {
@@ -117,6 +117,7 @@ function classify(st: State, ret: Value | undefined, escapedBefore: boolean): Re
       if (st.phase === 'failure') return (st.failKind === 'null' || st.failKind === null) && !st.noticed ? 'null' : 'other';
       return escapedBefore || st.released ? 'other' : 'fresh';
     case 'int': return ret.n === 0 ? 'null' : 'other';
+    case 'error': return 'error';
     case 'alloc': return ret.failTest === 'null' && !ret.tookTracked ? 'alloc' : 'other';
     default: return 'other';
   }

@@ -10,7 +10,8 @@ import { resolveEffects, type CalleeEffects } from './param-effects';
 
 export interface InferredWrapper {
   name: string;
-  failure: 'null' | 'aborts';
+  /** How the wrapper fails: NULL, an error pointer (`ERR_PTR(-ENOMEM)`: kernel style), either, or never. */
+  failure: 'null' | 'err-ptr' | 'err-ptr-or-null' | 'aborts';
   /** The function itself, then what it wraps, down to the catalogue allocator: `zalloc → malloc`. */
   chain: string[];
   release?: string[];
@@ -117,31 +118,38 @@ export function resolveWrappers(files: WrapperSummary[][], declared: DeclaredAll
 
 function verdict(s: WrapperSummary, lookup: (name: string) => InferredWrapper | undefined): InferredWrapper | undefined {
   // Catalogue allocations are followed in context (through inlined helpers); calls only when there are none.
-  const records: Array<{ r: WorldReturns; failure: 'null' | 'aborts'; chain: string[]; base?: InferredWrapper }> = [];
+  const records: Array<{ r: WorldReturns; failure: 'null' | 'aborts' | InferredWrapper['failure']; chain: string[]; base?: InferredWrapper }> = [];
   for (const r of s.sites) {
     if (r.convention === 'unsupported' || !r.convention) return undefined;
     records.push({ r, failure: r.convention, chain: [r.callee] });
   }
   for (const r of s.sites.length ? [] : s.calls) {
     const base = lookup(r.callee);
-    // A wrapper of a realloc wrapper would need its parameters mapped again: not inferred.
-    if (base && base.name !== s.name && base.reallocArg === undefined) records.push({ r, failure: base.failure, chain: base.chain, base });
+    // A wrapper of a realloc wrapper would need its parameters mapped again, and the call of an error-pointer
+    // wrapper was explored as if it returned NULL: neither is inferred.
+    if (base && base.name !== s.name && base.reallocArg === undefined && (base.failure === 'null' || base.failure === 'aborts')) {
+      records.push({ r, failure: base.failure, chain: base.chain, base });
+    }
   }
   if (records.length === 0) return undefined;
   let fresh: (typeof records)[number] | undefined;
   let returnsNull = false;
+  let returnsError = false;
   for (const rec of records) {
     const worlds: ReturnClass[][] = [rec.r.before, rec.r.success];
     if (rec.failure === 'null') worlds.push(rec.r.failure);
-    // NULL returned before any allocation (an argument check) is not counted: only what happens once one was made.
+    // NULL or an error returned before any allocation (an argument check) is not counted: only what happens once
+    // one was made.
     if (worlds.some((w) => w.includes('other'))) return undefined;
-    if (rec.r.success.includes('null') || (rec.failure === 'null' && rec.r.failure.includes('null'))) returnsNull = true;
+    const returns = (c: ReturnClass) => rec.r.success.includes(c) || (rec.failure === 'null' && rec.r.failure.includes(c));
+    if (returns('null')) returnsNull = true;
+    if (returns('error')) returnsError = true;
     if (!fresh && rec.r.success.includes('fresh')) fresh = rec;
   }
   if (!fresh) return undefined;
   const first = fresh.base ?? fresh.r;
   const w: InferredWrapper = {
-    name: s.name, failure: returnsNull ? 'null' : 'aborts', chain: [s.name, ...fresh.chain],
+    name: s.name, failure: returnsError ? (returnsNull ? 'err-ptr-or-null' : 'err-ptr') : returnsNull ? 'null' : 'aborts', chain: [s.name, ...fresh.chain],
     release: first.release, ownedBy: first.ownedBy, resource: first.resource,
   };
   if (fresh.r.reallocParam !== undefined) w.reallocArg = fresh.r.reallocParam;
