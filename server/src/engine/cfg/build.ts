@@ -232,8 +232,8 @@ export function buildCfg(fn: FunctionSyntax, ctx: CfgContext): Cfg {
       if (name) {
         if (ctx.catalogue.isNoreturn(name) || ctx.knowledge.noreturn.has(name)) return add('eval', [], e, s);
         // Test frameworks' `cl_assert(p)`, `ASSERT(p)`, `zassert(p)`: a call named assert stops when its argument is false.
-        const check = ctx.catalogue.check(name) ?? (ASSERT_NAME.test(name) ? ({ name, kind: 'assert-true' } satisfies CheckSpec) : undefined);
         const args = callArgs(u);
+        const check = ctx.catalogue.check(name) ?? (ASSERT_NAME.test(name) ? ({ name, kind: 'assert-true' } satisfies CheckSpec) : nullAssertion(name, args));
         const arg = args[check?.arg ?? 0];
         if (check && arg) {
           const abort = add('join', []); // no successor: the path ends
@@ -294,6 +294,37 @@ export function unwrapCondition(expr: Syntax, catalogue: Catalogue, transparent:
 }
 
 const ASSERT_NAME = /^(\w+_)?assert(_true|_nonnull|_not_null|_ptr)?$|^[A-Z_]*ASSERT$/i;
+
+/**
+ * Test frameworks' assertions about a pointer and NULL, which stop the test when they fail: openssh's
+ * `ASSERT_PTR_NE(p, NULL)`, cmocka's `assert_ptr_not_equal(p, NULL)`, check's `ck_assert_ptr_ne(p, NULL)`, CUnit's
+ * `CU_ASSERT_PTR_NOT_EQUAL(p, NULL)`, and the one-argument `assert_non_null(p)`, `assert_ptr_not_null(p)`,
+ * `CU_ASSERT_PTR_NOT_NULL(p)`, `TEST_ASSERT_NOT_NULL(p)`, `g_assert_nonnull(p)` (and their `…_NULL`/`…_EQ` kin).
+ */
+function nullAssertion(name: string, args: Syntax[]): CheckSpec | undefined {
+  if (!/assert/i.test(name)) return undefined;
+  if (args.length === 1) {
+    if (NOT_NULL_ASSERTION.test(name)) return { name, kind: 'assert-true' };
+    if (NULL_ASSERTION.test(name)) return { name, kind: 'assert-false' };
+    return undefined;
+  }
+  if (args.length !== 2 || !PTR_ASSERTION.test(name)) return undefined;
+  const nullAt = args.findIndex(isNullLiteral);
+  if (nullAt < 0 || isNullLiteral(args[1 - nullAt])) return undefined;
+  if (NOT_EQUAL_ASSERTION.test(name)) return { name, kind: 'assert-true', arg: 1 - nullAt };
+  if (EQUAL_ASSERTION.test(name)) return { name, kind: 'assert-false', arg: 1 - nullAt };
+  return undefined;
+}
+const NOT_NULL_ASSERTION = /non_?null|not_?null/i;
+const NULL_ASSERTION = /(^|_)(is_)?null$/i;
+const PTR_ASSERTION = /ptr|pointer|_p_|_p$/i;
+const NOT_EQUAL_ASSERTION = /(_|^)(ne|neq|not_?equal)$/i;
+const EQUAL_ASSERTION = /(_|^)(eq|equal)$/i;
+
+function isNullLiteral(n: Syntax): boolean {
+  const u = unwrap(n);
+  return (u.type === 'null' || u.type === 'identifier' || u.type === 'number_literal') && /^(NULL|nullptr|0)$/.test(u.text ?? '');
+}
 
 /** Macro names that read as loops (`list_for_each_entry`, `FOREACH`, `hash_iter`, `while_each_thread`). */
 const LOOP_MACRO_NAME = /for|each|loop|iter|while|scan|walk|visit|repeat|until/i;
