@@ -293,7 +293,7 @@ export function unwrapCondition(expr: Syntax, catalogue: Catalogue, transparent:
   return e;
 }
 
-const ASSERT_NAME = /^(\w+_)?assert(_true|_nonnull|_not_null|_ptr)?$|^[A-Z_]*ASSERT$/i;
+const ASSERT_NAME = /^(\w+_)?assert(_true|_nonnull|_not_null|_ptr)?_?$|^[A-Z_]*ASSERT$/i; // also clar's `cl_assert_(expr, why)`
 
 /**
  * Test frameworks' assertions about a pointer and NULL, which stop the test when they fail: openssh's
