@@ -16,6 +16,8 @@ struct object *create_object(int type, void *ptr);
 void object_free(struct object *o);
 void list_add_tail(struct list_head *entry, struct list_head *head);
 int registry_find(const char *key);
+struct registered;
+void registry_put(struct list_head *registry, struct registered *e);
 extern int (*report_hook)(void *data);
 
 #endif

@@ -17,3 +17,11 @@ void list_add_tail(struct list_head *entry, struct list_head *head)
     head->prev->next = entry;
     head->prev = entry;
 }
+
+struct registered { int key; struct list_head node; };
+
+/* Keeps the entry through the list node embedded in it, by way of list_add_tail. */
+void registry_put(struct list_head *registry, struct registered *e)
+{
+    list_add_tail(&e->node, registry);
+}

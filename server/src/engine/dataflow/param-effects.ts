@@ -129,6 +129,8 @@ export function resolveEffects(files: ParamFacts[]): CalleeEffects[] {
 function unknownCallee(mine: Resolved, p: Pass): void {
   if (p.addr) {
     mine.keeps.add(p.path);
+    const block = blockOfMember(p.path);
+    if (block !== undefined) mine.keeps.add(block);
     return;
   }
   if (RELEASES.test(p.callee)) mine.releases.add(p.path);
@@ -154,8 +156,15 @@ function propagate(mine: Resolved, tested: Set<EffectPath>, name: string, p: Pas
     changed = true;
   }
   for (const path of theirs.releases) add(mine.releases, compose(p.path, p.addr, path, root));
-  for (const path of theirs.keeps) add(mine.keeps, compose(p.path, p.addr, path, root));
+  for (const path of theirs.keeps) add(mine.keeps, compose(p.path, p.addr, path, root) ?? (p.addr && path === root ? blockOfMember(p.path) : undefined));
   return changed;
+}
+
+/** `0->node` → `0`: a callee that keeps the address of a member keeps the block it is embedded in (a list or
+ *  hash-map node, found again with `container_of`: git's `hashmap_put(&map, &e->ent)`). */
+function blockOfMember(path: EffectPath): EffectPath | undefined {
+  const [root, access] = splitPath(path);
+  return !root.startsWith('g:') && /^->\w+$/.test(access) ? root : undefined;
 }
 
 /**
