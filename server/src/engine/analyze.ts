@@ -343,8 +343,9 @@ export class Engine {
     const knowledge: FileKnowledge = { noreturn: facts.noreturn, transparent: facts.transparent };
     const cfgs = new Map<FunctionSyntax, Cfg>();
     const summaries = new Map<FunctionSyntax, CalleeSummary>();
-    // Other files' callee effects, where the catalogue does not already say what the function does.
-    const effects = new Map((p.inferred?.effects ?? []).filter((e) => !catalogue.describes(e.name)).map((e) => [e.name, e]));
+    // Other files' callee effects, where the catalogue does not already say what the function does (an inferred
+    // wrapper's say what it does with its arguments: redis' `createObject(type, ptr)` keeps ptr).
+    const effects = new Map((p.inferred?.effects ?? []).filter((e) => !catalogue.describes(e.name) || catalogue.allocator(e.name)?.profile === 'inferred').map((e) => [e.name, e]));
     const ctx: ExploreContext = {
       catalogue, facts, functions: p.functions, unreleasedStatics: p.unreleasedStatics, knowledge, effects,
       relevant: relevantNames(new Set([...p.functions.values(), ...p.analysed])),

@@ -10,6 +10,7 @@ struct counted_iterator { struct iterator base; int count; };
 void *xmalloc(size_t n);
 char *xstrdup(const char *s);
 char *make_label(const char *s);
+char *key_copy(const char *key);
 char *grow_label(char *label, size_t n);
 void *resize(void *p, size_t n);
 struct object *create_object(int type, void *ptr);

@@ -36,6 +36,9 @@ export interface AllocatorSpec {
   resource?: string;
   /** Inferred wrappers: the function, then what it wraps down to the catalogue allocator (`zalloc → malloc`). */
   chain?: string[];
+  /** An inferred die-wrapper that also returns NULL for reasons of its own (`copy_ref(NULL)`, a lookup that found
+   *  nothing): a test of its result is not dead. */
+  nullOtherwise?: boolean;
 }
 
 export interface ReleaserSpec {

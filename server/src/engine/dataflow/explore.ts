@@ -1132,6 +1132,9 @@ export class SiteExplorer {
     if (derefs) for (const i of derefs) this.derefUse(values[i], st, call);
     for (const i of cat.keptArgs(name) ?? []) if (values[i]?.k === 'tracked' || this.pointsIntoTracked(values[i], st)) this.escape(st);
 
+    // `return memcpy(p, src, n);`: these give back their destination (openssh's `xstrdup`, git's `xmemdupz`).
+    if (RETURNS_DESTINATION.has(name)) return values[0];
+
     const constant = this.ctx.facts.functions.get(name);
     if (constant !== undefined) return { k: 'int', n: constant };
 
@@ -1562,6 +1565,7 @@ function forgetConditionsOn(name: string, st: State): void {
 
 /** `0:s->len` → `len`, `g:flag` → `flag`. */
 const POINTER_ARITHMETIC = new Set(['+', '-', '|', '&', '^']);
+const RETURNS_DESTINATION = new Set(['memcpy', 'memmove', 'memset', 'strcpy', 'strncpy', 'strcat', 'strncat', 'wmemcpy', 'wmemmove', 'wmemset', 'wcscpy', 'wcsncpy', 'wcscat', 'wcsncat']);
 
 /** `p` of the declarator `*p` or `**p`. */
 function declaredIdentifier(d: Syntax | undefined): Syntax | undefined {

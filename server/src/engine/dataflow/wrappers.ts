@@ -19,6 +19,8 @@ export interface InferredWrapper {
   resource?: string;
   /** A wrapper around realloc: the parameter whose block it resizes (`grow(p, n)` → 0). */
   reallocArg?: number;
+  /** A die-wrapper that also returns NULL where it did not call what it wraps (see AllocatorSpec). */
+  nullOtherwise?: boolean;
   /** Declared an allocator in the source (`declaredWrapper`), and its results owned like a catalogue allocator's. */
   declared?: boolean;
 }
@@ -153,6 +155,10 @@ function verdict(s: WrapperSummary, lookup: (name: string) => InferredWrapper | 
     release: first.release, ownedBy: first.ownedBy, resource: first.resource,
   };
   if (fresh.r.reallocParam !== undefined) w.reallocArg = fresh.r.reallocParam;
+  // NULL returned where a wrapped die-wrapper was not called (`copy_ref(NULL)`, openssh's `match_list` finding no
+  // match) is a result of its own. Not so for a catalogue allocator's wrapper: its early NULL is a limit or argument
+  // check of the allocation itself (git's `xmalloc` → `memory_limit_check`), and it stays a die-wrapper.
+  if (w.failure === 'aborts' && records.some((rec) => rec.base && (rec.base.nullOtherwise || rec.r.before.includes('null')))) w.nullOtherwise = true;
   return w;
 }
 
@@ -160,7 +166,7 @@ function sameWrappers(a: Map<string, InferredWrapper>, b: Map<string, InferredWr
   if (a.size !== b.size) return false;
   for (const [k, w] of a) {
     const o = b.get(k);
-    if (!o || o.failure !== w.failure || o.chain.join() !== w.chain.join() || o.reallocArg !== w.reallocArg) return false;
+    if (!o || o.failure !== w.failure || o.chain.join() !== w.chain.join() || o.reallocArg !== w.reallocArg || o.nullOtherwise !== w.nullOtherwise) return false;
   }
   return true;
 }
