@@ -45,6 +45,9 @@ export function toSyntax(root: TsNode, source: string, maxDepth = 400, lines: Li
     return {
       id: nextId++, type, field: cursor.currentFieldName, start, end,
       line, col: lines.column(start, line), endLine, endCol: lines.column(end, endLine), children: [],
+      // Present from the start (most nodes get one of them): every node then has one shape, which keeps the
+      // dataflow's property reads monomorphic and spares leaves a separate property store.
+      op: undefined, text: undefined,
     };
   };
   const typeOf = (typeId: number) => types[typeId] || 'ERROR';
@@ -86,6 +89,8 @@ export function toSyntax(root: TsNode, source: string, maxDepth = 400, lines: Li
         depth--;
         const done = stack.pop()!;
         if (done.children.length === 0) done.text = source.slice(done.start, done.end);
+        // An array grown by push keeps room for 16 elements; most nodes have one or two children.
+        else done.children = done.children.slice();
       }
     }
   }
@@ -94,7 +99,9 @@ export function toSyntax(root: TsNode, source: string, maxDepth = 400, lines: Li
 }
 
 function finish(node: Syntax, source: string): Syntax {
-  if (node.children.length === 0 && node.text === undefined) node.text = source.slice(node.start, node.end);
+  if (node.children.length === 0) {
+    if (node.text === undefined) node.text = source.slice(node.start, node.end);
+  } else node.children = node.children.slice();
   return node;
 }
 
