@@ -25,6 +25,12 @@ export interface Syntax {
 }
 
 const PUNCTUATION = new Set(['(', ')', '[', ']', '{', '}', ',', ';', ':', '"', "'", '?']);
+/** Copies that hold every node of their subtree (none cut at `maxDepth`). */
+const wholeCopies = new WeakSet<Syntax>();
+/** Whether `root` was copied with its whole subtree: what a walk of it finds is all the tree has there. */
+export function isWholeCopy(root: Syntax): boolean {
+  return wholeCopies.has(root);
+}
 let nextId = 1;
 /** Whether a node type (by id) is named: a property of the grammar's symbol, asked of the parser once per type. */
 const namedTypes: Array<boolean | undefined> = [];
@@ -54,6 +60,7 @@ export function toSyntax(root: TsNode, source: string, maxDepth = 400, lines: Li
   const top = make(typeOf(cursor.nodeTypeId));
   const stack: Syntax[] = [top];
   let depth = 0;
+  let cut = false;
   // Iterative pre-order walk over all children (anonymous ones give operators).
   if (cursor.gotoFirstChild()) {
     depth = 1;
@@ -75,6 +82,7 @@ export function toSyntax(root: TsNode, source: string, maxDepth = 400, lines: Li
           depth++;
           descended = true;
         } else {
+          if (depth >= maxDepth) cut = true;
           node.text = source.slice(node.start, node.end);
         }
       } else if (!named && parent.op === undefined && !PUNCTUATION.has(type)) {
@@ -84,7 +92,7 @@ export function toSyntax(root: TsNode, source: string, maxDepth = 400, lines: Li
       while (!cursor.gotoNextSibling()) {
         if (!cursor.gotoParent() || depth <= 1) {
           cursor.delete();
-          return finish(top, source);
+          return finish(top, source, cut);
         }
         depth--;
         const done = stack.pop()!;
@@ -95,10 +103,11 @@ export function toSyntax(root: TsNode, source: string, maxDepth = 400, lines: Li
     }
   }
   cursor.delete();
-  return finish(top, source);
+  return finish(top, source, cut);
 }
 
-function finish(node: Syntax, source: string): Syntax {
+function finish(node: Syntax, source: string, cut: boolean): Syntax {
+  if (!cut) wholeCopies.add(node);
   if (node.children.length === 0) {
     if (node.text === undefined) node.text = source.slice(node.start, node.end);
   } else node.children = node.children.slice();
