@@ -25,6 +25,10 @@ export interface Syntax {
 }
 
 const PUNCTUATION = new Set(['(', ')', '[', ']', '{', '}', ',', ';', ':', '"', "'", '?']);
+/** The children of every leaf, shared (only `toSyntax` adds children, and it replaces this array when it does).
+ *  Made holding an object once, so that it has the elements kind of every other children array. */
+const NO_CHILDREN: Syntax[] = [{} as Syntax];
+NO_CHILDREN.length = 0;
 /** Copies that hold every node of their subtree (none cut at `maxDepth`). */
 const wholeCopies = new WeakSet<Syntax>();
 /** Whether `root` was copied with its whole subtree: what a walk of it finds is all the tree has there. */
@@ -50,7 +54,7 @@ export function toSyntax(root: TsNode, source: string, maxDepth = 400, lines: Li
     const endLine = lines.line(end);
     return {
       id: nextId++, type, field: cursor.currentFieldName, start, end,
-      line, col: lines.column(start, line), endLine, endCol: lines.column(end, endLine), children: [],
+      line, col: lines.column(start, line), endLine, endCol: lines.column(end, endLine), children: NO_CHILDREN,
       // Present from the start (most nodes get one of them): every node then has one shape, which keeps the
       // dataflow's property reads monomorphic and spares leaves a separate property store.
       op: undefined, text: undefined,
@@ -76,7 +80,8 @@ export function toSyntax(root: TsNode, source: string, maxDepth = 400, lines: Li
       if (named && type !== 'comment') {
         const node = make(type);
         if (missing) node.missing = true;
-        parent.children.push(node);
+        if (parent.children === NO_CHILDREN) parent.children = [node];
+        else parent.children.push(node);
         if (depth < maxDepth && cursor.gotoFirstChild()) {
           stack.push(node);
           depth++;
@@ -97,8 +102,8 @@ export function toSyntax(root: TsNode, source: string, maxDepth = 400, lines: Li
         depth--;
         const done = stack.pop()!;
         if (done.children.length === 0) done.text = source.slice(done.start, done.end);
-        // An array grown by push keeps room for 16 elements; most nodes have one or two children.
-        else done.children = done.children.slice();
+        // An array grown by push keeps room for 16 more elements.
+        else if (done.children.length > 1) done.children = done.children.slice();
       }
     }
   }
@@ -110,7 +115,7 @@ function finish(node: Syntax, source: string, cut: boolean): Syntax {
   if (!cut) wholeCopies.add(node);
   if (node.children.length === 0) {
     if (node.text === undefined) node.text = source.slice(node.start, node.end);
-  } else node.children = node.children.slice();
+  } else if (node.children.length > 1) node.children = node.children.slice();
   return node;
 }
 
