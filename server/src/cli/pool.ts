@@ -75,6 +75,15 @@ class Share {
   drop(file: string): void {
     this.prepared.delete(file);
   }
+  /** A worker's prepared files take their call-graph facts from the merged graph it was sent (the same facts, one
+   *  copy instead of two). */
+  adopt(graph: CallGraph): void {
+    const merged = new Map(graph.files.map((f) => [f.file, f]));
+    for (const p of this.prepared.values()) {
+      const same = p.facts.calls && merged.get(p.file);
+      if (same && same.digest === p.facts.calls!.digest) p.facts.calls = same;
+    }
+  }
 }
 
 /** A rough guess of a prepared file's analysis time, to start the heavy files first: the amount of code the
@@ -390,6 +399,7 @@ export function startWorkerIfNeeded(workerData: unknown): boolean {
           globals: new Map(m.facts.globals), functions: new Map(m.facts.functions), noreturn: new Set(m.facts.noreturn), staticNoreturn: new Set(m.facts.staticNoreturn), transparent: new Set(m.facts.transparent),
           callGraph: new CallGraph(m.facts.callGraph),
         };
+        share.adopt(facts.callGraph!);
       } else if (m.type === 'summarise') {
         const summaries: Array<[string, InferenceFacts]> = [];
         for (file of m.files) summaries.push([file, share.summarise(file, facts!)]);

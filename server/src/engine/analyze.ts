@@ -160,10 +160,6 @@ export class Engine {
       if (annotations) facts.annotations = annotations;
       const copies = new Map<FunctionCandidate, FunctionSyntax>();
       const lines = new LineIndex(source);
-      // The context rules' call graph; not collected when both rules are off.
-      if ((options.callGraph ?? !options.inferred) && (severityOf(config, allocInNoAllocContext.id, allocInNoAllocContext.severity) || severityOf(config, blockingAllocInAtomic.id, blockingAllocInAtomic.severity))) {
-        facts.calls = collectCallGraph(file, tree, candidates, catalogue, config, text, lines);
-      }
       const copy = (c: FunctionCandidate) => {
         let fs = copies.get(c);
         if (fs) return fs;
@@ -211,6 +207,11 @@ export class Engine {
         for (const c of byName.values()) if (!isStaticDefinition(c) && !onlyScalarParams(c)) summarise(c);
         prepared.paramSummaries = [...summaries.values()].filter((s): s is ParamSummary => !!s).sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
         prepared.outline = { functions: candidates.map((c) => ({ name: c.name, start: c.start, end: c.end, loose: !!c.looseBody })), source, unionTypes };
+      }
+      // The context rules' call graph; not collected when both rules are off. Last: the calls in the bodies copied
+      // above are read from the copies.
+      if ((options.callGraph ?? !options.inferred) && (severityOf(config, allocInNoAllocContext.id, allocInNoAllocContext.severity) || severityOf(config, blockingAllocInAtomic.id, blockingAllocInAtomic.severity))) {
+        facts.calls = collectCallGraph(file, tree, candidates, catalogue, config, text, lines, [...copies.values()].map((fs) => fs.body));
       }
       return prepared;
     } finally {

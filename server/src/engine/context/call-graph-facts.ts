@@ -2,7 +2,8 @@
 // it allocates (which allocator, where, and in kernel code whether it may sleep) and what it calls; and the functions
 // the file puts in a context: marked `/* failpath: no-alloc */`, matched by the configuration's `noAlloc` globs,
 // registered as signal handlers, or (kernel) as interrupt handlers, timer callbacks and tasklets. Read from the tree
-// with queries (no copy of the functions); plain data, merged across the files of a run in file order (call-graph.ts).
+// with queries, and from the function bodies the file copied out anyway; plain data, merged across the files of a
+// run in file order (call-graph.ts).
 import { Query, type Node as TsNode, type Tree } from 'web-tree-sitter';
 import picomatch from 'picomatch';
 import { createHash } from 'node:crypto';
@@ -11,6 +12,7 @@ import type { FailpathConfig } from '../config/config';
 import type { Span } from '../dataflow/outcome';
 import { isStaticDefinition, type FunctionCandidate } from '../parse/functions';
 import type { LineIndex } from '../parse/line-index';
+import { child, isWholeCopy, walk, type Syntax } from '../parse/syntax';
 import { allocationSleeps, gfpSleeps, looksLikeGfp, type Sleeps } from './gfp';
 import { MAY_ENTER_ATOMIC } from './atomic-regions';
 
@@ -135,7 +137,8 @@ function noAllocMatchers(globs: string[]): Array<[string, (name: string) => bool
   return m;
 }
 
-export function collectCallGraph(file: string, tree: Tree, candidates: FunctionCandidate[], catalogue: Catalogue, config: FailpathConfig, text: string, lines: LineIndex): CallGraphFacts {
+/** `copiedBodies`: function bodies already copied out of this tree (their calls are read from the copies). */
+export function collectCallGraph(file: string, tree: Tree, candidates: FunctionCandidate[], catalogue: Catalogue, config: FailpathConfig, text: string, lines: LineIndex, copiedBodies: Iterable<Syntax> = []): CallGraphFacts {
   const kernel = config.profiles.includes('linux-kernel');
   const sorted = [...candidates].sort((a, b) => a.start - b.start);
   const pos = (start: number, end: number): Pos => {
@@ -173,13 +176,14 @@ export function collectCallGraph(file: string, tree: Tree, candidates: FunctionC
 
   // Names and positions are read from the text: each property of a node asked of web-tree-sitter is a call into
   // its wasm, and a file has thousands of calls. The call node itself is fetched only for calls that are kept.
-  for (const capture of query(tree, '(call_expression function: (identifier) @callee)').captures(tree.rootNode)) {
-    const start = capture.node.startIndex;
+  for (const found of namedCalls(tree, copiedBodies, text.length)) {
+    const start = found.start;
     const name = identifierAt(text, start);
     const fn = containing(start);
+    const callNode = () => (found.callee ?? tree.rootNode.descendantForIndex(start, start + name.length)!).parent!;
     const registration = REGISTRATIONS[name];
     if (registration && (!registration.kernel || kernel)) {
-      const call = capture.node.parent!;
+      const call = callNode();
       const handler = handlerName(argumentsOf(call)[registration.arg]);
       const param = handler && fn ? paramIndex(fn, handler) : -1;
       if (param >= 0) {
@@ -192,10 +196,9 @@ export function collectCallGraph(file: string, tree: Tree, candidates: FunctionC
     const spec = catalogue.allocator(name);
     // Inferred wrappers are followed through their own bodies, which are in the graph.
     if (spec && spec.profile !== 'inferred') {
-      const call = capture.node.parent!;
-      const maskNode = spec.gfpArg !== undefined ? argumentsOf(call)[spec.gfpArg] : undefined;
+      const maskNode = spec.gfpArg !== undefined ? argumentsOf(callNode())[spec.gfpArg] : undefined;
       const mask = maskNode?.text.replace(/\s+/g, ' ');
-      const alloc: AllocFact = { callee: name, at: span(call), sleeps: allocationSleeps(spec, mask) };
+      const alloc: AllocFact = { callee: name, at: found.callEnd !== undefined ? pos(start, found.callEnd) : span(callNode()), sleeps: allocationSleeps(spec, mask) };
       if (mask !== undefined) alloc.mask = mask;
       if (kernel) {
         // `kmalloc(n, gfp | __GFP_ZERO)`: the mask is the caller's. In a function that takes a gfp_t, an allocation
@@ -215,7 +218,7 @@ export function collectCallGraph(file: string, tree: Tree, candidates: FunctionC
     // Kernel: a call that passes a sleeping mask (`GFP_` in its argument text, then the arguments themselves).
     let gfpArgs: GfpArg[] | undefined;
     if (kernel && looksLikeGfp(argumentText(text, start + name.length))) {
-      argumentsOf(capture.node.parent!).forEach((a, arg) => {
+      argumentsOf(callNode()).forEach((a, arg) => {
         const mask = a.text;
         if (looksLikeGfp(mask) && gfpSleeps(mask) === 'yes') (gfpArgs ??= []).push({ arg, mask: mask.replace(/\s+/g, ' ') });
       });
@@ -284,6 +287,45 @@ export function collectCallGraph(file: string, tree: Tree, candidates: FunctionC
   const out: Omit<CallGraphFacts, 'digest'> & { passes?: PassFact[] } = { file, functions, contexts };
   if (passes.length) out.passes = passes;
   return { ...out, digest: createHash('sha1').update(JSON.stringify(out)).digest('base64') };
+}
+
+/** A call of a function by name: where the name starts, and the name's node (from the query) or the call's end
+ *  (from a copy; the node is looked up only when the call's arguments are read). */
+interface NamedCall {
+  start: number;
+  callee?: TsNode;
+  callEnd?: number;
+}
+
+const CALLS_BY_NAME = '(call_expression function: (identifier) @callee)';
+
+/** The calls by name in the file, in order. Those inside copied bodies are read from the copies; the query runs over
+ *  the rest only (a query visits every node of the tree it is given, which cost as much as a tenth of the run). */
+function namedCalls(tree: Tree, copiedBodies: Iterable<Syntax>, length: number): NamedCall[] {
+  const out: NamedCall[] = [];
+  const calls = query(tree, CALLS_BY_NAME);
+  // Both ends included (a name the parser inserted has no width), duplicates dropped below.
+  const queryRange = (start: number, end: number) => {
+    // web-tree-sitter's ranges count bytes of UTF-16; it returns the captures that overlap the range.
+    for (const { node } of calls.captures(tree.rootNode, { startIndex: 2 * start, endIndex: 2 * end + 2 })) {
+      if (node.startIndex >= start && node.startIndex <= end) out.push({ start: node.startIndex, callee: node });
+    }
+  };
+  let from = 0;
+  for (const body of [...copiedBodies].filter(isWholeCopy).sort((a, b) => a.start - b.start)) {
+    if (body.start < from) continue; // overlapping copies: the part the first does not cover is queried
+    queryRange(from, body.start);
+    walk(body, (n) => {
+      if (n.type !== 'call_expression') return;
+      const fn = child(n, 'function');
+      if (fn?.type === 'identifier') out.push({ start: fn.start, callEnd: n.end });
+    });
+    from = body.end;
+  }
+  queryRange(from, length);
+  out.sort((a, b) => a.start - b.start);
+  // Two names of calls cannot start at one place: the same call seen from both sides of a boundary.
+  return out.filter((c, i) => i === 0 || out[i - 1].start !== c.start);
 }
 
 /** The identifier that starts at `start`. */

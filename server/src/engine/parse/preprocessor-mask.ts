@@ -123,9 +123,17 @@ export function maskStatementMacros(text: string): string {
   const names = statementMacros(text);
   if (names.length === 0) return text;
   const use = new RegExp(`^[ \\t]*(?:${names.join('|')})[ \\t]*\\(.*\\)[ \\t]*\\r?\\n([ \\t])`, 'gm');
-  const out = text.split('');
-  for (const m of text.matchAll(use)) out[m.index + m[0].length - 1] = ';';
-  return out.join('');
+  // Built from slices; the text itself when nothing is masked (the prepared file keeps both: one copy then).
+  const parts: string[] = [];
+  let from = 0;
+  for (const m of text.matchAll(use)) {
+    const at = m.index + m[0].length - 1;
+    parts.push(text.slice(from, at), ';');
+    from = at + 1;
+  }
+  if (from === 0) return text;
+  parts.push(text.slice(from));
+  return parts.join('');
 }
 
 const LONE_MACRO_LINE = /^[ \t]+[A-Z][A-Z0-9_]{3,}[ \t]*\r?$/;
@@ -146,14 +154,17 @@ export function maskLoneMacroLines(text: string): string {
   if (!hasLoneMacroLines(text)) return text;
   const lines = text.split('\n');
   let statementMayStart = false;
+  let blanked = false;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
     if (statementMayStart && LONE_MACRO_LINE.test(line)) {
       lines[i] = line.replace(/[^\r]/g, ' ');
+      blanked = true;
       continue;
     }
     const code = line.replace(/\/\/.*$/, '').replace(/\/\*.*?\*\//g, '').trim();
     if (code) statementMayStart = /[;{}]$/.test(code);
   }
-  return lines.join('\n');
+  // The text itself when nothing was blanked (the prepared file keeps both: one copy then).
+  return blanked ? lines.join('\n') : text;
 }

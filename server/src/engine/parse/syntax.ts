@@ -25,6 +25,16 @@ export interface Syntax {
 }
 
 const PUNCTUATION = new Set(['(', ')', '[', ']', '{', '}', ',', ';', ':', '"', "'", '?']);
+/** The children of every leaf, shared (only `toSyntax` adds children, and it replaces this array when it does).
+ *  Made holding an object once, so that it has the elements kind of every other children array. */
+const NO_CHILDREN: Syntax[] = [{} as Syntax];
+NO_CHILDREN.length = 0;
+/** Copies that hold every node of their subtree (none cut at `maxDepth`). */
+const wholeCopies = new WeakSet<Syntax>();
+/** Whether `root` was copied with its whole subtree: what a walk of it finds is all the tree has there. */
+export function isWholeCopy(root: Syntax): boolean {
+  return wholeCopies.has(root);
+}
 let nextId = 1;
 /** Whether a node type (by id) is named: a property of the grammar's symbol, asked of the parser once per type. */
 const namedTypes: Array<boolean | undefined> = [];
@@ -44,13 +54,17 @@ export function toSyntax(root: TsNode, source: string, maxDepth = 400, lines: Li
     const endLine = lines.line(end);
     return {
       id: nextId++, type, field: cursor.currentFieldName, start, end,
-      line, col: lines.column(start, line), endLine, endCol: lines.column(end, endLine), children: [],
+      line, col: lines.column(start, line), endLine, endCol: lines.column(end, endLine), children: NO_CHILDREN,
+      // Present from the start (most nodes get one of them): every node then has one shape, which keeps the
+      // dataflow's property reads monomorphic and spares leaves a separate property store.
+      op: undefined, text: undefined,
     };
   };
   const typeOf = (typeId: number) => types[typeId] || 'ERROR';
   const top = make(typeOf(cursor.nodeTypeId));
   const stack: Syntax[] = [top];
   let depth = 0;
+  let cut = false;
   // Iterative pre-order walk over all children (anonymous ones give operators).
   if (cursor.gotoFirstChild()) {
     depth = 1;
@@ -66,12 +80,14 @@ export function toSyntax(root: TsNode, source: string, maxDepth = 400, lines: Li
       if (named && type !== 'comment') {
         const node = make(type);
         if (missing) node.missing = true;
-        parent.children.push(node);
+        if (parent.children === NO_CHILDREN) parent.children = [node];
+        else parent.children.push(node);
         if (depth < maxDepth && cursor.gotoFirstChild()) {
           stack.push(node);
           depth++;
           descended = true;
         } else {
+          if (depth >= maxDepth) cut = true;
           node.text = source.slice(node.start, node.end);
         }
       } else if (!named && parent.op === undefined && !PUNCTUATION.has(type)) {
@@ -81,20 +97,25 @@ export function toSyntax(root: TsNode, source: string, maxDepth = 400, lines: Li
       while (!cursor.gotoNextSibling()) {
         if (!cursor.gotoParent() || depth <= 1) {
           cursor.delete();
-          return finish(top, source);
+          return finish(top, source, cut);
         }
         depth--;
         const done = stack.pop()!;
         if (done.children.length === 0) done.text = source.slice(done.start, done.end);
+        // An array grown by push keeps room for 16 more elements.
+        else if (done.children.length > 1) done.children = done.children.slice();
       }
     }
   }
   cursor.delete();
-  return finish(top, source);
+  return finish(top, source, cut);
 }
 
-function finish(node: Syntax, source: string): Syntax {
-  if (node.children.length === 0 && node.text === undefined) node.text = source.slice(node.start, node.end);
+function finish(node: Syntax, source: string, cut: boolean): Syntax {
+  if (!cut) wholeCopies.add(node);
+  if (node.children.length === 0) {
+    if (node.text === undefined) node.text = source.slice(node.start, node.end);
+  } else if (node.children.length > 1) node.children = node.children.slice();
   return node;
 }
 
