@@ -1188,14 +1188,19 @@ export class SiteExplorer {
 
   /** The key of the variable the current statement assigns `call`'s result to (`p = f()`, `T *p = f()`). */
   private assignedBy(call: Syntax, st: State): string | undefined {
-    let target: Syntax | undefined;
+    let key: string | undefined;
+    let found = false;
     if (this.currentStatement) walk(this.currentStatement, (n) => {
-      if (target) return false;
+      if (found) return false;
       const value = n.type === 'assignment_expression' && n.op === '=' ? child(n, 'right') : n.type === 'init_declarator' ? child(n, 'value') : undefined;
-      if (value && unwrap(value) === call) target = n.type === 'init_declarator' ? declaredIdentifier(child(n, 'declarator')) : child(n, 'left');
-      return undefined;
+      if (!value || unwrap(value) !== call) return undefined;
+      found = true;
+      const target = child(n, n.type === 'init_declarator' ? 'declarator' : 'left');
+      const declared = n.type === 'init_declarator' && target ? declaratorName(target) : undefined;
+      key = declared ? this.identifierKey(declared) : target ? this.keyOf(target, st) : undefined;
+      return false;
     });
-    return target ? this.keyOf(target, st) : undefined;
+    return key;
   }
 
   /** Whether an expression the evaluator could not follow carries the tracked pointer: through casts and pointer
@@ -1563,21 +1568,15 @@ function forgetConditionsOn(name: string, st: State): void {
   }
 }
 
-/** `0:s->len` → `len`, `g:flag` → `flag`. */
 const POINTER_ARITHMETIC = new Set(['+', '-', '|', '&', '^']);
 const RETURNS_DESTINATION = new Set(['memcpy', 'memmove', 'memset', 'strcpy', 'strncpy', 'strcat', 'strncat', 'wmemcpy', 'wmemmove', 'wmemset', 'wcscpy', 'wcsncpy', 'wcscat', 'wcsncat']);
-
-/** `p` of the declarator `*p` or `**p`. */
-function declaredIdentifier(d: Syntax | undefined): Syntax | undefined {
-  while (d && d.type === 'pointer_declarator') d = child(d, 'declarator');
-  return d?.type === 'identifier' ? d : undefined;
-}
 
 /** Where the last member access of a key starts (`0:e->list` → 3), or -1. */
 function lastAccess(key: string): number {
   return Math.max(key.lastIndexOf('->'), key.lastIndexOf('.'));
 }
 
+/** `0:s->len` → `len`, `g:flag` → `flag`. */
 function lastName(key: string): string {
   const m = /([A-Za-z_]\w*)(?:\[\d+\])?$/.exec(key);
   return m ? m[1] : key;
