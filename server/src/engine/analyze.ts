@@ -386,9 +386,13 @@ export class Engine {
       const dieWrapper = site.spec.profile === 'inferred' && site.spec.failure === 'aborts';
       const tested = dieWrapper && mayBeTested(fn, owner, call) && testedInFile(p, site.callee);
       if (dieWrapper && !tested && (owner !== fn || !mayBeHeld(owner, call))) continue;
-      const explorer = new SiteExplorer(ctx, cfg, site, all.length, dieWrapper && !tested);
+      const leaksOnly = dieWrapper && !tested;
+      const explorer = new SiteExplorer(ctx, cfg, site, all.length, leaksOnly);
       explorer.trace = !!traced?.has(call);
       const outcome = explorer.run(prefix);
+      // Its leaks are worth reporting only from a whole exploration: cut short, the paths it followed past its small
+      // share were widened, and the release may lie on one it did not reach.
+      if (leaksOnly && !outcome.complete) continue;
       if (DEBUG) debugSteps.set(`${p.file}:${fn.name}`, (debugSteps.get(`${p.file}:${fn.name}`) ?? 0) + explorer.steps);
       runs.push({ fn, owner, call, outcome, oldMayBeLive: explorer.realloc?.oldMayBeLive, cfg });
     }

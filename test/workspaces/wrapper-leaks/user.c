@@ -149,3 +149,9 @@ int split_tested(const char *list)
     free(copy);
     return more;
 }
+
+size_t dup_forgotten(const char *s)
+{
+    char *d = mem_dup(s, strlen(s));
+    return strlen(d);                             // expect: leak
+}

@@ -1569,7 +1569,8 @@ function forgetConditionsOn(name: string, st: State): void {
 }
 
 const POINTER_ARITHMETIC = new Set(['+', '-', '|', '&', '^']);
-const RETURNS_DESTINATION = new Set(['memcpy', 'memmove', 'memset', 'strcpy', 'strncpy', 'strcat', 'strncat', 'wmemcpy', 'wmemmove', 'wmemset', 'wcscpy', 'wcsncpy', 'wcscat', 'wcsncat']);
+/** Library functions that give back their first argument (`return memcpy(p, src, n)` returns p). */
+export const RETURNS_DESTINATION: ReadonlySet<string> = new Set(['memcpy', 'memmove', 'memset', 'strcpy', 'strncpy', 'strcat', 'strncat', 'wmemcpy', 'wmemmove', 'wmemset', 'wcscpy', 'wcsncpy', 'wcscat', 'wcsncat']);
 
 /** Where the last member access of a key starts (`0:e->list` → 3), or -1. */
 function lastAccess(key: string): number {

@@ -5,7 +5,7 @@
 import { callArgs, calleeName, child, unwrap, walk, type Syntax } from '../parse/syntax';
 import type { FunctionSyntax } from '../parse/functions';
 import type { Catalogue } from '../catalogue/catalogue';
-import { SiteExplorer, type ExploreContext } from './explore';
+import { RETURNS_DESTINATION, SiteExplorer, type ExploreContext } from './explore';
 import { siteFor, type AllocationSite } from './site';
 import type { State, Value } from './state';
 import type { ParamFacts } from './param-effects';
@@ -129,7 +129,7 @@ function returnedCalls(fn: FunctionSyntax, catalogue: Catalogue): Syntax[] {
   const direct: Syntax[] = [];
   walk(fn.body, (n) => {
     if (n.type === 'return_statement' && n.children[0]) {
-      const v = unwrap(n.children[0]);
+      const v = throughDestination(unwrap(n.children[0]));
       if (v.type === 'identifier' && v.text) returned.add(v.text);
       else if (v.type === 'call_expression') direct.push(v);
     }
@@ -166,6 +166,16 @@ function resizedParam(fn: FunctionSyntax, owner: FunctionSyntax, call: Syntax, a
   if (owner !== fn || u?.type !== 'identifier' || !u.text) return undefined;
   const i = fn.params.indexOf(u.text);
   return i >= 0 ? i : undefined;
+}
+
+/** `memcpy(xmallocz(n), s, n)` → `xmallocz(n)`: what a call that gives back its destination returns. */
+function throughDestination(e: Syntax): Syntax {
+  for (let guard = 0; guard < 4 && e.type === 'call_expression' && RETURNS_DESTINATION.has(calleeName(e) ?? ''); guard++) {
+    const dest = callArgs(e)[0];
+    if (!dest) break;
+    e = unwrap(dest);
+  }
+  return e;
 }
 
 function declaratorIdentifier(d: Syntax): string | undefined {
