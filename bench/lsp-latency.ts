@@ -1,6 +1,8 @@
-// Editor latency: `npm run bench:lsp -- FILE… [--include DIR]`. For each file: open it in `failpath lsp --stdio`,
-// then make 200 single-character edits inside function bodies (insert a space, then remove it, alternately), each
-// followed by a pull-diagnostics request, and time didChange → fresh diagnostics. Prints p50/p95 and, on the same
+// Editor latency: `npm run bench:lsp -- FILE… [--include DIR] [--edit-kind blank|token]`. For each file: open it in
+// `failpath lsp --stdio`, then make 200 single-character edits inside function bodies, each followed by a
+// pull-diagnostics request, and time didChange → fresh diagnostics. `blank` (the default) inserts a space at a
+// line's indentation and removes it again; `token` types a character at the end of an identifier or number on the
+// line and removes it again (a real keystroke: the function's tokens change). Prints p50/p95 and, on the same
 // files in the same run, the single-file time of cppcheck and of clang-tidy's analyzer checks (what a user would
 // run instead), when they are installed.
 import * as fs from 'node:fs';
@@ -10,6 +12,19 @@ import { performance } from 'node:perf_hooks';
 import { TestClient } from '../test/support/lsp-client';
 
 let EDITS = 200; // `--edits N` for a quick look; the figures in BENCHMARKS.md use 200
+type EditKind = 'blank' | 'token';
+
+/** Where on `line` an edit of `kind` inserts its character (and which): the end of the indentation (a space), or
+ *  the end of an identifier or number before any comment or string on the line (an `x`, or a `1` in a number). */
+function insertion(line: string, kind: EditKind, random: () => number): { at: number; char: string } | undefined {
+  const indent = /^\s*/.exec(line)![0].length;
+  if (kind === 'blank') return { at: indent, char: ' ' };
+  const code = line.slice(0, line.search(/\/\/|\/\*|"|'|$/));
+  const words = [...code.matchAll(/\b[A-Za-z_0-9]\w*/g)];
+  if (words.length === 0) return undefined;
+  const w = words[Math.floor(random() * words.length)];
+  return { at: w.index! + w[0].length, char: /^\d/.test(w[0]) ? '1' : 'x' };
+}
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
@@ -32,15 +47,17 @@ async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const includes: string[] = [];
   let peers = true;
+  let kind: EditKind = 'blank';
   const files: string[] = [];
   for (let i = 0; i < args.length; i++) {
     if (args[i] === '--include') includes.push(args[++i]);
     else if (args[i] === '--edits') EDITS = Number(args[++i]);
     else if (args[i] === '--no-peers') peers = false;
+    else if (args[i] === '--edit-kind' && (args[i + 1] === 'blank' || args[i + 1] === 'token')) kind = args[++i] as EditKind;
     else files.push(path.resolve(args[i]));
   }
   if (files.length === 0) {
-    console.error('usage: npm run bench:lsp -- FILE… [--include DIR] [--edits N] [--no-peers]');
+    console.error('usage: npm run bench:lsp -- FILE… [--include DIR] [--edits N] [--edit-kind blank|token] [--no-peers]');
     process.exit(2);
   }
   const rows: string[] = [];
@@ -57,23 +74,20 @@ async function main(): Promise<void> {
     const random = lcg(42);
     const times: number[] = [];
     let count = first.length;
-    for (let n = 0; n < EDITS; n++) {
+    for (let n = 0; n < EDITS; n += 2) {
       const line = candidates[Math.floor(random() * candidates.length)];
-      const insert = n % 2 === 0;
-      const at = /^\s*/.exec(client.text(uri).split('\n', line + 1)[line])![0].length;
-      started = performance.now();
-      client.edit(uri, [insert
-        ? { range: { start: { line, character: at }, end: { line, character: at } }, newText: ' ' }
-        : { range: { start: { line, character: at - 1 }, end: { line, character: at } }, newText: '' }]);
-      count = (await client.diagnostics(uri)).length;
-      times.push(performance.now() - started);
-      if (!insert) continue;
-      // The removal goes back to the same line.
-      const undoStarted = performance.now();
-      client.edit(uri, [{ range: { start: { line, character: at }, end: { line, character: at + 1 } }, newText: '' }]);
-      count = (await client.diagnostics(uri)).length;
-      times.push(performance.now() - undoStarted);
-      n++;
+      const at = insertion(client.text(uri).split('\n', line + 1)[line], kind, random);
+      if (!at) {
+        n -= 2; // no identifier on the line: draw another
+        continue;
+      }
+      // The insertion, then its removal (the text is as before).
+      for (const edit of [{ start: at.at, end: at.at, newText: at.char }, { start: at.at, end: at.at + 1, newText: '' }]) {
+        started = performance.now();
+        client.edit(uri, [{ range: { start: { line, character: edit.start }, end: { line, character: edit.end } }, newText: edit.newText }]);
+        count = (await client.diagnostics(uri)).length;
+        times.push(performance.now() - started);
+      }
     }
     await client.stop();
     times.sort((a, b) => a - b);
@@ -82,7 +96,7 @@ async function main(): Promise<void> {
     const tidy = peers ? timeTool('clang-tidy', ['--quiet', '--checks=-*,clang-analyzer-*', file, '--', '-std=gnu11', ...inc]) : 'not run';
     rows.push(`| ${path.basename(file)} | ${lines.length} | ${(text.length / 1024).toFixed(0)} KB | ${openMs.toFixed(0)} | ${percentile(times, 50).toFixed(1)} | ${percentile(times, 95).toFixed(1)} | ${percentile(times, 100).toFixed(1)} | ${count} | ${cppcheck} | ${tidy} |`);
   }
-  console.log(`${EDITS} single-character edits per file, didChange → pull diagnostics, ms:\n`);
+  console.log(`${EDITS} single-character edits per file (${kind === 'blank' ? 'a space at the indentation' : 'a character at the end of an identifier or number'}, then its removal), didChange → pull diagnostics, ms:\n`);
   console.log('| file | lines | size | open (first diagnostics) | p50 | p95 | max | findings | cppcheck (file) | clang-tidy analyzer (file) |');
   console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of rows) console.log(r);
