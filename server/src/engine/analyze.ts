@@ -99,7 +99,7 @@ export interface FileResult {
 
 /** Files larger than this are not parsed (a generated table, not code a person maintains). */
 export const MAX_FILE_BYTES = 16 * 1024 * 1024;
-/** How far after an inferred die-wrapper call its test is looked for (the test that would be dead follows it). */
+/** How far (non-blank characters) after an inferred die-wrapper call its test is looked for (the test that would be dead follows it). */
 const TESTED_WITHIN = 400;
 const ERROR_RETURN = /\breturn\s+(-\s*\w+|false|FALSE|NULL|ret|rc|err|error|res|result|status|rv|retval|[A-Z][A-Z0-9_]*(ERR|ERROR|FAIL|NOMEM|OUT_OF_MEMORY|INVALID)[A-Z0-9_]*)\s*;|=\s*-\s*(E[A-Z0-9]+|\d+)\s*;/;
 
