@@ -138,6 +138,63 @@ test('blank-only edits in an inlined helper keep its callers\' cached findings, 
   fs.rmSync(file, { force: true });
 });
 
+test('blank edits in the edited function itself, line breaks too, reuse its findings at their new places; comment edits equal a fresh analysis', async () => {
+  const c = await start();
+  const engine = await Engine.create();
+  const file = path.join(os.tmpdir(), `failpath-own-layout-${process.pid}.c`);
+  const text = [
+    '#include <stdlib.h>',
+    'int fill(char **out, int n)',
+    '{',
+    '    char *p = malloc(n);',
+    '    char *q = malloc(n);',
+    '    if (!q)',
+    '        return -1;',
+    '    p[0] = 1;',
+    '    q[0] = 2;',
+    '    *out = p;',
+    '    free(q);',
+    '    return 0;',
+    '}',
+    '',
+  ].join('\n');
+  fs.writeFileSync(file, text);
+  const uri = c.open(file);
+  const shape = (line: number, col: number, endLine: number, endCol: number, code: unknown, message: string, related: Array<[number, number, number]>) =>
+    `${line}:${col}-${endLine}:${endCol}:${code}:${message}:${related.map(([l, k, e]) => `${l}.${k}-${e}`).join(',')}`;
+  const incremental = async () => (await c.diagnostics(uri)).map((d) => shape(d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character, d.code, d.message,
+    (d.relatedInformation ?? []).map((r) => [r.location.range.start.line, r.location.range.start.character, r.location.range.end.character]))).sort();
+  const fresh = () => engine.analyzeText(file, c.text(uri)).findings.map((f) => shape(f.span.line, f.span.col, f.span.endLine, f.span.endCol, f.rule, f.message,
+    f.related.map((r) => [r.span.line, r.span.col, r.span.endCol]))).sort();
+  const before = await incremental();
+  assert.ok(before.some((d) => d.includes(':unchecked-alloc:')) && before.some((d) => d.includes(':leak-on-error-path:')), before.join('\n'));
+  const at = (line: number, character: number, endLine = line, endCharacter = character) => ({ start: { line, character }, end: { line: endLine, character: endCharacter } });
+  const blankEdits = [
+    { what: 'a space in the indentation of the finding\'s line', range: at(7, 0), newText: ' ' },
+    { what: 'a space where there is one already', range: at(7, 10), newText: ' ' },
+    { what: 'a line break where there was a space (lines below move)', range: at(4, 11, 4, 12), newText: '\n        ' },
+    { what: 'the line break removed again', range: at(4, 11, 5, 8), newText: ' ' },
+    { what: 'an empty line inside the function', range: at(5, 11), newText: '\n' },
+    { what: 'a tab before the function\'s first token', range: at(1, 0), newText: '\t' },
+  ];
+  for (const e of blankEdits) {
+    c.edit(uri, [{ range: e.range, newText: e.newText }]);
+    assert.deepEqual(await incremental(), fresh(), e.what);
+    assert.equal(c.statuses[c.statuses.length - 1].reanalysed, 0, `${e.what}: the cached findings were moved, not analysed again`);
+  }
+  // Comments and new separators are tokens: analysed again, and the same as a fresh analysis.
+  const tokenEdits = [
+    { what: 'a comment added in the function', range: at(9, 13), newText: ' /* q is set */' },
+    { what: 'the comment edited', range: at(9, 22), newText: 'always ' },
+    { what: 'a blank between two tokens that had none', range: at(9, 5), newText: ' ' },
+  ];
+  for (const e of tokenEdits) {
+    c.edit(uri, [{ range: e.range, newText: e.newText }]);
+    assert.deepEqual(await incremental(), fresh(), e.what);
+  }
+  fs.rmSync(file, { force: true });
+});
+
 test('"ignore on this line" on a line that already ends in a // comment goes on the line above', async () => {
   const c = await start();
   const file = path.join(os.tmpdir(), `failpath-ignore-${process.pid}.c`);

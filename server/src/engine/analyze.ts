@@ -32,7 +32,7 @@ import { findSuppressions, applySuppressions, type Suppression } from './suppres
 import type { FileStats, Finding } from './findings';
 import { compareFindings } from './findings';
 import type { Dependency, FunctionResultCache } from './function-cache';
-import { FunctionDigests, functionKeys, functionLines } from './function-keys';
+import { FunctionDigests, functionKeys, functionPlaces, placedFunction } from './function-keys';
 import { handsBackAllocation, mentionedFunctions } from './helper-sources';
 import { collectCallGraph } from './context/call-graph-facts';
 import { CallGraph } from './context/call-graph';
@@ -489,7 +489,7 @@ export class Engine {
     p = this.withInferred(p, projectFacts);
     const ctx = this.contextFor(p, projectFacts);
     const keys = cache ? functionKeys(p, ctx) : undefined;
-    const lines = cache ? functionLines(p) : undefined;
+    const places = cache ? functionPlaces(p) : undefined;
     const findings: Finding[] = [];
     // First every site in every context, then the rules: a static helper's realloc is judged by what its
     // callers in this file pass it (a caller passing NULL makes `p = realloc(p, n)` a plain allocation).
@@ -499,7 +499,7 @@ export class Engine {
     const digests = cache ? new FunctionDigests(ctx) : undefined;
     const dependencies = new Map<FunctionSyntax, Dependency[]>();
     for (const fn of p.analysed) {
-      const hit = keys && cache!.take(keys.get(fn)!, lines!, (d) => digests!.of(d.name, d.kind));
+      const hit = keys && cache!.take(keys.get(fn)!, placedFunction(p, fn), places!, (d) => digests!.of(d.name, d.kind));
       if (hit) {
         findings.push(...hit.findings);
         p.stats.allocationSites += hit.sites;
@@ -527,7 +527,7 @@ export class Engine {
     for (const fn of fresh) {
       const own = byFunction.get(fn) ?? [];
       findings.push(...own);
-      if (keys) cache!.put(keys.get(fn)!, own, allocationCalls(fn.body, ctx.catalogue).length, lines!, [...(dependencies.get(fn) ?? []), ...digests!.layout(fn, own, lines!)]);
+      if (keys) cache!.put(keys.get(fn)!, own, allocationCalls(fn.body, ctx.catalogue).length, placedFunction(p, fn), places!, dependencies.get(fn) ?? []);
     }
     cache?.sweep();
     if (p.facts.calls) {

@@ -1,5 +1,5 @@
 // What an analysed function's cached result (function-cache.ts) depends on, for the language server: its key (its
-// own text and place, the facts and names it mentions) and the digests of what its exploration read of the other
+// own tokens, the facts and names it mentions) and the digests of what its exploration read of the other
 // functions of the file (`Dependency`).
 import { createHash } from 'node:crypto';
 import type { PreparedFile } from './analyze';
@@ -7,14 +7,14 @@ import type { FunctionSyntax } from './parse/functions';
 import { calleeName } from './parse/syntax';
 import type { ExploreContext } from './dataflow/explore';
 import { allocationCalls } from './dataflow/site';
-import { spansOf, type Dependency, type DependencyKind, type FunctionLines } from './function-cache';
-import type { Finding } from './findings';
+import type { Dependency, DependencyKind, FunctionPlaces, PlacedFunction } from './function-cache';
+import { tokenText } from './parse/layout';
 import { handsBackAllocation, mentionedFunctions } from './helper-sources';
 
 /**
- * What a function's findings depend on: its own text and column, the same-file functions it may inline (text and
- * offset), and the configuration, facts and relevant names — only those it or its helpers mention, so that typing
- * in one function leaves the others' keys alone.
+ * What a function's findings depend on: its own tokens (not its layout: the cache moves its findings to the new
+ * blanks), which same-file functions it may inline, and the configuration, facts and relevant names — only those
+ * it or its helpers mention, so that typing in one function leaves the others' keys alone.
  */
 export function functionKeys(p: PreparedFile, ctx: ExploreContext): Map<FunctionSyntax, string> {
   const fileKey = createHash('sha1').update(JSON.stringify(p.config)).digest('base64');
@@ -24,11 +24,11 @@ export function functionKeys(p: PreparedFile, ctx: ExploreContext): Map<Function
   });
   const keys = new Map<FunctionSyntax, string>();
   for (const fn of p.analysed) {
-    const h = createHash('sha1').update(fileKey).update(String(fn.start - (p.text.lastIndexOf('\n', fn.start - 1) + 1))).update(fn.text);
+    const h = createHash('sha1').update(fileKey).update(tokensOf(fn));
     // A static helper's realloc is judged by what its callers pass it: their text is part of its key.
     if (fn.isStatic && hasRealloc(fn)) {
       const callerPattern = new RegExp(`\\b${fn.name}\\b`);
-      for (const caller of p.analysed) if (caller !== fn && callerPattern.test(caller.text)) h.update(`\0caller\0`).update(caller.text);
+      for (const caller of p.analysed) if (caller !== fn && callerPattern.test(caller.text)) h.update(`\0caller\0`).update(tokensOf(caller));
     }
     const texts = [fn.text];
     const seen = new Set([fn.name]);
@@ -70,8 +70,7 @@ export class FunctionDigests {
   of(name: string, kind: DependencyKind): string | undefined {
     const fn = this.ctx.functions.get(name);
     if (!fn) return undefined;
-    if (kind === 'text') return textDigest(fn, 'tokens');
-    if (kind === 'layout') return textDigest(fn, 'exact');
+    if (kind === 'text') return tokenDigest(fn);
     let d = this.summaries.get(fn);
     if (d === undefined) {
       const s = this.ctx.summaryOf(fn);
@@ -80,23 +79,6 @@ export class FunctionDigests {
       this.summaries.set(fn, d);
     }
     return d;
-  }
-
-  /** The functions other than `fn` in which a finding of `fn` has a span (an inlined helper): their exact layout. */
-  layout(fn: FunctionSyntax, findings: Finding[], lines: FunctionLines): Dependency[] {
-    const names = new Set<string>();
-    for (const f of findings) {
-      for (const span of spansOf(f)) {
-        const name = lines.nameAt(span.line);
-        if (name && name !== fn.name) names.add(name);
-      }
-    }
-    const out: Dependency[] = [];
-    for (const name of names) {
-      const digest = this.of(name, 'layout');
-      if (digest !== undefined) out.push({ name, kind: 'layout', digest });
-    }
-    return out;
   }
 
   dependencies(reads: Map<string, DependencyKind | 'both'>): Dependency[] {
@@ -111,22 +93,39 @@ export class FunctionDigests {
   }
 }
 
-const textDigests = { tokens: new WeakMap<FunctionSyntax, string>(), exact: new WeakMap<FunctionSyntax, string>() };
-/** `exact`: the text as it is; `tokens`: with runs of blanks within a line made one space — what an inlining caller's
- *  findings depend on, unless one of them lies in this function (then its columns do: a `layout` dependency). */
-function textDigest(fn: FunctionSyntax, how: 'tokens' | 'exact'): string {
-  let d = textDigests[how].get(fn);
-  if (d === undefined) textDigests[how].set(fn, (d = createHash('sha1').update(how === 'exact' ? fn.text : fn.text.replace(/[ \t]+/g, ' ')).digest('base64')));
+const tokenTexts = new WeakMap<FunctionSyntax, string>();
+const tokenDigests = new WeakMap<FunctionSyntax, string>();
+/** A function's tokens (parse/layout.ts): what its findings and its inlining callers' depend on, not its blanks. */
+function tokensOf(fn: FunctionSyntax): string {
+  let t = tokenTexts.get(fn);
+  if (t === undefined) tokenTexts.set(fn, (t = tokenText(fn.text)));
+  return t;
+}
+function tokenDigest(fn: FunctionSyntax): string {
+  let d = tokenDigests.get(fn);
+  if (d === undefined) tokenDigests.set(fn, (d = createHash('sha1').update(tokensOf(fn)).digest('base64')));
   return d;
 }
 
-/** Where each function of the file starts (the cache places findings by it). */
-export function functionLines(p: PreparedFile): FunctionLines {
+/** Where each function of the file lies (the cache places findings by it). */
+export function functionPlaces(p: PreparedFile): FunctionPlaces {
   const all = [...p.analysed, ...p.functions.values()].sort((a, b) => a.line - b.line);
-  const first = new Map<string, number>();
-  for (const f of all) if (!first.has(f.name)) first.set(f.name, f.line);
-  return {
-    lineOf: (name) => first.get(name),
-    nameAt: (line) => all.find((f) => f.line <= line && line <= f.closeLine && first.get(f.name) === f.line)?.name,
+  const first = new Map<string, FunctionSyntax>();
+  for (const f of all) if (!first.has(f.name)) first.set(f.name, f);
+  const placed = new Map<FunctionSyntax, PlacedFunction>();
+  const place = (f: FunctionSyntax | undefined) => {
+    if (!f) return undefined;
+    let pf = placed.get(f);
+    if (!pf) placed.set(f, (pf = placedFunction(p, f)));
+    return pf;
   };
+  return {
+    named: (name) => place(first.get(name)),
+    at: (line) => place(all.find((f) => f.line <= line && line <= f.closeLine && first.get(f.name) === f)),
+  };
+}
+
+/** A function where it lies now. */
+export function placedFunction(p: PreparedFile, f: FunctionSyntax): PlacedFunction {
+  return { name: f.name, text: f.text, line: f.line, closeLine: f.closeLine, col: f.start - (p.text.lastIndexOf('\n', f.start - 1) + 1) };
 }
