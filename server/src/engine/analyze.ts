@@ -32,7 +32,7 @@ import { findSuppressions, applySuppressions, type Suppression } from './suppres
 import type { FileStats, Finding } from './findings';
 import { compareFindings } from './findings';
 import type { Dependency, FunctionResultCache } from './function-cache';
-import { FunctionDigests, functionKeys, functionPlaces, placedFunction } from './function-keys';
+import { contextDigest, FunctionDigests, functionKeys, functionPlaces, placedFunction } from './function-keys';
 import { handsBackAllocation, mentionedFunctions } from './helper-sources';
 import { collectCallGraph } from './context/call-graph-facts';
 import { CallGraph } from './context/call-graph';
@@ -488,7 +488,8 @@ export class Engine {
     if (p.unusable) return { file: p.file, findings: [], stats: p.stats, unusable: p.unusable };
     p = this.withInferred(p, projectFacts);
     const ctx = this.contextFor(p, projectFacts);
-    const keys = cache ? functionKeys(p, ctx) : undefined;
+    const context = cache ? contextDigest(p, ctx) : undefined;
+    const keys = context !== undefined ? functionKeys(p, ctx, context) : undefined;
     const places = cache ? functionPlaces(p) : undefined;
     const findings: Finding[] = [];
     // First every site in every context, then the rules: a static helper's realloc is judged by what its
@@ -496,7 +497,7 @@ export class Engine {
     const runs: SiteRun[] = [];
     const fresh: FunctionSyntax[] = [];
     const helperMemo = newHelperMemo();
-    const digests = cache ? new FunctionDigests(ctx) : undefined;
+    const digests = context !== undefined ? new FunctionDigests(ctx, context) : undefined;
     const dependencies = new Map<FunctionSyntax, Dependency[]>();
     for (const fn of p.analysed) {
       const hit = keys && cache!.take(keys.get(fn)!, placedFunction(p, fn), places!, (d) => digests!.of(d.name, d.kind));

@@ -123,9 +123,14 @@ export function maskStatementMacros(text: string): string {
   const names = statementMacros(text);
   if (names.length === 0) return text;
   const use = new RegExp(`^[ \\t]*(?:${names.join('|')})[ \\t]*\\(.*\\)[ \\t]*\\r?\\n([ \\t])`, 'gm');
-  const out = text.split('');
-  for (const m of text.matchAll(use)) out[m.index + m[0].length - 1] = ';';
-  return out.join('');
+  let out = '';
+  let done = 0;
+  for (const m of text.matchAll(use)) {
+    const at = m.index + m[0].length - 1;
+    out += text.slice(done, at) + ';';
+    done = at + 1;
+  }
+  return out + text.slice(done);
 }
 
 const LONE_MACRO_LINE = /^[ \t]+[A-Z][A-Z0-9_]{3,}[ \t]*\r?$/;
