@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { LayoutMap, tokenText } from '../server/src/engine/parse/layout';
 
-const fn = 'int f(int n)\n{\n    char *p = malloc(n); // one\n    if (!p)\n        return -1;\n#ifdef X\n    p[0] = 1;\n#endif\n    return puts("a  b");\n}\n';
+const fn = 'int f(int n)\n{\n    char *p = malloc(n); // one\n    if (!p)\n        return -1;\n#ifdef X\n    p[0] = 1;\n#endif\n#define FREE(q) \\\n    free(q)\n    return puts("a  b");\n}\n';
 
 test('blanks between tokens are layout: more of them, fewer, line breaks', () => {
   for (const other of [
@@ -13,6 +13,8 @@ test('blanks between tokens are layout: more of them, fewer, line breaks', () =>
     fn.replace('= malloc', '=\n        malloc'),
     fn.replace('{\n', '{\n\n\n'),
     fn.replace(/ {4}/g, '\t'),
+    fn.replace('    free(q)', '      free(q)'), // in a macro's continued line
+    fn.replace('#ifdef X', '#ifdef  X'),
   ]) assert.equal(tokenText(other), tokenText(fn), other);
 });
 
@@ -22,6 +24,9 @@ test('comments, literals, directives and new separators are tokens', () => {
     fn.replace('// one\n    if (!p)', '// one if (!p)'), // the line break that ends a // comment
     fn.replace('"a  b"', '"a b"'),
     fn.replace('#ifdef X\n    p[0]', '#ifdef X p[0]'), // the line break that ends a directive
+    fn.replace('1;\n#endif', '1; #endif'), // the line break before one
+    fn.replace('FREE(q)', 'FREE (q)'), // a function-like macro made an object-like one
+    fn.replace('\\\n    free', '\\\n\n    free'), // a line break after a continuation ends the directive
     fn.replace('(!p)', '(! p)'),
     fn.replace('char *p', 'char*p'),
   ]) assert.notEqual(tokenText(other), tokenText(fn), other);

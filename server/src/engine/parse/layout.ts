@@ -1,27 +1,56 @@
 // A function's text apart from its layout: the language server reuses a function's findings after an edit that
 // only changed blanks (a space, a line break), moving their places (`LayoutMap`). Blanks inside comments, string
-// and character literals, preprocessor lines and line continuations are part of the tokens; so is the line break
-// that ends a `//` comment or a directive.
+// and character literals and line continuations are part of the tokens; so are the line break that ends a `//`
+// comment and those that end a preprocessor directive or begin one (a directive ends at the end of its line).
 
-/** Comments, literals and directives (group 1: kept as they are), or a run of blanks (a separator). */
-const ATOM_OR_BLANKS = /(\/\*[\s\S]*?\*\/|\/\/(?:\\\r?\n|[^\n])*\n?|"(?:\\[\s\S]|[^"\\\n])*"|'(?:\\[\s\S]|[^'\\\n])*'|(?:^|\s*\n)[ \t]*#(?:\\\r?\n|[^\n])*\n?|\\\r?\n)|\s+/g;
-/** Stands for one run of blanks: not a character of C source, so two texts with the same token text have their
- *  runs of blanks between the same tokens. */
+/** Comments, literals, line continuations (group 1: kept as they are), `#` (group 2), or a run of blanks. */
+const LEXEME = /(\/\*[\s\S]*?\*\/|\/\/(?:\\\r?\n|[^\n])*\n?|"(?:\\[\s\S]|[^"\\\n])*"|'(?:\\[\s\S]|[^'\\\n])*'|\\\r?\n)|(#)|\s+/g;
+/** Stand for a run of blanks, and for one that holds a line break ending or beginning a directive: not characters
+ *  of C source, so two texts with the same token text have their runs of blanks between the same tokens. */
 const SEPARATOR = '\x01';
+const LINE_SEPARATOR = '\x02';
+
+/** Calls `run` for each run of blanks between tokens, with whether it is a line break that ends or begins a
+ *  preprocessor directive. */
+function forEachRun(text: string, run: (start: number, end: number, directiveLine: boolean) => void): void {
+  let directive = false;
+  // Where the current line's first token may start (past blanks and block comments at its start).
+  let lineStart = 0;
+  LEXEME.lastIndex = 0;
+  for (let m = LEXEME.exec(text); m; m = LEXEME.exec(text)) {
+    const end = m.index + m[0].length;
+    if (m[1] !== undefined) {
+      if (m[1].startsWith('//') && m[1].endsWith('\n')) {
+        directive = false;
+        lineStart = end;
+      } else if (m[1].startsWith('/*') && m.index === lineStart) lineStart = end;
+    } else if (m[2] !== undefined) {
+      if (m.index === lineStart) directive = true;
+    } else {
+      const lineBreak = m[0].includes('\n');
+      run(m.index, end, lineBreak && (directive || text.charCodeAt(end) === 35 /* # */));
+      if (lineBreak) directive = false;
+      if (lineBreak || m.index === lineStart) lineStart = end;
+    }
+  }
+}
 
 /** The text with each run of blanks between tokens made one separator: equal for two texts that differ only in
  *  layout, and then they mean the same. */
 export function tokenText(text: string): string {
-  return text.replace(ATOM_OR_BLANKS, (m, atom: string | undefined) => atom ?? SEPARATOR);
+  let out = '';
+  let done = 0;
+  forEachRun(text, (start, end, directiveLine) => {
+    out += text.slice(done, start) + (directiveLine ? LINE_SEPARATOR : SEPARATOR);
+    done = end;
+  });
+  return out + text.slice(done);
 }
 
 /** The runs of blanks of a text, as [start, end, start, end, …]. */
 function blankRuns(text: string): number[] {
   const out: number[] = [];
-  ATOM_OR_BLANKS.lastIndex = 0;
-  for (let m = ATOM_OR_BLANKS.exec(text); m; m = ATOM_OR_BLANKS.exec(text)) {
-    if (m[1] === undefined) out.push(m.index, m.index + m[0].length);
-  }
+  forEachRun(text, (start, end) => void out.push(start, end));
   return out;
 }
 
