@@ -110,7 +110,9 @@ export class FunctionDigests {
     if (memo?.context === this.context) return memo.digest;
     const s = this.ctx.summaryOf(fn);
     const sorted = (set: Set<number>) => [...set].sort((a, b) => a - b);
-    const digest = JSON.stringify([sorted(s.derefsParam), sorted(s.releasesParam), sorted(s.storesParam), s.readsGlobals, s.callees, mentionedFunctions(fn, this.ctx), handsBackAllocation(fn, this.ctx.catalogue), fn.params.length, fn.returns]);
+    // Of its callees, only the file's own functions are read (whether a site lies within, helpers to follow).
+    const ownCallees = s.callees.filter((c) => this.ctx.functions.has(c));
+    const digest = JSON.stringify([sorted(s.derefsParam), sorted(s.releasesParam), sorted(s.storesParam), s.readsGlobals, ownCallees, mentionedFunctions(fn, this.ctx), handsBackAllocation(fn, this.ctx.catalogue), fn.params.length, fn.returns]);
     summaryDigests.set(fn, { context: this.context, digest });
     return digest;
   }
