@@ -178,7 +178,7 @@ export class Engine {
         copies.set(c, fs);
         return fs;
       };
-      const plan = this.plan(candidates, text, source, config, options.inferred);
+      const plan = this.plan(candidates, text, source, config, options.inferred, kept);
       const { functions, analysed } = this.copyPlan(plan, (i) => copy(candidates[i]));
       const suppressions = findSuppressions(text, (offset) => {
         const n = tree.rootNode.descendantForIndex(offset);
@@ -222,14 +222,14 @@ export class Engine {
   }
 
   /** Which functions to copy out and analyse (function-selection.ts), with the allocators in force. */
-  private plan(candidates: readonly FunctionSpan[], text: string, source: string, config: FailpathConfig, inferred?: Inferred): SelectionPlan {
+  private plan(candidates: readonly FunctionSpan[], text: string, source: string, config: FailpathConfig, inferred?: Inferred, kept?: FunctionCopies): SelectionPlan {
     // Calls of inferred die-wrappers matter only to a function that tests their result (dead-oom-check).
     // Declared ones (annotations, cppcheck libraries) are allocators like the profiles'.
     const dieWrappers = inferred?.allocators.filter((w) => w.failure === 'aborts' && !w.declared) ?? [];
     const allocates = dieWrappers.length
       ? this.catalogueFor(config, { ...inferred!, allocators: inferred!.allocators.filter((w) => w.failure !== 'aborts' || w.declared) }).allocationPattern
       : this.catalogueFor(config, inferred).allocationPattern;
-    return selectFunctions(candidates, text, source, allocates, dieWrappers);
+    return selectFunctions(candidates, text, source, allocates, dieWrappers, kept && ((t) => kept.identifiers(t)));
   }
 
   private copyPlan(plan: SelectionPlan, copy: (i: number) => FunctionSyntax): { functions: Map<string, FunctionSyntax>; analysed: FunctionSyntax[] } {

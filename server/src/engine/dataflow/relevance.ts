@@ -19,7 +19,7 @@ export function relevantNames(functionList: Iterable<FunctionSyntax>): Set<strin
   for (const fn of functions) local.add(fn.name);
   const localKey = [...local].join(',');
   const relevant = new Set<string>();
-  const assignments: Array<[string, Syntax]> = [];
+  const assignments: Array<[string, Set<string>]> = [];
   for (const fn of functions) {
     const own = relevanceIn(fn, local, localKey);
     for (const n of own.names) relevant.add(n);
@@ -28,7 +28,7 @@ export function relevantNames(functionList: Iterable<FunctionSyntax>): Set<strin
   // What flows into a relevant variable is relevant too (`x = y; if (x)`).
   for (let round = 0; round < 3; round++) {
     const before = relevant.size;
-    for (const [target, value] of assignments) if (relevant.has(target)) names(value, relevant);
+    for (const [target, value] of assignments) if (relevant.has(target)) for (const n of value) relevant.add(n);
     if (relevant.size === before) break;
   }
   return relevant;
@@ -38,7 +38,8 @@ interface FunctionRelevance {
   /** The functions of the file it was found with (a call of one of them passes relevant names). */
   localKey: string;
   names: Set<string>;
-  assignments: Array<[string, Syntax]>;
+  /** Plain assignments: the variable, and the names its value reads. */
+  assignments: Array<[string, Set<string>]>;
 }
 /** Per function copy: the language server keeps copies across edits, and most functions did not change. */
 const relevanceMemo = new WeakMap<FunctionSyntax, FunctionRelevance>();
@@ -48,7 +49,12 @@ function relevanceIn(fn: FunctionSyntax, local: ReadonlySet<string>, localKey: s
   const memo = relevanceMemo.get(fn);
   if (memo?.localKey === localKey) return memo;
   const relevant = new Set<string>();
-  const assignments: Array<[string, Syntax]> = [];
+  const assignments: Array<[string, Set<string>]> = [];
+  const assign = (target: string, value: Syntax) => {
+    const read = new Set<string>();
+    names(value, read);
+    assignments.push([target, read]);
+  };
   walk(fn.body, (n) => {
     if (CONDITION_PARENTS.has(n.type)) names(child(n, 'condition'), relevant);
     else if (n.type === 'binary_expression' && (n.op === '&&' || n.op === '||')) {
@@ -63,11 +69,11 @@ function relevanceIn(fn: FunctionSyntax, local: ReadonlySet<string>, localKey: s
     } else if (n.type === 'assignment_expression') {
       const l = child(n, 'left');
       const r = child(n, 'right');
-      if (l?.type === 'identifier' && l.text && r) assignments.push([l.text, r]);
+      if (l?.type === 'identifier' && l.text && r) assign(l.text, r);
     } else if (n.type === 'init_declarator') {
       const d = child(n, 'declarator');
       const v = child(n, 'value');
-      if (d?.type === 'identifier' && d.text && v) assignments.push([d.text, v]);
+      if (d?.type === 'identifier' && d.text && v) assign(d.text, v);
     }
   });
   const out = { localKey, names: relevant, assignments };
