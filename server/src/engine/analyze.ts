@@ -157,7 +157,7 @@ export class Engine {
       const candidates = findFunctions(tree.rootNode);
       const unionTypes = unionTypeNames(tree.rootNode);
       stats.functions = candidates.length;
-      const facts = collectFileFacts(tree, candidates, fileKnowledge(tree.rootNode, candidates, text, catalogue));
+      const facts = collectFileFacts(tree, source, candidates, fileKnowledge(tree.rootNode, candidates, text, catalogue));
       const annotations = readAnnotations(tree.rootNode, source);
       if (annotations) facts.annotations = annotations;
       const copies = new Map<FunctionCandidate, FunctionSyntax>();
