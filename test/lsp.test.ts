@@ -10,6 +10,7 @@ import { TestClient, ROOT, applyEdit, type Diagnostic } from './support/lsp-clie
 import { Engine } from '../server/src/engine/analyze';
 import { ConfigResolver } from '../server/src/engine/config/discovery';
 import { RULE_IDS } from '../server/src/engine/rules/registry';
+import type { Finding } from '../server/src/engine/findings';
 
 const examples = path.join(ROOT, 'examples');
 const confparse = path.join(examples, 'libc', 'confparse.c');
@@ -24,6 +25,18 @@ async function start(options?: Parameters<typeof TestClient.start>[0]): Promise<
   return c;
 }
 const rulesOf = (ds: Diagnostic[]) => ds.map((d) => `${d.range.start.line + 1}:${d.code}`).sort();
+/** Diagnostics, and the engine's findings, as comparable lines: rule, message, and every place (start and end). */
+const place = (line: number, col: number, endLine: number, endCol: number) => `${line}:${col}-${endLine}:${endCol}`;
+const rangePlace = (r: Diagnostic['range']) => place(r.start.line, r.start.character, r.end.line, r.end.character);
+const spanPlace = (s: Finding['span']) => place(s.line, s.col, s.endLine, s.endCol);
+const diagnosticPlaces = (ds: Diagnostic[]) => ds.map((d) => `${d.code}:${d.message}@${rangePlace(d.range)} ${(d.relatedInformation ?? []).map((r) => rangePlace(r.location.range)).join(',')}`).sort();
+/** A C file of these lines in the system's temporary directory, opened in the client. */
+const openLines = (c: TestClient, name: string, lines: string[]) => {
+  const file = path.join(os.tmpdir(), `failpath-${name}-${process.pid}.c`);
+  fs.writeFileSync(file, lines.join('\n'));
+  return { file, uri: c.open(file) };
+};
+const findingPlaces = (fs: Finding[]) => fs.map((f) => `${f.rule}:${f.message}@${spanPlace(f.span)} ${f.related.map((r) => spanPlace(r.span)).join(',')}`).sort();
 const write = (name: string, text: string) => {
   const p = path.join(tmp, name);
   fs.mkdirSync(path.dirname(p), { recursive: true });
@@ -102,8 +115,7 @@ test('after many edits, the incremental diagnostics equal a fresh analysis of th
 test('blank-only edits in an inlined helper keep its callers\' cached findings, and their places in it follow', async () => {
   const c = await start();
   const engine = await Engine.create();
-  const file = path.join(os.tmpdir(), `failpath-layout-${process.pid}.c`);
-  const text = [
+  const { file, uri } = openLines(c, 'layout', [
     '#include <stdlib.h>',
     'static char *make(int n)',
     '{',
@@ -117,10 +129,7 @@ test('blank-only edits in an inlined helper keep its callers\' cached findings, 
     '    return 0;',
     '}',
     '',
-  ].join('\n');
-  fs.writeFileSync(file, text);
-  const uri = c.open(file);
-  const shape = (line: number, col: number, code: unknown, message: string, related: Array<[number, number]>) => `${line}:${col}:${code}:${message}:${related.map(([l, k]) => `${l}.${k}`).join(',')}`;
+  ]);
   const before = await c.diagnostics(uri);
   assert.ok(before.some((d) => d.code === 'unchecked-alloc'), 'the caller\'s finding, allocated in the helper');
   // Blanks added before `malloc` (the finding's allocation moves right), in an indentation, and between tokens.
@@ -131,9 +140,7 @@ test('blank-only edits in an inlined helper keep its callers\' cached findings, 
   ];
   for (const e of edits) {
     c.edit(uri, [{ range: { start: { line: e.line, character: e.character }, end: { line: e.line, character: e.character } }, newText: e.text }]);
-    const incremental = (await c.diagnostics(uri)).map((d) => shape(d.range.start.line, d.range.start.character, d.code, d.message, (d.relatedInformation ?? []).map((r) => [r.location.range.start.line, r.location.range.start.character]))).sort();
-    const fresh = engine.analyzeText(file, c.text(uri)).findings.map((f) => shape(f.span.line, f.span.col, f.rule, f.message, f.related.map((r) => [r.span.line, r.span.col]))).sort();
-    assert.deepEqual(incremental, fresh);
+    assert.deepEqual(diagnosticPlaces(await c.diagnostics(uri)), findingPlaces(engine.analyzeText(file, c.text(uri)).findings));
   }
   fs.rmSync(file, { force: true });
 });
@@ -141,8 +148,7 @@ test('blank-only edits in an inlined helper keep its callers\' cached findings, 
 test('blank edits in the edited function itself, line breaks too, reuse its findings at their new places; comment edits equal a fresh analysis', async () => {
   const c = await start();
   const engine = await Engine.create();
-  const file = path.join(os.tmpdir(), `failpath-own-layout-${process.pid}.c`);
-  const text = [
+  const { file, uri } = openLines(c, 'own-layout', [
     '#include <stdlib.h>',
     'int fill(char **out, int n)',
     '{',
@@ -157,17 +163,11 @@ test('blank edits in the edited function itself, line breaks too, reuse its find
     '    return 0;',
     '}',
     '',
-  ].join('\n');
-  fs.writeFileSync(file, text);
-  const uri = c.open(file);
-  const shape = (line: number, col: number, endLine: number, endCol: number, code: unknown, message: string, related: Array<[number, number, number]>) =>
-    `${line}:${col}-${endLine}:${endCol}:${code}:${message}:${related.map(([l, k, e]) => `${l}.${k}-${e}`).join(',')}`;
-  const incremental = async () => (await c.diagnostics(uri)).map((d) => shape(d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character, d.code, d.message,
-    (d.relatedInformation ?? []).map((r) => [r.location.range.start.line, r.location.range.start.character, r.location.range.end.character]))).sort();
-  const fresh = () => engine.analyzeText(file, c.text(uri)).findings.map((f) => shape(f.span.line, f.span.col, f.span.endLine, f.span.endCol, f.rule, f.message,
-    f.related.map((r) => [r.span.line, r.span.col, r.span.endCol]))).sort();
+  ]);
+  const incremental = async () => diagnosticPlaces(await c.diagnostics(uri));
+  const fresh = () => findingPlaces(engine.analyzeText(file, c.text(uri)).findings);
   const before = await incremental();
-  assert.ok(before.some((d) => d.includes(':unchecked-alloc:')) && before.some((d) => d.includes(':leak-on-error-path:')), before.join('\n'));
+  assert.ok(before.some((d) => d.startsWith('unchecked-alloc:')) && before.some((d) => d.startsWith('leak-on-error-path:')), before.join('\n'));
   const at = (line: number, character: number, endLine = line, endCharacter = character) => ({ start: { line, character }, end: { line: endLine, character: endCharacter } });
   const blankEdits = [
     { what: 'a space in the indentation of the finding\'s line', range: at(7, 0), newText: ' ' },
