@@ -91,7 +91,9 @@ async function main(): Promise<void> {
     const openMs = performance.now() - started;
     let indexMs = '—';
     if (indexWait) {
-      const seen = await Promise.race([applied.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 300_000))]);
+      let timer: NodeJS.Timeout | undefined;
+      const seen = await Promise.race([applied.then(() => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), 300_000)))]);
+      clearTimeout(timer);
       // The analysis with the index's facts, before the edits.
       await client.diagnostics(uri);
       indexMs = seen ? `${((performance.now() - started) / 1000).toFixed(1)} s` : 'not seen';
