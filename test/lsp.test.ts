@@ -10,6 +10,7 @@ import { TestClient, ROOT, applyEdit, type Diagnostic } from './support/lsp-clie
 import { Engine } from '../server/src/engine/analyze';
 import { ConfigResolver } from '../server/src/engine/config/discovery';
 import { RULE_IDS } from '../server/src/engine/rules/registry';
+import type { Finding } from '../server/src/engine/findings';
 
 const examples = path.join(ROOT, 'examples');
 const confparse = path.join(examples, 'libc', 'confparse.c');
@@ -24,6 +25,18 @@ async function start(options?: Parameters<typeof TestClient.start>[0]): Promise<
   return c;
 }
 const rulesOf = (ds: Diagnostic[]) => ds.map((d) => `${d.range.start.line + 1}:${d.code}`).sort();
+/** Diagnostics, and the engine's findings, as comparable lines: rule, message, and every place (start and end). */
+const place = (line: number, col: number, endLine: number, endCol: number) => `${line}:${col}-${endLine}:${endCol}`;
+const rangePlace = (r: Diagnostic['range']) => place(r.start.line, r.start.character, r.end.line, r.end.character);
+const spanPlace = (s: Finding['span']) => place(s.line, s.col, s.endLine, s.endCol);
+const diagnosticPlaces = (ds: Diagnostic[]) => ds.map((d) => `${d.code}:${d.message}@${rangePlace(d.range)} ${(d.relatedInformation ?? []).map((r) => rangePlace(r.location.range)).join(',')}`).sort();
+/** A C file of these lines in the system's temporary directory, opened in the client. */
+const openLines = (c: TestClient, name: string, lines: string[]) => {
+  const file = path.join(os.tmpdir(), `failpath-${name}-${process.pid}.c`);
+  fs.writeFileSync(file, lines.join('\n'));
+  return { file, uri: c.open(file) };
+};
+const findingPlaces = (fs: Finding[]) => fs.map((f) => `${f.rule}:${f.message}@${spanPlace(f.span)} ${f.related.map((r) => spanPlace(r.span)).join(',')}`).sort();
 const write = (name: string, text: string) => {
   const p = path.join(tmp, name);
   fs.mkdirSync(path.dirname(p), { recursive: true });
@@ -102,8 +115,7 @@ test('after many edits, the incremental diagnostics equal a fresh analysis of th
 test('blank-only edits in an inlined helper keep its callers\' cached findings, and their places in it follow', async () => {
   const c = await start();
   const engine = await Engine.create();
-  const file = path.join(os.tmpdir(), `failpath-layout-${process.pid}.c`);
-  const text = [
+  const { file, uri } = openLines(c, 'layout', [
     '#include <stdlib.h>',
     'static char *make(int n)',
     '{',
@@ -117,10 +129,7 @@ test('blank-only edits in an inlined helper keep its callers\' cached findings, 
     '    return 0;',
     '}',
     '',
-  ].join('\n');
-  fs.writeFileSync(file, text);
-  const uri = c.open(file);
-  const shape = (line: number, col: number, code: unknown, message: string, related: Array<[number, number]>) => `${line}:${col}:${code}:${message}:${related.map(([l, k]) => `${l}.${k}`).join(',')}`;
+  ]);
   const before = await c.diagnostics(uri);
   assert.ok(before.some((d) => d.code === 'unchecked-alloc'), 'the caller\'s finding, allocated in the helper');
   // Blanks added before `malloc` (the finding's allocation moves right), in an indentation, and between tokens.
@@ -131,9 +140,57 @@ test('blank-only edits in an inlined helper keep its callers\' cached findings, 
   ];
   for (const e of edits) {
     c.edit(uri, [{ range: { start: { line: e.line, character: e.character }, end: { line: e.line, character: e.character } }, newText: e.text }]);
-    const incremental = (await c.diagnostics(uri)).map((d) => shape(d.range.start.line, d.range.start.character, d.code, d.message, (d.relatedInformation ?? []).map((r) => [r.location.range.start.line, r.location.range.start.character]))).sort();
-    const fresh = engine.analyzeText(file, c.text(uri)).findings.map((f) => shape(f.span.line, f.span.col, f.rule, f.message, f.related.map((r) => [r.span.line, r.span.col]))).sort();
-    assert.deepEqual(incremental, fresh);
+    assert.deepEqual(diagnosticPlaces(await c.diagnostics(uri)), findingPlaces(engine.analyzeText(file, c.text(uri)).findings));
+  }
+  fs.rmSync(file, { force: true });
+});
+
+test('blank edits in the edited function itself, line breaks too, reuse its findings at their new places; comment edits equal a fresh analysis', async () => {
+  const c = await start();
+  const engine = await Engine.create();
+  const { file, uri } = openLines(c, 'own-layout', [
+    '#include <stdlib.h>',
+    'int fill(char **out, int n)',
+    '{',
+    '    char *p = malloc(n);',
+    '    char *q = malloc(n);',
+    '    if (!q)',
+    '        return -1;',
+    '    p[0] = 1;',
+    '    q[0] = 2;',
+    '    *out = p;',
+    '    free(q);',
+    '    return 0;',
+    '}',
+    '',
+  ]);
+  const incremental = async () => diagnosticPlaces(await c.diagnostics(uri));
+  const fresh = () => findingPlaces(engine.analyzeText(file, c.text(uri)).findings);
+  const before = await incremental();
+  assert.ok(before.some((d) => d.startsWith('unchecked-alloc:')) && before.some((d) => d.startsWith('leak-on-error-path:')), before.join('\n'));
+  const at = (line: number, character: number, endLine = line, endCharacter = character) => ({ start: { line, character }, end: { line: endLine, character: endCharacter } });
+  const blankEdits = [
+    { what: 'a space in the indentation of the finding\'s line', range: at(7, 0), newText: ' ' },
+    { what: 'a space where there is one already', range: at(7, 10), newText: ' ' },
+    { what: 'a line break where there was a space (lines below move)', range: at(4, 11, 4, 12), newText: '\n        ' },
+    { what: 'the line break removed again', range: at(4, 11, 5, 8), newText: ' ' },
+    { what: 'an empty line inside the function', range: at(5, 11), newText: '\n' },
+    { what: 'a tab before the function\'s first token', range: at(1, 0), newText: '\t' },
+  ];
+  for (const e of blankEdits) {
+    c.edit(uri, [{ range: e.range, newText: e.newText }]);
+    assert.deepEqual(await incremental(), fresh(), e.what);
+    assert.equal(c.statuses[c.statuses.length - 1].reanalysed, 0, `${e.what}: the cached findings were moved, not analysed again`);
+  }
+  // Comments and new separators are tokens: analysed again, and the same as a fresh analysis.
+  const tokenEdits = [
+    { what: 'a comment added in the function', range: at(9, 13), newText: ' /* q is set */' },
+    { what: 'the comment edited', range: at(9, 22), newText: 'always ' },
+    { what: 'a blank between two tokens that had none', range: at(9, 5), newText: ' ' },
+  ];
+  for (const e of tokenEdits) {
+    c.edit(uri, [{ range: e.range, newText: e.newText }]);
+    assert.deepEqual(await incremental(), fresh(), e.what);
   }
   fs.rmSync(file, { force: true });
 });

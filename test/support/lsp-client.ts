@@ -41,6 +41,11 @@ export class TestClient {
 
   private constructor(readonly connection: MessageConnection, private readonly child: ChildProcess) {}
 
+  /** The server's process id. */
+  get serverPid(): number | undefined {
+    return this.child.pid;
+  }
+
   static async start(options: ClientOptions = {}): Promise<TestClient> {
     const child = spawn(process.execPath, [path.join(ROOT, 'dist', 'cli.js'), 'lsp', '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));

@@ -32,7 +32,7 @@ import { findSuppressions, applySuppressions, type Suppression } from './suppres
 import type { FileStats, Finding } from './findings';
 import { compareFindings } from './findings';
 import type { Dependency, FunctionResultCache } from './function-cache';
-import { FunctionDigests, functionKeys, functionLines } from './function-keys';
+import { contextDigest, FunctionDigests, functionKeys, functionPlaces, placedFunction } from './function-keys';
 import { handsBackAllocation, mentionedFunctions } from './helper-sources';
 import { collectCallGraph } from './context/call-graph-facts';
 import { CallGraph } from './context/call-graph';
@@ -155,7 +155,7 @@ export class Engine {
       const candidates = findFunctions(tree.rootNode);
       const unionTypes = unionTypeNames(tree.rootNode);
       stats.functions = candidates.length;
-      const facts = collectFileFacts(tree, candidates, fileKnowledge(tree.rootNode, candidates, text, catalogue));
+      const facts = collectFileFacts(tree, source, candidates, fileKnowledge(tree.rootNode, candidates, text, catalogue));
       const annotations = readAnnotations(tree.rootNode, source);
       if (annotations) facts.annotations = annotations;
       const copies = new Map<FunctionCandidate, FunctionSyntax>();
@@ -172,7 +172,7 @@ export class Engine {
         copies.set(c, fs);
         return fs;
       };
-      const plan = this.plan(candidates, text, source, config, options.inferred);
+      const plan = this.plan(candidates, text, source, config, options.inferred, kept);
       const { functions, analysed } = this.copyPlan(plan, (i) => copy(candidates[i]));
       const suppressions = findSuppressions(text, (offset) => {
         const n = tree.rootNode.descendantForIndex(offset);
@@ -221,14 +221,14 @@ export class Engine {
   }
 
   /** Which functions to copy out and analyse (function-selection.ts), with the allocators in force. */
-  private plan(candidates: readonly FunctionSpan[], text: string, source: string, config: FailpathConfig, inferred?: Inferred): SelectionPlan {
+  private plan(candidates: readonly FunctionSpan[], text: string, source: string, config: FailpathConfig, inferred?: Inferred, kept?: FunctionCopies): SelectionPlan {
     // Calls of inferred die-wrappers matter only to a function that tests their result (dead-oom-check).
     // Declared ones (annotations, cppcheck libraries) are allocators like the profiles'.
     const dieWrappers = inferred?.allocators.filter((w) => w.failure === 'aborts' && !w.declared) ?? [];
     const allocates = dieWrappers.length
       ? this.catalogueFor(config, { ...inferred!, allocators: inferred!.allocators.filter((w) => w.failure !== 'aborts' || w.declared) }).allocationPattern
       : this.catalogueFor(config, inferred).allocationPattern;
-    return selectFunctions(candidates, text, source, allocates, dieWrappers);
+    return selectFunctions(candidates, text, source, allocates, dieWrappers, kept && ((t) => kept.identifiers(t)));
   }
 
   private copyPlan(plan: SelectionPlan, copy: (i: number) => FunctionSyntax): { functions: Map<string, FunctionSyntax>; analysed: FunctionSyntax[] } {
@@ -494,18 +494,19 @@ export class Engine {
     if (p.unusable) return { file: p.file, findings: [], stats: p.stats, unusable: p.unusable };
     p = this.withInferred(p, projectFacts);
     const ctx = this.contextFor(p, projectFacts);
-    const keys = cache ? functionKeys(p, ctx) : undefined;
-    const lines = cache ? functionLines(p) : undefined;
+    const context = cache ? contextDigest(p, ctx) : undefined;
+    const keys = context !== undefined ? functionKeys(p, ctx, context) : undefined;
+    const places = cache ? functionPlaces(p) : undefined;
     const findings: Finding[] = [];
     // First every site in every context, then the rules: a static helper's realloc is judged by what its
     // callers in this file pass it (a caller passing NULL makes `p = realloc(p, n)` a plain allocation).
     const runs: SiteRun[] = [];
     const fresh: FunctionSyntax[] = [];
     const helperMemo = newHelperMemo();
-    const digests = cache ? new FunctionDigests(ctx) : undefined;
+    const digests = context !== undefined ? new FunctionDigests(ctx, context) : undefined;
     const dependencies = new Map<FunctionSyntax, Dependency[]>();
     for (const fn of p.analysed) {
-      const hit = keys && cache!.take(keys.get(fn)!, lines!, (d) => digests!.of(d.name, d.kind));
+      const hit = keys && cache!.take(keys.get(fn)!, placedFunction(p, fn), places!, (d) => digests!.of(d.name, d.kind));
       if (hit) {
         findings.push(...hit.findings);
         p.stats.allocationSites += hit.sites;
@@ -533,7 +534,7 @@ export class Engine {
     for (const fn of fresh) {
       const own = byFunction.get(fn) ?? [];
       findings.push(...own);
-      if (keys) cache!.put(keys.get(fn)!, own, allocationCalls(fn.body, ctx.catalogue).length, lines!, [...(dependencies.get(fn) ?? []), ...digests!.layout(fn, own, lines!)]);
+      if (keys) cache!.put(keys.get(fn)!, own, allocationCalls(fn.body, ctx.catalogue).length, placedFunction(p, fn), places!, dependencies.get(fn) ?? []);
     }
     cache?.sweep();
     if (p.facts.calls) {

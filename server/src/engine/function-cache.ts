@@ -1,61 +1,88 @@
 // Findings per function between analyses of one document (the language server): an edit re-analyses only the
-// functions whose text or context changed. Entries are keyed by content (see analyze.ts `functionKeys`) and carry
-// what the function's exploration read of the other functions of the file (`Dependency`): an entry stays valid
-// while each of those reads the same, so editing a helper re-analyses the callers that inlined it, not those that
-// only consulted its summary. Each span is stored relative to the function it lies in (the analysed one, or a
-// helper it inlines), so functions that only moved are reused.
+// functions whose tokens or context changed. Entries are keyed by content (see function-keys.ts `functionKeys`: the
+// function's tokens, not its layout) and carry what the function's exploration read of the other functions of the
+// file (`Dependency`): an entry stays valid while each of those reads the same, so editing a helper re-analyses the
+// callers that inlined it, not those that only consulted its summary. Each span is stored relative to the function
+// it lies in (the analysed one, or a helper it inlines), with that function's text: a function that moved is
+// reused, and one whose blanks changed too, its spans carried over to the same tokens (`LayoutMap`).
 import type { Finding } from './findings';
 import type { Span } from './dataflow/outcome';
+import { LayoutMap } from './parse/layout';
 
+/** A span relative to the function it lies in (`anchor`: its name, '' for the analysed function itself, undefined
+ *  for a span outside the file's functions or in another file, kept as it is). */
 interface AnchoredSpan {
-  anchor: string;
-  delta: number;
+  anchor: string | undefined;
   span: Span;
 }
 
 /** Another function of the file as an exploration read it: its tokens (inlined, or an allocation followed into
- *  it), only its summary (what it does to its parameters, whom it calls), or its exact layout (a finding lies in
- *  it: its columns move with the blanks). */
-export type DependencyKind = 'text' | 'summary' | 'layout';
+ *  it), or only its summary (what it does to its parameters, whom it calls). */
+export type DependencyKind = 'text' | 'summary';
 export interface Dependency {
   name: string;
   kind: DependencyKind;
   digest: string;
 }
 
+/** A function where it lies in the current text (`col`: the column it starts at). */
+export interface PlacedFunction {
+  name: string;
+  text: string;
+  line: number;
+  closeLine: number;
+  col: number;
+}
+
 interface Entry {
   findings: Array<{ finding: Finding; spans: AnchoredSpan[] }>;
+  /** The text and first column of the functions the spans lie in, as they were ('' is the analysed function). */
+  anchors: Map<string, Layout>;
   sites: number;
   dependencies: Dependency[];
   used: boolean;
 }
 
-/** Where the functions of the current text start: name → first line, and the function a line lies in. */
-export interface FunctionLines {
-  lineOf(name: string): number | undefined;
-  nameAt(line: number): string | undefined;
+type Layout = Pick<PlacedFunction, 'text' | 'col'>;
+
+/** The functions of the current text: by name (the first definition), and the one a line lies in. */
+export interface FunctionPlaces {
+  named(name: string): PlacedFunction | undefined;
+  at(line: number): PlacedFunction | undefined;
 }
 
 export class FunctionResultCache {
   private entries = new Map<string, Entry>();
   misses = 0;
 
-  /** The cached findings of a function, placed in the current text; undefined when absent or when a function it
-   *  read now reads differently (`digest`: the current digest of a dependency, undefined when it is gone). */
-  take(key: string, lines: FunctionLines, digest: (d: Dependency) => string | undefined): { findings: Finding[]; sites: number } | undefined {
+  /** The cached findings of `fn`, placed in the current text; undefined when absent, when a function it read now
+   *  reads differently (`digest`: the current digest of a dependency, undefined when it is gone), or when a span
+   *  has no place in the current text. */
+  take(key: string, fn: PlacedFunction, places: FunctionPlaces, digest: (d: Dependency) => string | undefined): { findings: Finding[]; sites: number } | undefined {
     let e = this.entries.get(key);
     if (e && !e.dependencies.every((d) => digest(d) === d.digest)) e = undefined;
-    const placed = e && e.findings.map((f) => place(f.finding, f.spans, lines));
-    if (!e || !placed || placed.some((f) => !f)) {
+    const placed = e && place(e, fn, places);
+    if (!e || !placed) {
       this.misses++;
       return undefined;
     }
     e.used = true;
-    return { findings: placed as Finding[], sites: e.sites };
+    return { findings: placed, sites: e.sites };
   }
 
-  put(key: string, findings: Finding[], sites: number, lines: FunctionLines, dependencies: Dependency[]): void {
-    this.entries.set(key, { findings: findings.map((f) => ({ finding: f, spans: spansOf(f).map((s) => anchor(s, lines)) })), sites, dependencies, used: true });
+  put(key: string, findings: Finding[], sites: number, fn: PlacedFunction, places: FunctionPlaces, dependencies: Dependency[]): void {
+    const anchors = new Map<string, Layout>();
+    const anchored = (span: Span, inFile: boolean): AnchoredSpan => {
+      const g = !inFile ? undefined : fn.line <= span.line && span.line <= fn.closeLine ? fn : places.at(span.line);
+      if (!g) return { anchor: undefined, span };
+      const anchor = g === fn ? '' : g.name;
+      anchors.set(anchor, { text: g.text, col: g.col });
+      return { anchor, span: { line: span.line - g.line, col: span.col, endLine: span.endLine - g.line, endCol: span.endCol } };
+    };
+    this.entries.set(key, {
+      findings: findings.map((f) => ({ finding: f, spans: spansOf(f).map(([span, file]) => anchored(span, file === f.file)) })),
+      anchors, sites, dependencies, used: true,
+    });
   }
 
   /** After an analysis: forget the functions it did not use (their text is gone). */
@@ -67,28 +94,75 @@ export class FunctionResultCache {
   }
 }
 
-/** Every span of a finding, in a fixed order (primary, allocation, related). */
-export function spansOf(f: Finding): Span[] {
-  return [f.span, ...(f.allocation ? [f.allocation.span] : []), ...f.related.map((r) => r.span)];
+/** Every span of a finding with its file, in a fixed order (primary, allocation, related). */
+function spansOf(f: Finding): Array<[Span, string]> {
+  return [[f.span, f.file], ...(f.allocation ? [[f.allocation.span, f.file] as [Span, string]] : []), ...f.related.map((r): [Span, string] => [r.span, r.file])];
 }
 
-function anchor(span: Span, lines: FunctionLines): AnchoredSpan {
-  const name = lines.nameAt(span.line) ?? '';
-  return { anchor: name, delta: span.line - (lines.lineOf(name) ?? 0), span };
-}
-
-function place(f: Finding, spans: AnchoredSpan[], lines: FunctionLines): Finding | undefined {
-  const moved: Span[] = [];
-  for (const a of spans) {
-    const base = a.anchor ? lines.lineOf(a.anchor) : 0;
-    if (base === undefined) return undefined;
-    const line = base + a.delta;
-    moved.push({ line, col: a.span.col, endLine: line + a.span.endLine - a.span.line, endCol: a.span.endCol });
+/** The entry's findings in the current text, or undefined when a span has no place there. */
+function place(e: Entry, fn: PlacedFunction, places: FunctionPlaces): Finding[] | undefined {
+  const movers = new Map<string, (s: Span) => Span | undefined>();
+  for (const [anchor, was] of e.anchors) {
+    const now = anchor === '' ? fn : places.named(anchor);
+    const mover = now && moverOf(was, now);
+    if (!mover) return undefined;
+    movers.set(anchor, mover);
   }
-  let i = 0;
-  return {
-    ...f, span: moved[i++],
-    allocation: f.allocation && { ...f.allocation, span: moved[i++] },
-    related: f.related.map((r) => ({ ...r, span: moved[i++] })),
+  const out: Finding[] = [];
+  for (const { finding: f, spans } of e.findings) {
+    const moved: Span[] = [];
+    for (const a of spans) {
+      const s = a.anchor === undefined ? a.span : movers.get(a.anchor)!(a.span);
+      if (!s) return undefined;
+      moved.push(s);
+    }
+    let i = 0;
+    out.push({
+      ...f, span: moved[i++],
+      allocation: f.allocation && { ...f.allocation, span: moved[i++] },
+      related: f.related.map((r) => ({ ...r, span: moved[i++] })),
+    });
+  }
+  return out;
+}
+
+/** How a span relative to `was` moves to `now`: by lines when the text is the same, else token by token; undefined
+ *  when the tokens differ. */
+function moverOf(was: Layout, now: PlacedFunction): ((s: Span) => Span | undefined) | undefined {
+  if (was.text === now.text && was.col === now.col) {
+    return (s) => ({ line: now.line + s.line, col: s.col, endLine: now.line + s.endLine, endCol: s.endCol });
+  }
+  const map = LayoutMap.between(was.text, now.text);
+  if (!map) return undefined;
+  const from = new TextLines(was), to = new TextLines(now);
+  return (s) => {
+    const wasStart = from.offset(s.line, s.col), wasEnd = from.offset(s.endLine, s.endCol);
+    const start = wasStart === undefined ? undefined : map.offset(wasStart);
+    const end = wasEnd === undefined ? undefined : map.offset(wasEnd);
+    if (start === undefined || end === undefined) return undefined;
+    const a = to.position(start), b = to.position(end);
+    return { line: now.line + a.line, col: a.col, endLine: now.line + b.line, endCol: b.col };
   };
+}
+
+/** Line and column (relative to the function's first line; columns of the file) ↔ offset in a function's text. */
+class TextLines {
+  private readonly starts = [0];
+  constructor(private readonly fn: Layout) {
+    for (let i = fn.text.indexOf('\n'); i >= 0; i = fn.text.indexOf('\n', i + 1)) this.starts.push(i + 1);
+  }
+  /** Undefined for a place outside the text. */
+  offset(line: number, col: number): number | undefined {
+    const offset = line === 0 ? col - this.fn.col : line < this.starts.length ? this.starts[line] + col : -1;
+    return offset >= 0 && offset <= this.fn.text.length ? offset : undefined;
+  }
+  position(offset: number): { line: number; col: number } {
+    let lo = 0, hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo, col: lo === 0 ? offset + this.fn.col : offset - this.starts[lo] };
+  }
 }

@@ -1,5 +1,5 @@
 // What an analysed function's cached result (function-cache.ts) depends on, for the language server: its key (its
-// own text and place, the facts and names it mentions) and the digests of what its exploration read of the other
+// own tokens, the facts and names it mentions) and the digests of what its exploration read of the other
 // functions of the file (`Dependency`).
 import { createHash } from 'node:crypto';
 import type { PreparedFile } from './analyze';
@@ -7,16 +7,38 @@ import type { FunctionSyntax } from './parse/functions';
 import { calleeName } from './parse/syntax';
 import type { ExploreContext } from './dataflow/explore';
 import { allocationCalls } from './dataflow/site';
-import { spansOf, type Dependency, type DependencyKind, type FunctionLines } from './function-cache';
-import type { Finding } from './findings';
+import type { Dependency, DependencyKind, FunctionPlaces, PlacedFunction } from './function-cache';
+import { tokenText } from './parse/layout';
 import { handsBackAllocation, mentionedFunctions } from './helper-sources';
+import { identifiersOf } from './function-selection';
 
 /**
- * What a function's findings depend on: its own text and column, the same-file functions it may inline (text and
- * offset), and the configuration, facts and relevant names — only those it or its helpers mention, so that typing
- * in one function leaves the others' keys alone.
+ * What the keys of all the file's functions depend on besides their own tokens and helpers: the configuration, the
+ * facts, relevant names and inferred names in force, and which functions the file defines. A function whose copy,
+ * helpers and context are those of the last analysis keeps its key (`functionKeys`).
  */
-export function functionKeys(p: PreparedFile, ctx: ExploreContext): Map<FunctionSyntax, string> {
+export function contextDigest(p: PreparedFile, ctx: ExploreContext): string {
+  return createHash('sha1').update(JSON.stringify([
+    p.config, [...ctx.relevant], [...p.unreleasedStatics], ctx.facts.globals, ctx.facts.functions, ctx.facts.noreturn, ctx.facts.transparent,
+    p.inferred ?? null, [...ctx.functions.keys()],
+  ])).digest('base64');
+}
+
+interface KeyMemo {
+  context: string;
+  key: string;
+  /** The helpers the key covers, by name (the same copies: the same tokens and mentions). */
+  reached: Array<[string, FunctionSyntax]>;
+}
+const keyMemos = new WeakMap<FunctionSyntax, KeyMemo>();
+
+/**
+ * What a function's findings depend on: its own tokens (not its layout: the cache moves its findings to the new
+ * blanks), which same-file functions it may inline, and the configuration, facts and relevant names — only those
+ * it or its helpers mention, so that typing in one function leaves the others' keys alone. `context` is
+ * `contextDigest`: a function whose copy and helpers' copies did not change keeps its key without hashing again.
+ */
+export function functionKeys(p: PreparedFile, ctx: ExploreContext, context: string): Map<FunctionSyntax, string> {
   const fileKey = createHash('sha1').update(JSON.stringify(p.config)).digest('base64');
   const hasRealloc = (fn: FunctionSyntax) => allocationCalls(fn.body, ctx.catalogue).some((c) => {
     const name = calleeName(c);
@@ -24,13 +46,21 @@ export function functionKeys(p: PreparedFile, ctx: ExploreContext): Map<Function
   });
   const keys = new Map<FunctionSyntax, string>();
   for (const fn of p.analysed) {
-    const h = createHash('sha1').update(fileKey).update(String(fn.start - (p.text.lastIndexOf('\n', fn.start - 1) + 1))).update(fn.text);
-    // A static helper's realloc is judged by what its callers pass it: their text is part of its key.
-    if (fn.isStatic && hasRealloc(fn)) {
-      const callerPattern = new RegExp(`\\b${fn.name}\\b`);
-      for (const caller of p.analysed) if (caller !== fn && callerPattern.test(caller.text)) h.update(`\0caller\0`).update(caller.text);
+    const memo = keyMemos.get(fn);
+    if (memo && memo.context === context && memo.reached.every(([name, g]) => ctx.functions.get(name) === g)) {
+      keys.set(fn, memo.key);
+      continue;
     }
-    const texts = [fn.text];
+    const h = createHash('sha1').update(fileKey).update(tokensOf(fn));
+    // A static helper's realloc is judged by what its callers pass it: their text is part of its key (not kept:
+    // the callers may change).
+    const byCallers = fn.isStatic && hasRealloc(fn);
+    if (byCallers) {
+      const callerPattern = new RegExp(`\\b${fn.name}\\b`);
+      for (const caller of p.analysed) if (caller !== fn && callerPattern.test(caller.text)) h.update(`\0caller\0`).update(tokensOf(caller));
+    }
+    const identifiers = [identifiersOf(fn)];
+    const reached: KeyMemo['reached'] = [];
     const seen = new Set([fn.name]);
     let frontier = [fn];
     for (let depth = 0; depth < 3 && frontier.length; depth++) {
@@ -42,13 +72,15 @@ export function functionKeys(p: PreparedFile, ctx: ExploreContext): Map<Function
           const g = ctx.functions.get(name)!;
           // Which same-file functions exist: what the exploration read of them is checked by its dependencies.
           h.update(`\0${name}\0`);
-          texts.push(g.text);
+          identifiers.push(identifiersOf(g));
+          reached.push([name, g]);
           next.push(g);
         }
       }
       frontier = next;
     }
-    const mentioned = new Set(texts.join('\n').match(/[A-Za-z_]\w*/g) ?? []);
+    const mentioned = new Set<string>();
+    for (const ids of identifiers) for (const id of ids) mentioned.add(id);
     const only = <T>(list: Iterable<T>, name: (x: T) => string) => [...list].filter((x) => mentioned.has(name(x)));
     h.update(JSON.stringify([
       only(ctx.relevant, (n) => n), only(p.unreleasedStatics, (n) => n),
@@ -57,46 +89,32 @@ export function functionKeys(p: PreparedFile, ctx: ExploreContext): Map<Function
       only(p.inferred?.allocators ?? [], (a) => a.name), only(p.inferred?.releasers ?? [], (r) => r.name), only(p.inferred?.effects ?? [], (e) => e.name),
       only(p.inferred?.keeps ?? [], (k) => k.name), only(p.inferred?.nonnull ?? [], (n) => n),
     ]));
-    keys.set(fn, h.digest('base64'));
+    const key = h.digest('base64');
+    keys.set(fn, key);
+    if (byCallers) keyMemos.delete(fn);
+    else keyMemos.set(fn, { context, key, reached });
   }
   return keys;
 }
 
 /** The current digests of what explorations read of the file's functions (function-cache.ts `Dependency`). */
 export class FunctionDigests {
-  private readonly summaries = new Map<FunctionSyntax, string>();
-  constructor(private readonly ctx: ExploreContext) {}
+  /** `context`: `contextDigest` (a summary digest made in the same context is kept across analyses). */
+  constructor(private readonly ctx: ExploreContext, private readonly context: string) {}
 
   of(name: string, kind: DependencyKind): string | undefined {
     const fn = this.ctx.functions.get(name);
     if (!fn) return undefined;
-    if (kind === 'text') return textDigest(fn, 'tokens');
-    if (kind === 'layout') return textDigest(fn, 'exact');
-    let d = this.summaries.get(fn);
-    if (d === undefined) {
-      const s = this.ctx.summaryOf(fn);
-      const sorted = (set: Set<number>) => [...set].sort((a, b) => a - b);
-      d = JSON.stringify([sorted(s.derefsParam), sorted(s.releasesParam), sorted(s.storesParam), s.readsGlobals, s.callees, mentionedFunctions(fn, this.ctx), handsBackAllocation(fn, this.ctx.catalogue), fn.params.length, fn.returns]);
-      this.summaries.set(fn, d);
-    }
-    return d;
-  }
-
-  /** The functions other than `fn` in which a finding of `fn` has a span (an inlined helper): their exact layout. */
-  layout(fn: FunctionSyntax, findings: Finding[], lines: FunctionLines): Dependency[] {
-    const names = new Set<string>();
-    for (const f of findings) {
-      for (const span of spansOf(f)) {
-        const name = lines.nameAt(span.line);
-        if (name && name !== fn.name) names.add(name);
-      }
-    }
-    const out: Dependency[] = [];
-    for (const name of names) {
-      const digest = this.of(name, 'layout');
-      if (digest !== undefined) out.push({ name, kind: 'layout', digest });
-    }
-    return out;
+    if (kind === 'text') return tokenDigest(fn);
+    const memo = summaryDigests.get(fn);
+    if (memo?.context === this.context) return memo.digest;
+    const s = this.ctx.summaryOf(fn);
+    const sorted = (set: Set<number>) => [...set].sort((a, b) => a - b);
+    // Of its callees, only the file's own functions are read (whether a site lies within, helpers to follow).
+    const ownCallees = s.callees.filter((c) => this.ctx.functions.has(c));
+    const digest = JSON.stringify([sorted(s.derefsParam), sorted(s.releasesParam), sorted(s.storesParam), s.readsGlobals, ownCallees, mentionedFunctions(fn, this.ctx), handsBackAllocation(fn, this.ctx.catalogue), fn.params.length, fn.returns]);
+    summaryDigests.set(fn, { context: this.context, digest });
+    return digest;
   }
 
   dependencies(reads: Map<string, DependencyKind | 'both'>): Dependency[] {
@@ -111,22 +129,40 @@ export class FunctionDigests {
   }
 }
 
-const textDigests = { tokens: new WeakMap<FunctionSyntax, string>(), exact: new WeakMap<FunctionSyntax, string>() };
-/** `exact`: the text as it is; `tokens`: with runs of blanks within a line made one space — what an inlining caller's
- *  findings depend on, unless one of them lies in this function (then its columns do: a `layout` dependency). */
-function textDigest(fn: FunctionSyntax, how: 'tokens' | 'exact'): string {
-  let d = textDigests[how].get(fn);
-  if (d === undefined) textDigests[how].set(fn, (d = createHash('sha1').update(how === 'exact' ? fn.text : fn.text.replace(/[ \t]+/g, ' ')).digest('base64')));
+const summaryDigests = new WeakMap<FunctionSyntax, { context: string; digest: string }>();
+const tokenTexts = new WeakMap<FunctionSyntax, string>();
+const tokenDigests = new WeakMap<FunctionSyntax, string>();
+/** A function's tokens (parse/layout.ts): what its findings and its inlining callers' depend on, not its blanks. */
+function tokensOf(fn: FunctionSyntax): string {
+  let t = tokenTexts.get(fn);
+  if (t === undefined) tokenTexts.set(fn, (t = tokenText(fn.text)));
+  return t;
+}
+function tokenDigest(fn: FunctionSyntax): string {
+  let d = tokenDigests.get(fn);
+  if (d === undefined) tokenDigests.set(fn, (d = createHash('sha1').update(tokensOf(fn)).digest('base64')));
   return d;
 }
 
-/** Where each function of the file starts (the cache places findings by it). */
-export function functionLines(p: PreparedFile): FunctionLines {
+/** Where each function of the file lies (the cache places findings by it). */
+export function functionPlaces(p: PreparedFile): FunctionPlaces {
   const all = [...p.analysed, ...p.functions.values()].sort((a, b) => a.line - b.line);
-  const first = new Map<string, number>();
-  for (const f of all) if (!first.has(f.name)) first.set(f.name, f.line);
-  return {
-    lineOf: (name) => first.get(name),
-    nameAt: (line) => all.find((f) => f.line <= line && line <= f.closeLine && first.get(f.name) === f.line)?.name,
+  const first = new Map<string, FunctionSyntax>();
+  for (const f of all) if (!first.has(f.name)) first.set(f.name, f);
+  const placed = new Map<FunctionSyntax, PlacedFunction>();
+  const place = (f: FunctionSyntax | undefined) => {
+    if (!f) return undefined;
+    let pf = placed.get(f);
+    if (!pf) placed.set(f, (pf = placedFunction(p, f)));
+    return pf;
   };
+  return {
+    named: (name) => place(first.get(name)),
+    at: (line) => place(all.find((f) => f.line <= line && line <= f.closeLine && first.get(f.name) === f)),
+  };
+}
+
+/** A function where it lies now. */
+export function placedFunction(p: PreparedFile, f: FunctionSyntax): PlacedFunction {
+  return { name: f.name, text: f.text, line: f.line, closeLine: f.closeLine, col: f.start - (p.text.lastIndexOf('\n', f.start - 1) + 1) };
 }

@@ -29,9 +29,10 @@ const MENTION_DEPTH = 3;
 /**
  * `text` is the file, `source` the text that was parsed (with brace-breaking `#if` branches blanked: the copies
  * are made from it). `allocates` matches a call of an allocator that can fail; a die-wrapper's call matters only
- * to a function that tests its result (dead-oom-check) or holds it in a variable (leak).
+ * to a function that tests its result (dead-oom-check) or holds it in a variable (leak). `identifiers` gives a
+ * function text's identifiers (the language server keeps them across edits: `FunctionCopies`).
  */
-export function selectFunctions(candidates: readonly FunctionSpan[], text: string, source: string, allocates: RegExp, dieWrappers: ReadonlyArray<{ name: string }>): SelectionPlan {
+export function selectFunctions(candidates: readonly FunctionSpan[], text: string, source: string, allocates: RegExp, dieWrappers: ReadonlyArray<{ name: string }>, identifiers: (text: string) => Set<string> = identifiersIn): SelectionPlan {
   const byName = new Map<string, number>();
   candidates.forEach((c, i) => {
     if (!byName.has(c.name)) byName.set(c.name, i);
@@ -79,7 +80,7 @@ export function selectFunctions(candidates: readonly FunctionSpan[], text: strin
     if (depth >= MENTION_DEPTH) return;
     // Same-file functions it mentions (called, or taken as a function pointer) may be inlined.
     let ids = plan.identifiers.get(i);
-    if (!ids) plan.identifiers.set(i, (ids = identifiersIn(source.slice(c.start, c.end))));
+    if (!ids) plan.identifiers.set(i, (ids = identifiers(source.slice(c.start, c.end))));
     for (const id of ids) {
       const callee = byName.get(id);
       if (callee !== undefined && callee !== i && !named.has(id)) want(callee, depth + 1);
@@ -101,6 +102,6 @@ export function identifiersOf(fs: FunctionSyntax, known?: Set<string>): Set<stri
   return ids;
 }
 
-function identifiersIn(text: string): Set<string> {
+export function identifiersIn(text: string): Set<string> {
   return new Set(text.match(/[A-Za-z_]\w*/g) ?? []);
 }

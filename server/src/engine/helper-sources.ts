@@ -4,10 +4,11 @@ import type { Catalogue } from './catalogue/catalogue';
 import type { ExploreContext } from './dataflow/explore';
 import type { FunctionSyntax } from './parse/functions';
 import { child, unwrap, walk } from './parse/syntax';
+import { identifiersOf } from './function-selection';
 
 /** The same-file functions a function's text mentions (calls, or takes the address of). */
 export function mentionedFunctions(f: FunctionSyntax, ctx: ExploreContext): string[] {
-  return [...new Set(f.text.match(/[A-Za-z_]\w*/g) ?? [])].filter((n) => n !== f.name && ctx.functions.has(n));
+  return [...identifiersOf(f)].filter((n) => n !== f.name && ctx.functions.has(n));
 }
 
 /** A same-file function whose allocation may come back to its caller (a "source" the caller's analysis follows). */

@@ -16,6 +16,9 @@ import { analysisHasher, factsHashOf, ResultCache, type CachedFile } from '../wo
 export interface AuditProgress {
   report(done: number, total: number, file: string): void;
   cancelled(): boolean;
+  /** Resolves when the work may go on after a file (the language server lets open documents' analyses go first);
+   *  by default, after the messages that are waiting. */
+  pause?(): Promise<void>;
 }
 
 export interface WorkspaceIndex {
@@ -64,7 +67,7 @@ export class WorkspaceAudit {
     let done = 0;
     const prepared = new Map<string, PreparedFile>();
     const entries = new Map<string, CachedFile>();
-    const yieldNow = () => new Promise((r) => setImmediate(r));
+    const yieldNow = () => progress.pause?.() ?? new Promise((r) => setImmediate(r));
     // Facts, from the cache when the file did not change.
     for (const file of files) {
       if (progress.cancelled()) return undefined;
@@ -93,6 +96,7 @@ export class WorkspaceAudit {
         if (!p) prepared.set(file, (p = this.engine.prepare(file, readSource(file), configs.forFile(file).config, undefined, undefined, { summariseWrappers: true })));
         entry.summaries = this.engine.summariseWrappers(p, merged);
         entry.summariesFactsHash = factsHash;
+        await yieldNow();
       }
       summaries.push(entry.summaries);
     }

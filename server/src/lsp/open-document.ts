@@ -46,6 +46,10 @@ export class OpenDocument {
   get currentText(): string {
     return this.text;
   }
+  /** An analysis is under way (or waiting for the engine). */
+  get analysing(): boolean {
+    return this.running !== undefined;
+  }
   /** The tree of the last analysed version (quick fixes navigate it); undefined after a full replace. */
   get analysedTree(): Tree | undefined {
     return this.latest && this.latest.version === this.version ? this.parsed?.tree : undefined;

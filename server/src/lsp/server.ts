@@ -96,7 +96,7 @@ export function startLanguageServer(connection: Connection = createConnection(Pr
       audit ??= new WorkspaceAudit(engine!, init.storagePath);
       do {
         indexAgain = false;
-        const index = await audit.index(folders, [], { report: () => undefined, cancelled: () => false });
+        const index = await audit.index(folders, [], { report: () => undefined, cancelled: () => false, pause: editorFirst });
         const key = index && JSON.stringify(index.merged.inferred) + JSON.stringify([...index.merged.noreturn]) + (index.merged.callGraph?.hash ?? '');
         if (index) indexedFiles = index.files;
         if (index && key !== indexKey) {
@@ -112,6 +112,20 @@ export function startLanguageServer(connection: Connection = createConnection(Pr
   let indexKey = '';
   /** The C files of the last workspace index: where the simulate request looks for callers in other files. */
   let indexedFiles: string[] = [];
+  /** How long after an edit the background index waits before its next file. */
+  const TYPING_PAUSE_MS = 300;
+  /** The background index goes on between files only when no open document is being analysed and no edit came
+   *  for a moment: typing comes first (an edit that arrives while it prepares a file still waits for that file). */
+  async function editorFirst(): Promise<void> {
+    await new Promise((r) => setImmediate(r));
+    for (;;) {
+      const quiet = TYPING_PAUSE_MS - (Date.now() - lastEditAt);
+      if (quiet > 0) await new Promise((r) => setTimeout(r, quiet));
+      else if ([...docs.values()].some((d) => d.analysing)) await new Promise((r) => setTimeout(r, 5));
+      else return;
+    }
+  }
+  let lastEditAt = 0;
 
   connection.onInitialized(() => {
     refreshIndex();
@@ -208,6 +222,7 @@ export function startLanguageServer(connection: Connection = createConnection(Pr
     const doc = docs.get(p.textDocument.uri);
     if (!doc) return;
     doc.applyChanges(p.contentChanges, p.textDocument.version);
+    lastEditAt = Date.now();
     publish(doc);
   });
   // A saved file may define or change a wrapper other files use.

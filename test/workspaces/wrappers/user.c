@@ -72,3 +72,20 @@ int handler_tested(void)
     free(h);
     return 0;
 }
+
+/* Laid out wide: more than 400 characters between the call and its test, but few of them not blank (how far a test
+   is looked for does not depend on the layout). */
+int die_tested_wide(const char *s)
+{
+    char *d = xstrdup2(s);
+    int n = 0;
+                                                                                                        n++;
+                                                                                                        n++;
+                                                                                                        n++;
+                                                                                                        n++;
+                                                                                                        n++;
+    if (!d)                                   // expect: dead-oom-check
+        return -1;
+    free(d);
+    return n;
+}

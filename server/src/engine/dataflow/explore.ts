@@ -15,6 +15,7 @@ import type { CalleeSummary } from './callee-summary';
 import type { FileKnowledge } from '../parse/file-knowledge';
 import { RELEASES, TAKES_OWNERSHIP, type CalleeEffects, type DerefOrigin } from './param-effects';
 import { splitPath, type EffectPath } from './param-summary';
+import { nonBlankLength } from '../parse/layout';
 
 export interface ExploreContext {
   catalogue: Catalogue;
@@ -271,7 +272,7 @@ export class SiteExplorer {
     if (!this.settleArming(st)) return [];
     // The same side-effect-free condition, asked again with none of its variables changed, has the same answer
     // (`if (n > LIMIT) p = malloc(n); … if (n > LIMIT) free(p);`).
-    const memo = this.truth(v, st, cond) === undefined && this.repeatedCondition(cond) ? conditionMemoKey(cond) : undefined;
+    const memo = this.truth(v, st, cond) === undefined && this.repeatedCondition(cond) ? conditionMemoKey(cond, this.fnStack[this.fnStack.length - 1]) : undefined;
     const remembered = memo ? st.env.get(memo) : undefined;
     const t = remembered?.k === 'int' ? remembered.n !== 0 : this.truth(v, st, cond);
     // Which direction means "something failed" (for the error-path classification of leaks).
@@ -1537,7 +1538,7 @@ function pathSteps(key: string): number {
 }
 
 /** `?n,LIMIT|n>LIMIT` for a condition made of names, constants and operators only; undefined otherwise. */
-function conditionMemoKey(cond: Syntax): string | undefined {
+function conditionMemoKey(cond: Syntax, fn: FunctionSyntax): string | undefined {
   const names = new Set<string>();
   let pure = true;
   walk(cond, (n) => {
@@ -1546,7 +1547,8 @@ function conditionMemoKey(cond: Syntax): string | undefined {
     else if ((n.type === 'identifier' || n.type === 'field_identifier') && n.text) names.add(n.text);
     return undefined;
   });
-  if (!pure || names.size === 0 || cond.end - cond.start > 200) return undefined;
+  const inFn = cond.start >= fn.start && cond.end <= fn.end;
+  if (!pure || names.size === 0 || (inFn ? nonBlankLength(fn.text, cond.start - fn.start, cond.end - fn.start) : cond.end - cond.start) > 200) return undefined;
   return `?${[...names].join(',')}|${conditionText(cond)}`;
 }
 

@@ -1,6 +1,6 @@
 // Constants that decide branches: `static const int STATIC_CONST_TRUE = 1;`, a never-written `static int
 // staticFive = 5;`, `int globalTrue = 1;` in another file, helpers whose body is `return 1;`.
-import { Query, type Node as TsNode, type Tree } from 'web-tree-sitter';
+import type { Node as TsNode, Tree } from 'web-tree-sitter';
 import { hasStaticStorage, isStaticDefinition, type FunctionCandidate } from '../parse/functions';
 import type { Inferred } from './wrappers';
 import { mergeAnnotations, type Annotations, type FileAnnotations } from '../catalogue/annotations';
@@ -70,16 +70,19 @@ function constantValue(n: TsNode | null): number | undefined {
   }
 }
 
-let cachedQuery: Query | undefined;
-function writesQuery(tree: Tree): Query {
-  cachedQuery ??= new Query(tree.language, `
-    (assignment_expression left: (identifier) @w)
-    (update_expression argument: (identifier) @w)
-    (pointer_expression operator: "&" argument: (identifier) @w)`);
-  return cachedQuery;
+/** Whether an identifier node is written: the left of an assignment, the operand of `++`/`--`, or has its address
+ *  taken (`&x`). */
+function isWritten(id: TsNode): boolean {
+  const parent = id.parent;
+  if (!parent) return false;
+  const is = (field: string) => parent.childForFieldName(field)?.startIndex === id.startIndex;
+  if (parent.type === 'assignment_expression') return is('left');
+  if (parent.type === 'update_expression') return is('argument');
+  return parent.type === 'pointer_expression' && parent.childForFieldName('operator')?.type === '&' && is('argument');
 }
 
-export function collectFileFacts(tree: Tree, functions: FunctionCandidate[], knowledge: { noreturn: Set<string>; transparent: Set<string>; forwards?: Array<[string, string]> }): FileFacts {
+/** `source`: the text `tree` was parsed from. */
+export function collectFileFacts(tree: Tree, source: string, functions: FunctionCandidate[], knowledge: { noreturn: Set<string>; transparent: Set<string>; forwards?: Array<[string, string]> }): FileFacts {
   const variables: FileFacts['variables'] = [];
   for (const d of tree.rootNode.namedChildren) {
     if (!d || d.type !== 'declaration') continue;
@@ -109,11 +112,14 @@ export function collectFileFacts(tree: Tree, functions: FunctionCandidate[], kno
   }
   const written = new Set<string>();
   if (variables.length > 0) {
+    // Only where their names occur (a walk of the whole tree, even inside the parser's wasm, costs more than the
+    // rest of an edit in the language server).
     const names = new Set(variables.map((v) => v[0]));
-    // A query runs inside the parser's wasm: much cheaper than walking the tree from JavaScript.
-    for (const capture of writesQuery(tree).captures(tree.rootNode)) {
-      const name = capture.node.text;
-      if (names.has(name)) written.add(name);
+    const occurrences = new RegExp(`\\b(?:${[...names].join('|')})\\b`, 'g');
+    for (const m of source.matchAll(occurrences)) {
+      if (written.has(m[0])) continue;
+      const n = tree.rootNode.descendantForIndex(m.index, m.index + m[0].length);
+      if (n?.type === 'identifier' && n.startIndex === m.index && n.endIndex === m.index + m[0].length && isWritten(n)) written.add(m[0]);
     }
   }
   // A static function's name means this file's function only (and its headers'): it stays out of the run's noreturn

@@ -3,10 +3,14 @@
 // now starts.
 import type { FunctionSyntax } from './functions';
 import type { Syntax } from './syntax';
+import { identifiersIn } from '../function-selection';
 
 export class FunctionCopies {
   private byKey = new Map<string, FunctionSyntax>();
   private taken = new Set<string>();
+  /** The identifiers of function texts (the selection follows mentions before anything is copied). */
+  private identifierSets = new Map<string, Set<string>>();
+  private identifiersUsed = new Map<string, Set<string>>();
 
   /** The key of a function: its text, the column it starts at, and the file's union types (they shape locals). */
   static key(text: string, col: number, unionTypes: ReadonlySet<string>): string {
@@ -39,10 +43,22 @@ export class FunctionCopies {
     this.taken.add(key);
   }
 
+  /** The identifiers of a function's text, as the last rounds found them. */
+  identifiers(text: string): Set<string> {
+    let ids = this.identifiersUsed.get(text) ?? this.identifierSets.get(text);
+    if (!ids) ids = identifiersIn(text);
+    this.identifiersUsed.set(text, ids);
+    return ids;
+  }
+
   /** After a prepare: forget the functions it no longer has. */
   endRound(): void {
     for (const k of this.byKey.keys()) if (!this.taken.has(k)) this.byKey.delete(k);
     this.taken.clear();
+    if (this.identifiersUsed.size) {
+      this.identifierSets = this.identifiersUsed;
+      this.identifiersUsed = new Map();
+    }
   }
 }
 

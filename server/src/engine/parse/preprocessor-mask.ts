@@ -123,21 +123,20 @@ export function maskStatementMacros(text: string): string {
   const names = statementMacros(text);
   if (names.length === 0) return text;
   const use = new RegExp(`^[ \\t]*(?:${names.join('|')})[ \\t]*\\(.*\\)[ \\t]*\\r?\\n([ \\t])`, 'gm');
-  // Built from slices; the text itself when nothing is masked (the prepared file keeps both: one copy then).
-  const parts: string[] = [];
-  let from = 0;
+  let out = '';
+  let done = 0;
   for (const m of text.matchAll(use)) {
     const at = m.index + m[0].length - 1;
-    parts.push(text.slice(from, at), ';');
-    from = at + 1;
+    out += text.slice(done, at) + ';';
+    done = at + 1;
   }
-  if (from === 0) return text;
-  parts.push(text.slice(from));
-  return parts.join('');
+  // The text itself when nothing is masked (the prepared file keeps both: one copy then).
+  return done === 0 ? text : out + text.slice(done);
 }
 
 const LONE_MACRO_LINE = /^[ \t]+[A-Z][A-Z0-9_]{3,}[ \t]*\r?$/;
 const LONE_MACRO_LINES = new RegExp(LONE_MACRO_LINE.source, 'm');
+const LONE_MACRO_LINES_ALL = new RegExp(`(?<=^|\\n)${LONE_MACRO_LINE.source.slice(1, -1)}(?=\\n|$)`, 'g');
 
 /** Whether the file has a line holding nothing but an upper-case name (which `maskLoneMacroLines` may blank). */
 export function hasLoneMacroLines(text: string): boolean {
@@ -152,19 +151,28 @@ export function hasLoneMacroLines(text: string): boolean {
  */
 export function maskLoneMacroLines(text: string): string {
   if (!hasLoneMacroLines(text)) return text;
-  const lines = text.split('\n');
-  let statementMayStart = false;
-  let blanked = false;
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i];
-    if (statementMayStart && LONE_MACRO_LINE.test(line)) {
-      lines[i] = line.replace(/[^\r]/g, ' ');
-      blanked = true;
-      continue;
+  // Only the candidate lines and the code lines just before them are looked at (the file can be large, and this
+  // runs on every edit in the editor).
+  const masked = new Set<number>();
+  /** Whether a statement may start after the lines before the one starting at `lineStart`. */
+  const statementMayStartBefore = (lineStart: number): boolean => {
+    for (let end = lineStart - 1; end >= 0;) {
+      const start = end > 0 ? text.lastIndexOf('\n', end - 1) + 1 : 0;
+      if (!masked.has(start)) {
+        const code = text.slice(start, end).replace(/\/\/.*$/, '').replace(/\/\*.*?\*\//g, '').trim();
+        if (code) return /[;{}]$/.test(code);
+      }
+      end = start - 1;
     }
-    const code = line.replace(/\/\/.*$/, '').replace(/\/\*.*?\*\//g, '').trim();
-    if (code) statementMayStart = /[;{}]$/.test(code);
+    return false;
+  };
+  let out = '';
+  let done = 0;
+  for (const m of text.matchAll(LONE_MACRO_LINES_ALL)) {
+    if (!statementMayStartBefore(m.index)) continue;
+    masked.add(m.index);
+    out += text.slice(done, m.index) + m[0].replace(/[^\r]/g, ' ');
+    done = m.index + m[0].length;
   }
-  // The text itself when nothing was blanked (the prepared file keeps both: one copy then).
-  return blanked ? lines.join('\n') : text;
+  return done === 0 ? text : out + text.slice(done);
 }
