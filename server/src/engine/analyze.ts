@@ -186,7 +186,8 @@ export class Engine {
         // Functions that may return another function's result (a wrapper of a wrapper) are copied out too.
         const chosen = new Set(plan.analysed.map((i) => candidates[i]));
         const more = candidates.filter((c) => !chosen.has(c) && !c.looseBody && returnsPointer(c) && c.node.endPosition.row - c.node.startPosition.row <= MAX_WRAPPER_LINES && MAY_RETURN_CALL.test(text.slice(c.start, c.end))).map(copy);
-        prepared.wrapperCandidates = [...analysed, ...more].filter((fn) => fn.returns === 'pointer' && fn.endLine - fn.line <= MAX_WRAPPER_LINES);
+        // …and status functions that store through a pointer parameter (`*out = malloc(n)`): out-parameter wrappers.
+        prepared.wrapperCandidates = [...analysed, ...more].filter((fn) => (fn.returns === 'pointer' || (fn.returns === 'int' && STORES_THROUGH_POINTER.test(fn.text))) && fn.endLine - fn.line <= MAX_WRAPPER_LINES);
         const small = (c: FunctionCandidate) => !c.looseBody && c.node.endPosition.row - c.node.startPosition.row <= MAX_WRAPPER_LINES;
         prepared.releaserCandidates = candidates.filter((c) => small(c) && catalogue.releasePattern.test(text.slice(c.start, c.end))).map(copy).filter((fn) => !fn.isStatic && fn.params.length > 0);
         const fileStatics = staticVariables(tree.rootNode);
@@ -762,6 +763,8 @@ const SCALAR_TYPEDEF = /^(size_t|ssize_t|off_t|off64_t|time_t|pid_t|uid_t|gid_t|
 
 
 /** Whether a function candidate is declared to return a pointer (before its body is copied out). */
+const STORES_THROUGH_POINTER = /[;{}]\s*\*\s*[A-Za-z_]\w*\s*=[^=]/;
+
 function returnsPointer(c: FunctionCandidate): boolean {
   const decl = c.node.childForFieldName('declarator');
   return decl?.type === 'pointer_declarator' || /\*\s*$/.test(c.node.childForFieldName('type')?.text ?? '');

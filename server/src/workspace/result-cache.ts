@@ -26,7 +26,7 @@ export interface CachedFile {
 
 export const CACHE_FILE = 'failpath-cache.json';
 /** Bumped when what is cached changes shape (parameter summaries, …): older entries are not read. */
-const FORMAT = 5;
+const FORMAT = 6;
 const STAMP = `${version}/${FORMAT}`;
 
 export class ResultCache {

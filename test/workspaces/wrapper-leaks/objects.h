@@ -10,6 +10,7 @@ struct counted_iterator { struct iterator base; int count; };
 void *xmalloc(size_t n);
 char *xstrdup(const char *s);
 char *make_label(const char *s);
+int buf_new(char **out, size_t n);
 char *mem_dup(const char *s, size_t n);
 char *key_copy(const char *key);
 char *grow_label(char *label, size_t n);

@@ -1,3 +1,4 @@
+#include <stdlib.h>
 #include <string.h>
 #include "objects.h"
 
@@ -38,4 +39,14 @@ char *key_copy(const char *key)
 char *mem_dup(const char *s, size_t n)
 {
     return memcpy(xmalloc(n + 1), s, n + 1);
+}
+
+/* Returns a status and hands the buffer back through its first parameter: 0, or -1 when malloc fails. */
+int buf_new(char **out, size_t n)
+{
+    char *p = malloc(n);
+    if (!p)
+        return -1;
+    *out = p;
+    return 0;
 }

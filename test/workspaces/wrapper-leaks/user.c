@@ -155,3 +155,21 @@ size_t dup_forgotten(const char *s)
     char *d = mem_dup(s, strlen(s));
     return strlen(d);                             // expect: leak
 }
+
+int buffer_untested(void)
+{
+    char *b;
+    buf_new(&b, 16);
+    b[0] = 0;                                     // expect: unchecked-alloc
+    free(b);
+    return 0;
+}
+
+int buffer_forgotten(void)
+{
+    char *b;
+    if (buf_new(&b, 16) < 0)
+        return -1;
+    b[0] = 0;
+    return 0;                                     // expect: leak
+}

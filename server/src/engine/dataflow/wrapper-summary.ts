@@ -12,7 +12,7 @@ import type { ParamFacts } from './param-effects';
 
 /** What one return gives back: the tracked allocation (not stored elsewhere first), NULL, an error pointer
  *  (`ERR_PTR(-ENOMEM)`), another allocation, or anything else (a cached object, a static buffer, an unknown value). */
-export type ReturnClass = 'fresh' | 'null' | 'error' | 'alloc' | 'other';
+export type ReturnClass = 'fresh' | 'null' | 'error' | 'alloc' | 'other' | 'zero' | 'negative';
 
 /** One allocation seen from the function that makes it: what its returns give back, per world. */
 export interface WorldReturns {
@@ -27,6 +27,9 @@ export interface WorldReturns {
   resource?: string;
   /** Of a realloc: the function's parameter it resizes (`p = realloc(p, n)` with `p` the first parameter → 0). */
   reallocParam?: number;
+  /** Of a function that returns a status: the parameter through which it hands the allocation back (`*out = p`),
+   *  on every success-world return; its returns are then classed `zero` / `negative` / `other`. */
+  outParam?: number;
   /** Returns on paths that did not reach this allocation, and in its success and failure worlds. */
   before: ReturnClass[];
   success: ReturnClass[];
@@ -64,7 +67,9 @@ export const MAY_RETURN_CALL = /\breturn\s+(?:\([^()]*\)\s*)?[A-Za-z_]\w*\s*\(|=
  * those of same-file helpers it may inline), with the function that holds each.
  */
 export function summariseWrapper(fn: FunctionSyntax, ctx: ExploreContext, siteCalls: Array<[Syntax, FunctionSyntax]>, text: (n: Syntax) => string): WrapperSummary | undefined {
-  if (fn.returns !== 'pointer' || fn.endLine - fn.line > MAX_WRAPPER_LINES) return undefined;
+  if (fn.endLine - fn.line > MAX_WRAPPER_LINES) return undefined;
+  if (fn.returns === 'int') return summariseOutWrapper(fn, ctx, siteCalls, text);
+  if (fn.returns !== 'pointer') return undefined;
   const catalogue = ctx.catalogue;
   const cfg = ctx.cfgOf(fn);
   const sites: WorldReturns[] = [];
@@ -94,6 +99,42 @@ export function summariseWrapper(fn: FunctionSyntax, ctx: ExploreContext, siteCa
     if (calls.length === 0) return undefined;
   }
   return { name: fn.name, isStatic: fn.isStatic, sites, calls };
+}
+
+/**
+ * A function that returns a status and hands its allocation back through a parameter (`int buf_new(char **out)`:
+ * `*out = malloc(n); if (!*out) return -ENOMEM; return 0;`): its catalogue allocations, with the parameter each one
+ * leaves in and the status each world returns.
+ */
+function summariseOutWrapper(fn: FunctionSyntax, ctx: ExploreContext, siteCalls: Array<[Syntax, FunctionSyntax]>, text: (n: Syntax) => string): WrapperSummary | undefined {
+  if (!fn.text.includes('*') || siteCalls.length === 0 || siteCalls.length > MAX_CALLS) return undefined;
+  const sites: WorldReturns[] = [];
+  for (const [call, owner] of siteCalls) {
+    const site = siteFor(call, ctx.catalogue, owner.name, text);
+    if (!site || site.resultArg !== undefined || site.failKind !== 'null' || site.spec.reallocArg !== undefined) return undefined;
+    const worlds = { before: new Set<ReturnClass>(), success: new Set<ReturnClass>(), failure: new Set<ReturnClass>() };
+    const outs = new Set<number | undefined>();
+    const explorer = new SiteExplorer(ctx, ctx.cfgOf(fn), site, siteCalls.length);
+    explorer.onReturn = (st: State, ret: Value | undefined) => {
+      worlds[st.phase].add(classifyStatus(ret));
+      if (st.phase === 'success') outs.add(fn.params.findIndex((p) => st.env.get(`*0:${p}`)?.k === 'tracked'));
+    };
+    if (!explorer.run().complete || outs.size !== 1) return undefined;
+    const [out] = outs;
+    if (out === undefined || out < 0) return undefined;
+    const list = (w: Set<ReturnClass>) => [...w].sort();
+    sites.push({
+      callee: site.callee, convention: site.canFail ? 'null' : 'aborts', release: site.spec.release, ownedBy: site.spec.ownedBy, resource: site.spec.resource,
+      before: list(worlds.before), success: list(worlds.success), failure: list(worlds.failure), outParam: out,
+    });
+  }
+  return { name: fn.name, isStatic: fn.isStatic, sites, calls: [] };
+}
+
+/** A status: 0 (success), negative (`-1`, `-ENOMEM`), or anything else. */
+function classifyStatus(ret: Value | undefined): ReturnClass {
+  if (ret?.k === 'int') return ret.n === 0 ? 'zero' : ret.n < 0 ? 'negative' : 'other';
+  return ret?.k === 'error' ? 'negative' : 'other';
 }
 
 function explore(ctx: ExploreContext, cfg: ReturnType<ExploreContext['cfgOf']>, site: AllocationSite, sitesInFunction: number): Pick<WorldReturns, 'before' | 'success' | 'failure'> | undefined {

@@ -11,7 +11,9 @@ import { resolveEffects, type CalleeEffects } from './param-effects';
 export interface InferredWrapper {
   name: string;
   /** How the wrapper fails: NULL, an error pointer (`ERR_PTR(-ENOMEM)`: kernel style), either, or never. */
-  failure: 'null' | 'err-ptr' | 'err-ptr-or-null' | 'aborts';
+  failure: 'null' | 'err-ptr' | 'err-ptr-or-null' | 'negative-return' | 'aborts';
+  /** Where the allocation goes when it is not the return value: `arg0` for `int buf_new(char **out)`. */
+  result?: `arg${number}`;
   /** The function itself, then what it wraps, down to the catalogue allocator: `zalloc → malloc`. */
   chain: string[];
   release?: string[];
@@ -118,7 +120,22 @@ export function resolveWrappers(files: WrapperSummary[][], declared: DeclaredAll
   return out;
 }
 
+/** A status-returning function that hands its one allocation back through a parameter: 0 on success, negative
+ *  when the allocation failed (`negative-return`), or a die-wrapper of that shape. */
+function outVerdict(s: WrapperSummary): InferredWrapper | undefined {
+  const [r] = s.sites;
+  if (s.sites.length !== 1 || r.outParam === undefined || (r.convention !== 'null' && r.convention !== 'aborts')) return undefined;
+  const only = (w: ReturnClass[], c: ReturnClass) => w.length > 0 && w.every((x) => x === c);
+  if (!only(r.success, 'zero') || r.before.some((c) => c !== 'negative')) return undefined;
+  if (r.convention === 'null' && !only(r.failure, 'negative')) return undefined;
+  return {
+    name: s.name, failure: r.convention === 'null' ? 'negative-return' : 'aborts', chain: [s.name, r.callee], result: `arg${r.outParam}`,
+    release: r.release, ownedBy: r.ownedBy, resource: r.resource,
+  };
+}
+
 function verdict(s: WrapperSummary, lookup: (name: string) => InferredWrapper | undefined): InferredWrapper | undefined {
+  if (s.sites.some((r) => r.outParam !== undefined)) return outVerdict(s);
   // Catalogue allocations are followed in context (through inlined helpers); calls only when there are none.
   const records: Array<{ r: WorldReturns; failure: 'null' | 'aborts' | InferredWrapper['failure']; chain: string[]; base?: InferredWrapper }> = [];
   for (const r of s.sites) {
@@ -166,7 +183,7 @@ function sameWrappers(a: Map<string, InferredWrapper>, b: Map<string, InferredWr
   if (a.size !== b.size) return false;
   for (const [k, w] of a) {
     const o = b.get(k);
-    if (!o || o.failure !== w.failure || o.chain.join() !== w.chain.join() || o.reallocArg !== w.reallocArg || o.nullOtherwise !== w.nullOtherwise) return false;
+    if (!o || o.failure !== w.failure || o.chain.join() !== w.chain.join() || o.reallocArg !== w.reallocArg || o.nullOtherwise !== w.nullOtherwise || o.result !== w.result) return false;
   }
   return true;
 }
