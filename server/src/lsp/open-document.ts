@@ -78,12 +78,19 @@ export class OpenDocument {
     }
     if (this.latest && this.latest.version === this.version) return Promise.resolve(this.latest);
     const p = new Promise<Analysis>((resolve) => this.waiters.push(resolve));
-    if (!this.running) {
-      this.running = this.run(config, project.facts).finally(() => {
-        this.running = undefined;
-      });
-    }
+    this.requested = { config, facts: project.facts };
+    if (!this.running) this.start();
     return p;
+  }
+  private requested: { config: FailpathConfig; facts: ConstantFacts } | undefined;
+
+  private start(): void {
+    const { config, facts } = this.requested!;
+    this.running = this.run(config, facts).finally(() => {
+      this.running = undefined;
+      // A request made after the run woke its waiters but before it ended (an edit in between) gets a run of its own.
+      if (this.waiters.length) this.start();
+    });
   }
 
   /** Runs until an analysis matches the current version (a newer edit restarts it), then wakes the waiters. */

@@ -1,0 +1,24 @@
+// The language server's per-document analysis (server/src/lsp/open-document.ts): a request made right after a run
+// answered its waiters, with an edit in between, is answered too (it once waited for ever).
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { Engine } from '../server/src/engine/analyze';
+import { DEFAULT_CONFIG } from '../server/src/engine/config/config';
+import { OpenDocument } from '../server/src/lsp/open-document';
+
+const SOURCE = '#include <stdlib.h>\nint f(void)\n{\n    char *p = malloc(4);\n    p[0] = 0;\n    free(p);\n    return 0;\n}\n';
+
+test('an edit and a request in the tick after a run answered are analysed, not left waiting', async () => {
+  const doc = new OpenDocument('file:///t.c', '/t.c', SOURCE, 1, Engine.create());
+  let timer: NodeJS.Timeout | undefined;
+  const second = await new Promise<Awaited<ReturnType<OpenDocument['analysis']>>>((resolve, reject) => {
+    timer = setTimeout(() => reject(new Error('the second request was never answered')), 20_000);
+    void doc.analysis(DEFAULT_CONFIG).then(() => {
+      // Still inside the run's wake-up: it has not ended yet.
+      doc.applyChanges([{ range: { start: { line: 4, character: 0 }, end: { line: 4, character: 0 } }, text: ' ' }], 2);
+      doc.analysis(DEFAULT_CONFIG).then(resolve, reject);
+    }, reject);
+  }).finally(() => clearTimeout(timer));
+  assert.equal(second.version, 2);
+  assert.deepEqual(second.result.findings.map((f) => `${f.span.line + 1}:${f.rule}`), ['5:unchecked-alloc']);
+});
