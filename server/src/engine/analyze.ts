@@ -391,9 +391,13 @@ export class Engine {
       const explorer = new SiteExplorer(ctx, cfg, site, all.length, leaksOnly);
       explorer.trace = !!traced?.has(call);
       const outcome = explorer.run(prefix);
-      // Its leaks are worth reporting only from a whole exploration: cut short, the paths it followed past its small
-      // share were widened, and the release may lie on one it did not reach.
-      if (leaksOnly && !outcome.complete) continue;
+      // A die-wrapper's leaks are worth reporting only from a whole exploration: cut short, the paths it followed
+      // were widened, and the release may lie on one it did not reach (its dead tests still stand).
+      if (dieWrapper && !outcome.complete) {
+        if (leaksOnly) continue;
+        outcome.leaks.clear();
+        outcome.lost.clear();
+      }
       if (DEBUG) debugSteps.set(`${p.file}:${fn.name}`, (debugSteps.get(`${p.file}:${fn.name}`) ?? 0) + explorer.steps);
       runs.push({ fn, owner, call, outcome, oldMayBeLive: explorer.realloc?.oldMayBeLive, cfg });
     }
