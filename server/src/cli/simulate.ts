@@ -24,11 +24,7 @@ export async function runSimulate(target: string, paths: string[], format: strin
   const engine = await Engine.create();
   const index = paths.length ? await new WorkspaceAudit(engine).index(paths.map((p) => path.resolve(p)), [], { report: () => undefined, cancelled: () => false }) : undefined;
   const facts = index?.merged ?? NO_FACTS;
-  const text = readSource(file);
-  let prepared = engine.prepare(file, text, config);
-  const inferred = engine.inferredFor(prepared, facts);
-  if (inferred?.allocators.length) prepared = { ...engine.prepare(file, text, config, undefined, undefined, { inferred }), facts: prepared.facts };
-  else if (inferred) prepared = { ...prepared, inferred };
+  const prepared = engine.withInferred(engine.prepare(file, readSource(file), config), facts);
   const sims = simulateFailure(engine, prepared, line, facts);
   for (const s of sims) {
     for (const other of index?.files ?? []) if (other !== file) s.callers.push(...callersInFile(engine, other, readSource(other), s.function));

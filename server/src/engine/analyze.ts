@@ -441,9 +441,9 @@ export class Engine {
   /**
    * Phase 2 of wrapper inference: with other files' wrappers known, a file that calls one is prepared again with
    * them as allocators (phase 1 chose its functions without them). Its own are left out: a same-file wrapper is
-   * inlined where it is called, and its allocation followed there.
+   * inlined where it is called, and its allocation followed there. `p` itself when none applies.
    */
-  private withInferred(p: PreparedFile, projectFacts: ConstantFacts): PreparedFile {
+  withInferred(p: PreparedFile, projectFacts: ConstantFacts): PreparedFile {
     const inferred = this.inferredFor(p, projectFacts);
     if (!inferred) return p;
     // Releasers alone do not change which functions are analysed: only a called wrapper makes a file prepared again.

@@ -3,6 +3,7 @@
 import type { CodeLens } from 'vscode-languageserver/node';
 import type { Engine } from '../engine/analyze';
 import { allocationCalls } from '../engine/dataflow/site';
+import type { ConstantFacts } from '../engine/dataflow/facts';
 import { simulateFailure, type Simulation } from '../engine/simulate';
 import type { Analysis } from './open-document';
 import { rangeOf } from './diagnostics';
@@ -29,12 +30,13 @@ export function listLenses(engine: Engine, uri: string, analysis: Analysis): Cod
   return [...lines.values()].sort((a, b) => a.range.start.line - b.range.start.line);
 }
 
-export function resolveLens(engine: Engine, lens: CodeLens, analysis: Analysis | undefined): CodeLens {
+/** `facts`: the workspace index's, as the analysis had them (the lens and `failpath/simulateFailure` agree). */
+export function resolveLens(engine: Engine, lens: CodeLens, analysis: Analysis | undefined, facts?: ConstantFacts): CodeLens {
   const data = lens.data as LensData;
   if (!analysis || analysis.version !== data.version) {
     return { ...lens, command: { title: 'if this fails: (file changed, re-analysing)', command: '' } };
   }
-  const sims = simulateFailure(engine, analysis.prepared, data.line);
+  const sims = simulateFailure(engine, analysis.prepared, data.line, facts);
   return { ...lens, command: { title: lensTitle(sims), command: SHOW_FAILURE_PATH, arguments: [data.uri, sims] } };
 }
 

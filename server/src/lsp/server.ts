@@ -274,7 +274,7 @@ export function startLanguageServer(connection: Connection = createConnection(Pr
     const doc = docs.get((lens.data as { uri: string }).uri);
     if (!doc) return resolveLens(engine!, lens, undefined);
     const { analysis } = await analyse(doc);
-    return resolveLens(engine!, lens, analysis);
+    return resolveLens(engine!, lens, analysis, project.facts);
   });
 
   connection.onRequest(SIMULATE_REQUEST, async (p: SimulateParams) => {

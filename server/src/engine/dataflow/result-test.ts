@@ -35,16 +35,17 @@ export function callResultTested(text: string, at: number, window?: number): boo
 /** Whether `text` tests the result of some call of `fn` within the next few lines (`p = xmalloc(n); if (!p)`,
  *  `if ((p = xmalloc(n)) == NULL)`). */
 export function resultTested(text: string, fn: string): boolean {
-  for (let at = text.indexOf(fn); at >= 0; at = text.indexOf(fn, at + fn.length)) {
-    if (isCallAt(text, at, fn) && callResultTested(text, at, TESTED_WITHIN)) return true;
-  }
-  return false;
+  return someCall(text, fn, (at) => callResultTested(text, at, TESTED_WITHIN));
 }
 
 /** Whether some call of `fn` in `text` has its result tested or held in a plain variable (`p = xstrdup(s)`). */
 export function resultMatters(text: string, fn: string): boolean {
+  return someCall(text, fn, (at) => callResultHeld(text, at) || callResultTested(text, at, TESTED_WITHIN));
+}
+
+function someCall(text: string, fn: string, holds: (at: number) => boolean): boolean {
   for (let at = text.indexOf(fn); at >= 0; at = text.indexOf(fn, at + fn.length)) {
-    if (isCallAt(text, at, fn) && (callResultHeld(text, at) || callResultTested(text, at, TESTED_WITHIN))) return true;
+    if (isCallAt(text, at, fn) && holds(at)) return true;
   }
   return false;
 }

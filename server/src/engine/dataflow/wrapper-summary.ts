@@ -112,21 +112,15 @@ function summariseOutWrapper(fn: FunctionSyntax, ctx: ExploreContext, siteCalls:
   for (const [call, owner] of siteCalls) {
     const site = siteFor(call, ctx.catalogue, owner.name, text);
     if (!site || site.resultArg !== undefined || site.failKind !== 'null' || site.spec.reallocArg !== undefined) return undefined;
-    const worlds = { before: new Set<ReturnClass>(), success: new Set<ReturnClass>(), failure: new Set<ReturnClass>() };
-    const outs = new Set<number | undefined>();
-    const explorer = new SiteExplorer(ctx, ctx.cfgOf(fn), site, siteCalls.length);
-    explorer.onReturn = (st: State, ret: Value | undefined) => {
-      worlds[st.phase].add(classifyStatus(ret));
+    // The parameter the allocation is left in, on every success-world return.
+    const outs = new Set<number>();
+    const r = explore(ctx, ctx.cfgOf(fn), site, siteCalls.length, (st, ret) => {
       if (st.phase === 'success') outs.add(fn.params.findIndex((p) => st.env.get(`*0:${p}`)?.k === 'tracked'));
-    };
-    if (!explorer.run().complete || outs.size !== 1) return undefined;
-    const [out] = outs;
-    if (out === undefined || out < 0) return undefined;
-    const list = (w: Set<ReturnClass>) => [...w].sort();
-    sites.push({
-      callee: site.callee, convention: site.canFail ? 'null' : 'aborts', release: site.spec.release, ownedBy: site.spec.ownedBy, resource: site.spec.resource,
-      before: list(worlds.before), success: list(worlds.success), failure: list(worlds.failure), outParam: out,
+      return classifyStatus(ret);
     });
+    const [out] = outs;
+    if (!r || outs.size !== 1 || out < 0) return undefined;
+    sites.push({ ...r, callee: site.callee, convention: site.canFail ? 'null' : 'aborts', release: site.spec.release, ownedBy: site.spec.ownedBy, resource: site.spec.resource, outParam: out });
   }
   return { name: fn.name, isStatic: fn.isStatic, sites, calls: [] };
 }
@@ -137,14 +131,18 @@ function classifyStatus(ret: Value | undefined): ReturnClass {
   return ret?.k === 'error' ? 'negative' : 'other';
 }
 
-function explore(ctx: ExploreContext, cfg: ReturnType<ExploreContext['cfgOf']>, site: AllocationSite, sitesInFunction: number): Pick<WorldReturns, 'before' | 'success' | 'failure'> | undefined {
+/** The classes of what the function returns in each world of `site` (`classifyReturn`), or undefined when the
+ *  exploration was cut short (it could hide the return that disqualifies). */
+function explore(
+  ctx: ExploreContext, cfg: ReturnType<ExploreContext['cfgOf']>, site: AllocationSite, sitesInFunction: number,
+  classifyReturn: (st: State, ret: Value | undefined, escapedBefore: boolean) => ReturnClass = classify,
+): Pick<WorldReturns, 'before' | 'success' | 'failure'> | undefined {
   const worlds = { before: new Set<ReturnClass>(), success: new Set<ReturnClass>(), failure: new Set<ReturnClass>() };
   const explorer = new SiteExplorer(ctx, cfg, site, sitesInFunction);
   explorer.onReturn = (st: State, ret: Value | undefined, escapedBefore: boolean) => {
-    worlds[st.phase].add(classify(st, ret, escapedBefore));
+    worlds[st.phase].add(classifyReturn(st, ret, escapedBefore));
   };
-  const outcome = explorer.run();
-  if (!outcome.complete) return undefined; // a partial exploration could hide the return that disqualifies
+  if (!explorer.run().complete) return undefined;
   const list = (s: Set<ReturnClass>) => [...s].sort();
   return { before: list(worlds.before), success: list(worlds.success), failure: list(worlds.failure) };
 }
