@@ -67,7 +67,7 @@ test('diagnostics on open carry the rule, its doc, related locations and tags', 
 test('after incremental edits only the changed function is analysed again, and findings follow the text', async () => {
   const c = await start();
   const uri = c.open(confparse);
-  await c.diagnostics(uri);
+  const before = rulesOf(await c.diagnostics(uri));
   const text = c.text(uri);
   const lines = text.split('\n');
   assert.match(lines[169], /malloc/);
@@ -82,6 +82,10 @@ test('after incremental edits only the changed function is analysed again, and f
   c.edit(uri, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: '/* x */ ' }]);
   assert.deepEqual(rulesOf(await c.diagnostics(uri)), ['220:realloc-leak', '267:use-before-check', '362:leak', '426:wrong-failure-check']);
   assert.equal(c.statuses[c.statuses.length - 1].reanalysed, 0);
+  // Removing the test again (an undo) gives back the findings from before it without analysing again.
+  c.edit(uri, [{ range: { start: { line: 169, character: lines[169].length }, end: { line: 171, character: `${indent}\treturn NULL;`.length } }, newText: '' }]);
+  assert.deepEqual(rulesOf(await c.diagnostics(uri)), before);
+  assert.equal(c.statuses[c.statuses.length - 1].reanalysed, 0, 'the findings from before the edit were kept');
 });
 
 test('after many edits, the incremental diagnostics equal a fresh analysis of the same text', async () => {

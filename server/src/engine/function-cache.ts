@@ -40,8 +40,14 @@ interface Entry {
   anchors: Map<string, Layout>;
   sites: number;
   dependencies: Dependency[];
-  used: boolean;
+  /** Analyses since the entry was last used. */
+  age: number;
 }
+
+/** An entry not used by this many analyses in a row is forgotten. */
+const KEPT_ANALYSES = 3;
+/** Entries of one key kept at once (the same function's text, over different helpers). */
+const KEPT_PER_KEY = 3;
 
 type Layout = Pick<PlacedFunction, 'text' | 'col'>;
 
@@ -52,22 +58,22 @@ export interface FunctionPlaces {
 }
 
 export class FunctionResultCache {
-  private entries = new Map<string, Entry>();
+  private entries = new Map<string, Entry[]>();
   misses = 0;
 
   /** The cached findings of `fn`, placed in the current text; undefined when absent, when a function it read now
    *  reads differently (`digest`: the current digest of a dependency, undefined when it is gone), or when a span
    *  has no place in the current text. */
   take(key: string, fn: PlacedFunction, places: FunctionPlaces, digest: (d: Dependency) => string | undefined): { findings: Finding[]; sites: number } | undefined {
-    let e = this.entries.get(key);
-    if (e && !e.dependencies.every((d) => digest(d) === d.digest)) e = undefined;
-    const placed = e && place(e, fn, places);
-    if (!e || !placed) {
-      this.misses++;
-      return undefined;
+    for (const e of this.entries.get(key) ?? []) {
+      if (!e.dependencies.every((d) => digest(d) === d.digest)) continue;
+      const placed = place(e, fn, places);
+      if (!placed) continue;
+      e.age = 0;
+      return { findings: placed, sites: e.sites };
     }
-    e.used = true;
-    return { findings: placed, sites: e.sites };
+    this.misses++;
+    return undefined;
   }
 
   put(key: string, findings: Finding[], sites: number, fn: PlacedFunction, places: FunctionPlaces, dependencies: Dependency[]): void {
@@ -79,17 +85,21 @@ export class FunctionResultCache {
       anchors.set(anchor, { text: g.text, col: g.col });
       return { anchor, span: { line: span.line - g.line, col: span.col, endLine: span.endLine - g.line, endCol: span.endCol } };
     };
-    this.entries.set(key, {
+    const entry: Entry = {
       findings: findings.map((f) => ({ finding: f, spans: spansOf(f).map(([span, file]) => anchored(span, file === f.file)) })),
-      anchors, sites, dependencies, used: true,
-    });
+      anchors, sites, dependencies, age: 0,
+    };
+    // Newest first; an older entry of the same key stays while it is young (its helpers may be typed back).
+    this.entries.set(key, [entry, ...(this.entries.get(key) ?? [])].slice(0, KEPT_PER_KEY));
   }
 
-  /** After an analysis: forget the functions it did not use (their text is gone). */
+  /** After an analysis: forget what the last analyses did not use (an edit typed and removed again, or undone,
+   *  finds the function's findings from before it). */
   sweep(): void {
-    for (const [k, e] of this.entries) {
-      if (!e.used) this.entries.delete(k);
-      else e.used = false;
+    for (const [k, list] of this.entries) {
+      const kept = list.filter((e) => e.age++ < KEPT_ANALYSES);
+      if (kept.length) this.entries.set(k, kept);
+      else this.entries.delete(k);
     }
   }
 }
