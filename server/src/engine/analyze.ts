@@ -408,14 +408,7 @@ export class Engine {
    *  allocation to it; each with the function that holds it. */
   private siteCalls(fn: FunctionSyntax, calls: Syntax[], ctx: ExploreContext, memo: HelperMemo): Array<[Syntax, FunctionSyntax]> {
     const inlined: Array<[Syntax, FunctionSyntax]> = [];
-    for (const callee of this.helperSources(fn, ctx, ctx.catalogue, memo)) {
-      const own = allocationCalls(callee.body, ctx.catalogue);
-      // A helper with many allocations builds something of its own (libxml2's xmlSchemaFormatItemForReport: 62
-      // string operations into `*buf`) and is analysed in its own right; followed from every caller, each of them
-      // would cost a caller's exploration, cut short by the budget anyway.
-      if (own.length > MAX_HELPER_SITES) continue;
-      for (const c of own) inlined.push([c, callee]);
-    }
+    for (const callee of this.helperSources(fn, ctx, ctx.catalogue, memo)) for (const c of allocationCalls(callee.body, ctx.catalogue)) inlined.push([c, callee]);
     return [...calls.map((c) => [c, fn] as [Syntax, FunctionSyntax]), ...inlined];
   }
 
@@ -651,8 +644,6 @@ interface HelperMemo {
 }
 
 const PREFIX_STEP_BUDGET = 30000;
-/** A caller follows the allocations of a same-file helper that hands one back only when it has at most this many. */
-const MAX_HELPER_SITES = 4;
 const DEBUG = !!process.env.FAILPATH_DEBUG;
 const debugSteps = new Map<string, number>();
 if (DEBUG) {
