@@ -37,3 +37,44 @@ test('a caller follows the allocations of a helper with up to four of them, and 
     assert.equal(engine.exploreFunction(p, describe, engine.contextFor(p)).length, cases);
   }
 });
+
+test('a caller follows only the allocations a helper hands back: returned or stored out, directly or through locals', async () => {
+  const engine = await Engine.create();
+  const text = `#include <stdlib.h>
+#include <string.h>
+static char *label(const char *name) {
+  char *scratch = strdup(name);
+  unsigned char *p = malloc(strlen(name) + 2);
+  if (!scratch || !p) { free(scratch); free(p); return NULL; }
+  char *ret = (char *)p;
+  strcpy(ret, scratch);
+  free(scratch);
+  return ret;
+}
+static void keep(char **out, const char *name) {
+  char *copy = strdup(name);
+  *out = copy;
+}
+static int count(const char *name) {
+  char *tmp = strdup(name);
+  int n = tmp ? (int)strlen(tmp) : -1;
+  free(tmp);
+  return n;
+}
+int use(const char *name) {
+  char *a = label(name);
+  char *b = NULL;
+  keep(&b, name);
+  int n = count(name);
+  free(a);
+  free(b);
+  return n;
+}
+`;
+  const p = engine.prepare('use.c', text);
+  const use = p.analysed.find((f) => f.name === 'use')!;
+  const followed = engine.exploreFunction(p, use, engine.contextFor(p)).filter((r) => r.owner !== use)
+    .map((r) => `${r.owner.name}:${text.slice(r.call.start, r.call.end).replace(/\(.*/s, '')}`).sort();
+  // label's malloc comes back through `ret`; its scratch strdup does not; count keeps its strdup to itself.
+  assert.deepEqual(followed, ['keep:strdup', 'label:malloc']);
+});

@@ -88,6 +88,27 @@ test('after incremental edits only the changed function is analysed again, and f
   assert.equal(c.statuses[c.statuses.length - 1].reanalysed, 0, 'the findings from before the edit were kept');
 });
 
+test('a function that calls a helper without inlining it is not analysed again when the helper\'s body changes', async () => {
+  const c = await start();
+  const { uri } = openLines(c, 'consulted', [
+    '#include <stdlib.h>',
+    'static int scale(int x) {',
+    '  return x * 2;',
+    '}',
+    'int fill(int n) {',
+    '  int *v = malloc(sizeof *v * n);',
+    '  v[0] = scale(n);',
+    '  free(v);',
+    '  return 0;',
+    '}',
+  ]);
+  assert.deepEqual(rulesOf(await c.diagnostics(uri)), ['7:unchecked-alloc']);
+  // `fill` consults what `scale` does to its arguments (its summary), which this edit does not change.
+  c.edit(uri, [{ range: { start: { line: 2, character: 13 }, end: { line: 2, character: 14 } }, newText: '3' }]);
+  assert.deepEqual(rulesOf(await c.diagnostics(uri)), ['7:unchecked-alloc']);
+  assert.equal(c.statuses[c.statuses.length - 1].reanalysed, 0);
+});
+
 test('after many edits, the incremental diagnostics equal a fresh analysis of the same text', async () => {
   const c = await start();
   const engine = await Engine.create();

@@ -12,7 +12,7 @@ import { DEFAULT_CONFIG, type FailpathConfig, type Severity } from './config/con
 import { buildCfg } from './cfg/build';
 import type { Cfg } from './cfg/cfg';
 import { allocationCalls, siteFor } from './dataflow/site';
-import { SiteExplorer, type ExploreContext } from './dataflow/explore';
+import { MAX_INLINE_NODES, SiteExplorer, type ExploreContext } from './dataflow/explore';
 import { collectFileFacts, factsForFile, type ConstantFacts, type FileFacts, NO_FACTS } from './dataflow/facts';
 import { summarize, type CalleeSummary } from './dataflow/callee-summary';
 import { unreleasedStatics } from './dataflow/static-storage';
@@ -33,7 +33,7 @@ import type { FileStats, Finding } from './findings';
 import { compareFindings } from './findings';
 import type { Dependency, FunctionResultCache } from './function-cache';
 import { contextDigest, FunctionDigests, functionKeys, functionPlaces, placedFunction } from './function-keys';
-import { handsBackAllocation, mentionedFunctions } from './helper-sources';
+import { handedBackCalls, handsBackAllocation, mentionedFunctions } from './helper-sources';
 import { collectCallGraph } from './context/call-graph-facts';
 import { CallGraph } from './context/call-graph';
 import { MAY_ENTER_ATOMIC } from './context/atomic-regions';
@@ -344,6 +344,11 @@ export class Engine {
     const facts = factsForFile(projectFacts, p.facts, /\.h$/i.test(p.file));
     const knowledge: FileKnowledge = { noreturn: facts.noreturn, transparent: facts.transparent };
     const cfgs = new Map<FunctionSyntax, Cfg>();
+    const cfgFor = (fn: FunctionSyntax) => {
+      let c = cfgs.get(fn);
+      if (!c) cfgs.set(fn, (c = buildCfg(fn, { catalogue, knowledge })));
+      return c;
+    };
     const summaries = new Map<FunctionSyntax, CalleeSummary>();
     // Other files' callee effects, where the catalogue does not already say what the function does (an inferred
     // wrapper's say what it does with its arguments: redis' `createObject(type, ptr)` keeps ptr).
@@ -353,9 +358,11 @@ export class Engine {
       relevant: relevantNames(new Set([...p.functions.values(), ...p.analysed])),
       cfgOf: (fn) => {
         ctx.onRead?.(fn, 'text');
-        let c = cfgs.get(fn);
-        if (!c) cfgs.set(fn, (c = buildCfg(fn, { catalogue, knowledge })));
-        return c;
+        return cfgFor(fn);
+      },
+      fitsInline: (fn) => {
+        ctx.onRead?.(fn, 'summary');
+        return cfgFor(fn).nodes.length <= MAX_INLINE_NODES;
       },
       summaryOf: (fn) => {
         ctx.onRead?.(fn, 'summary');
@@ -408,7 +415,7 @@ export class Engine {
    *  allocation to it; each with the function that holds it. */
   private siteCalls(fn: FunctionSyntax, calls: Syntax[], ctx: ExploreContext, memo: HelperMemo): Array<[Syntax, FunctionSyntax]> {
     const inlined: Array<[Syntax, FunctionSyntax]> = [];
-    for (const callee of this.helperSources(fn, ctx, ctx.catalogue, memo)) for (const c of allocationCalls(callee.body, ctx.catalogue)) inlined.push([c, callee]);
+    for (const callee of this.helperSources(fn, ctx, ctx.catalogue, memo)) for (const c of handedBackCalls(callee, ctx.catalogue)) inlined.push([c, callee]);
     return [...calls.map((c) => [c, fn] as [Syntax, FunctionSyntax]), ...inlined];
   }
 

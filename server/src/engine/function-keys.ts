@@ -112,7 +112,7 @@ export class FunctionDigests {
     const sorted = (set: Set<number>) => [...set].sort((a, b) => a - b);
     // Of its callees, only the file's own functions are read (whether a site lies within, helpers to follow).
     const ownCallees = s.callees.filter((c) => this.ctx.functions.has(c));
-    const digest = JSON.stringify([sorted(s.derefsParam), sorted(s.releasesParam), sorted(s.storesParam), s.readsGlobals, ownCallees, mentionedFunctions(fn, this.ctx), handsBackAllocation(fn, this.ctx.catalogue), fn.params.length, fn.returns]);
+    const digest = JSON.stringify([sorted(s.derefsParam), sorted(s.releasesParam), sorted(s.storesParam), s.readsGlobals, ownCallees, mentionedFunctions(fn, this.ctx), handsBackAllocation(fn, this.ctx.catalogue), this.ctx.fitsInline(fn), fn.params.length, fn.returns]);
     summaryDigests.set(fn, { context: this.context, digest });
     return digest;
   }

@@ -3,7 +3,7 @@
 import type { Catalogue } from './catalogue/catalogue';
 import type { ExploreContext } from './dataflow/explore';
 import type { FunctionSyntax } from './parse/functions';
-import { child, unwrap, walk } from './parse/syntax';
+import { child, unwrap, walk, type Syntax } from './parse/syntax';
 import { identifiersOf } from './function-selection';
 import { allocationCalls } from './dataflow/site';
 
@@ -21,7 +21,61 @@ const MAX_HELPER_SITES = 4;
 /** A same-file function whose allocations its callers' analyses follow (a "source"): it allocates, a few times,
  *  and may hand the allocation back. */
 export function handsBackAllocation(g: FunctionSyntax, catalogue: Catalogue): boolean {
-  return catalogue.allocationPattern.test(g.text) && mayHandBack(g) && allocationCalls(g.body, catalogue).length <= MAX_HELPER_SITES;
+  if (!catalogue.allocationPattern.test(g.text) || !mayHandBack(g) || allocationCalls(g.body, catalogue).length > MAX_HELPER_SITES) return false;
+  return handedBackCalls(g, catalogue).length > 0;
+}
+
+/**
+ * The allocation calls of a helper whose result may reach its caller: returned, or stored through a parameter, into
+ * a member or a global — directly, or through a local that is returned or stored so. A block the helper keeps to
+ * itself (a scratch string it frees) is the helper's own business: its callers do not follow it.
+ */
+export function handedBackCalls(g: FunctionSyntax, catalogue: Catalogue): Syntax[] {
+  const calls = allocationCalls(g.body, catalogue);
+  if (calls.length === 0) return calls;
+  const isCall = new Set(calls);
+  const isLocal = (n: Syntax | undefined): n is Syntax => n?.type === 'identifier' && g.locals.has(n.text ?? '');
+  const direct = new Set<Syntax>();
+  const viaLocal = new Map<Syntax, string>();
+  const leaving = new Set<string>();
+  /** `b = a` or `T *b = a` between locals: when b leaves, a does (`char *ret = (char *)p; … return ret;`). */
+  const copiedTo = new Map<string, string[]>();
+  const copy = (from: string, to: string) => copiedTo.set(from, [...(copiedTo.get(from) ?? []), to]);
+  walk(g.body, (n) => {
+    if (n.type === 'return_statement' && n.children.length) {
+      const v = unwrap(n.children[0]);
+      if (isCall.has(v)) direct.add(v);
+      else if (isLocal(v)) leaving.add(v.text!);
+    } else if (n.type === 'assignment_expression') {
+      const l = child(n, 'left');
+      const r = child(n, 'right');
+      if (!l || !r) return;
+      const left = unwrap(l);
+      const right = unwrap(r);
+      if (isCall.has(right)) {
+        if (isLocal(left)) viaLocal.set(right, left.text!);
+        else direct.add(right);
+      } else if (isLocal(right)) {
+        if (isLocal(left)) copy(right.text!, left.text!);
+        else leaving.add(right.text!);
+      }
+    } else if (n.type === 'init_declarator') {
+      const v = child(n, 'value');
+      let d = child(n, 'declarator');
+      while (d && d.type !== 'identifier') d = child(d, 'declarator');
+      const value = v && unwrap(v);
+      if (!value || !d?.text) return;
+      if (isCall.has(value)) viaLocal.set(value, d.text);
+      else if (isLocal(value)) copy(value.text!, d.text);
+    }
+  });
+  const leaves = (name: string, seen = new Set<string>()): boolean => {
+    if (leaving.has(name)) return true;
+    if (seen.has(name)) return false;
+    seen.add(name);
+    return (copiedTo.get(name) ?? []).some((to) => leaves(to, seen));
+  };
+  return calls.filter((c) => direct.has(c) || (viaLocal.has(c) && leaves(viaLocal.get(c)!)));
 }
 
 /** A helper can give its allocation to the caller: it returns a pointer, or writes through a parameter or a global. */

@@ -34,6 +34,9 @@ export interface ExploreContext {
   /** Told of every other function whose text (`cfgOf`) or summary (`summaryOf`) is read: the language server's
    *  cache keeps a function's result while what it read is unchanged. */
   onRead?: (fn: FunctionSyntax, kind: 'text' | 'summary') => void;
+  /** Whether a same-file function is small enough to inline (part of its summary: reading it is not reading its
+   *  text). */
+  fitsInline(fn: FunctionSyntax): boolean;
 }
 
 const STATES_PER_NODE = 6;
@@ -45,7 +48,8 @@ const MAX_SITE_STEPS = 5000;
  *  in a variable in a thousand functions): a smaller share, so that it costs a fraction of the run. */
 const DIE_WRAPPER_SITE_STEPS = 300;
 const MAX_INLINE_DEPTH = 3;
-const MAX_INLINE_NODES = 600;
+/** A callee with a larger CFG is never inlined (`ExploreContext.fitsInline`). */
+export const MAX_INLINE_NODES = 600;
 const ERROR_LABEL = /(^|_)(err|errs|error|errout|fail|failed|failure|bad|nomem|enomem|oom|unwind|undo|rollback|abort|eexit)|^(out_)?(free|put|release|destroy|unmap|dealloc|kfree|unreg|unregister|disable|del)/i;
 /** Constants that name a failure (`REDIS_ERR`, `CURLE_OUT_OF_MEMORY`, `SSH_ERR_ALLOC_FAIL`, `E_FAIL`). */
 const ERROR_CONSTANT = /^[A-Z][A-Z0-9_]*(ERR|ERROR|FAIL|FAILED|FAILURE|NOMEM|OUT_OF_MEMORY|ENOMEM|INVALID)[A-Z0-9_]*$|^(FALSE|E_[A-Z]+)$/;
@@ -471,8 +475,7 @@ export class SiteExplorer {
   /** Runs a same-file callee on the current state; undefined when it is not worth or not possible to inline. */
   private inlineCall(call: Syntax, callee: FunctionSyntax, st: State): Array<[State, Value | undefined]> | undefined {
     if (this.depth >= MAX_INLINE_DEPTH || this.inlineActive.has(callee.name)) return undefined;
-    const cfg = this.ctx.cfgOf(callee);
-    if (cfg.nodes.length > MAX_INLINE_NODES) return undefined;
+    if (!this.ctx.fitsInline(callee)) return undefined;
     const args = callArgs(call);
     const values = args.map((a) => this.ev(a, st));
     const passesTracked = !this.leaksOnly && values.some((v, i) => v?.k === 'tracked' || (v?.k === 'addr' && st.env.get(v.key)?.k === 'tracked') || (v === undefined && this.arrayHoldsTracked(args[i], st)));
@@ -493,6 +496,7 @@ export class SiteExplorer {
       this.applySummary(call, callee, values, st);
       return [[st, undefined]];
     }
+    const cfg = this.ctx.cfgOf(callee); // its text is read only when it is inlined
     const frame = this.depth + 1;
     const entry = cloneState(st);
     callee.params.forEach((p, i) => {
