@@ -78,3 +78,41 @@ int use(const char *name) {
   // label's malloc comes back through `ret`; its scratch strdup does not; count keeps its strdup to itself.
   assert.deepEqual(followed, ['keep:strdup', 'label:malloc']);
 });
+
+test('a helper reached on many paths is explored once per state it can tell apart, so its allocation is followed to the end', async () => {
+  const engine = await Engine.create();
+  // Flags tested before each call: every state reaching a call enters the callee anew, and a callee cannot tell
+  // its caller's flags apart.
+  const tests = (names: string[]) => names.map((f, i) => `  if (${f}) n += ${i + 1};\n  if (n > ${i * 3}) n--;`).join('\n');
+  const a = Array.from({ length: 8 }, (_, i) => `a${i}`);
+  const r = Array.from({ length: 8 }, (_, i) => `r${i}`);
+  const text = `#include <stdlib.h>
+static char *make(int size, int fill) {
+  char *p = malloc(size);
+  if (!p) return NULL;
+  int n = 0;
+${tests(['fill', 'size', 'fill > 2', 'size > 8', 'fill < 0', 'size < 4'])}
+  p[0] = (char)n;
+  return p;
+}
+static char *build(int size, ${a.map((f) => `int ${f}`).join(', ')}) {
+  int n = 0;
+${tests(a)}
+  return make(size, n);
+}
+int run(${r.map((f) => `int ${f}`).join(', ')}) {
+  int n = 0;
+${tests(r)}
+  char *buf = build(16, ${a.map(() => 'n').join(', ')});
+  if (!buf) return -1;
+  buf[1] = (char)n;
+  free(buf);
+  return 0;
+}
+`;
+  const p = engine.prepare('run.c', text);
+  const run = p.analysed.find((f) => f.name === 'run')!;
+  const followed = engine.exploreFunction(p, run, engine.contextFor(p)).filter((x) => x.owner.name === 'make');
+  assert.equal(followed.length, 1);
+  assert.equal(followed[0].outcome.complete, true, 'the exploration of make()\'s malloc from run() finished within its budget');
+});

@@ -496,6 +496,14 @@ export class SiteExplorer {
       this.applySummary(call, callee, values, st);
       return [[st, undefined]];
     }
+    // A state the callee cannot tell from one it was already entered with leaves it the same way (not when tracing:
+    // the simulation wants each path).
+    const memoKey = this.trace ? undefined : this.inlineKey(call, callee, values, st);
+    const memo = memoKey === undefined ? undefined : this.inlineMemo.get(memoKey);
+    if (memo) {
+      this.ctx.onRead?.(callee, 'text');
+      return memo.exits.map(([e, ret]) => [spliceExit(st, memo.entry, e), ret]);
+    }
     const cfg = this.ctx.cfgOf(callee); // its text is read only when it is inlined
     const frame = this.depth + 1;
     const entry = cloneState(st);
@@ -515,7 +523,7 @@ export class SiteExplorer {
     this.callStack.pop();
     this.depth = frame - 1;
     const prefix = `${frame}:`;
-    return exits.map((e) => {
+    const result = exits.map((e): [State, Value | undefined] => {
       const ret = e.ret;
       let frameVars: string[] | undefined;
       for (const k of e.env.keys()) if (k.startsWith(prefix)) (frameVars ??= []).push(k);
@@ -525,9 +533,41 @@ export class SiteExplorer {
       e.errorPath = saved.errorPath;
       e.firstJump = saved.firstJump;
       e.returnNode = saved.returnNode;
-      return [e, ret] as [State, Value | undefined];
+      return [e, ret];
     });
+    if (memoKey !== undefined) this.inlineMemo.set(memoKey, { entry: cloneState(st), exits: result });
+    return result;
   }
+
+  /**
+   * What an inlined call's exploration depends on: the call and the frames around it (where its events are reported),
+   * the property part of the state, the argument values, and what of the caller's environment the callee can read or
+   * change — globals, remembered conditions, the holders of the tracked value, the storage behind the addresses it is
+   * given. Caller states that agree on these and differ in the caller's own facts (a flag tested before the call)
+   * leave the callee the same way (`spliceExit`): each state reaching a call would otherwise explore the callee anew,
+   * and a callee two calls down once per pair of states.
+   */
+  private inlineKey(call: Syntax, callee: FunctionSyntax, values: Array<Value | undefined>, st: State): string {
+    const parts: string[] = [callee.name, String(call.start), String(this.depth), this.fnStack.map((f) => f.name).join(','), this.callStack.map((c) => c.start).join(','),
+      st.phase, String(st.arming), String(st.failKind), String(+st.released) + +st.escaped + +st.tested + +st.statusTested + +st.noticed + +st.crashed + +st.errorPath,
+      String(st.pendingUse), String(st.siteFrame), st.undetected.join(';'), values.map(valueText).join(',')];
+    const targets: string[] = [];
+    for (const v of values) if (v?.k === 'addr') targets.push(v.key);
+    for (const [k, v] of st.env) {
+      if (k.startsWith('g:') || k.startsWith('?') || v.k === 'tracked') {
+        parts.push(`${k}=${valueText(v)}`);
+        if (v.k === 'addr') targets.push(v.key);
+      }
+    }
+    if (targets.length) {
+      for (const [k, v] of st.env) {
+        if (targets.some((t) => k === t || k.startsWith(`${t}.`) || k.startsWith(`${t}->`) || k.startsWith(`${t}[`) || k === `*${t}`)) parts.push(`${k}=${valueText(v)}`);
+      }
+    }
+    return parts.join('|');
+  }
+  /** The inlined calls explored for this site, by `inlineKey`: the state they were entered with, and their exits. */
+  private readonly inlineMemo = new Map<string, { entry: State; exits: Array<[State, Value | undefined]> }>();
 
   /** `siteWithin(fn, 0)`, asked at every call while no site has been allocated: the answer is fixed per callee. */
   private siteWithinCached(fn: FunctionSyntax): boolean {
@@ -1527,6 +1567,40 @@ export class SiteExplorer {
       if (!this.outcome.failureExits.has(key)) this.outcome.failureExits.set(key, event);
     }
   }
+}
+
+/** A value as text, for `inlineKey`. */
+function valueText(v: Value | undefined): string {
+  if (v === undefined) return '?';
+  switch (v.k) {
+    case 'int': return `i${v.n}`;
+    case 'addr': return `&${v.key}`;
+    case 'fn': return `f${v.name}`;
+    case 'alloc': return `a${v.failTest}${v.tookTracked ? 'r' : ''}`;
+    case 'failtest': return `t${+v.whenTrue}${v.tookTracked ? 'r' : ''}`;
+    case 'cmp': return `c${v.key}${v.eq ? '==' : '!='}${v.n}`;
+    default: return v.k;
+  }
+}
+
+/**
+ * An exit of a remembered inlined call (`entry` → `exit`) for another caller state `now` that agrees with `entry` on
+ * what the callee can see: the exit's property part, and `now`'s environment with what the callee changed of
+ * `entry`'s; the caller's own jump and return bookkeeping stay `now`'s.
+ */
+function spliceExit(now: State, entry: State, exit: State): State {
+  const c = exit.clone();
+  c.env = now.env;
+  now.envShared = true;
+  c.envShared = true;
+  for (const [k, v] of exit.env) if (entry.env.get(k) !== v) setVar(c, k, v);
+  for (const k of entry.env.keys()) if (!exit.env.has(k)) deleteVar(c, k);
+  c.firstJump = now.firstJump;
+  c.returnNode = now.returnNode;
+  c.errorPath = now.errorPath;
+  c.trail = now.trail;
+  c.crashAt = now.crashed ? now.crashAt : exit.crashAt;
+  return c;
 }
 
 const MAX_PATH = 4;
