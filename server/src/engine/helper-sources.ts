@@ -31,6 +31,16 @@ export function handsBackAllocation(g: FunctionSyntax, catalogue: Catalogue): bo
  * itself (a scratch string it frees) is the helper's own business: its callers do not follow it.
  */
 export function handedBackCalls(g: FunctionSyntax, catalogue: Catalogue): Syntax[] {
+  const memo = handedBack.get(g);
+  if (memo?.catalogue === catalogue) return memo.calls;
+  const calls = handedBackOf(g, catalogue);
+  handedBack.set(g, { catalogue, calls });
+  return calls;
+}
+/** Asked for every caller of a helper: kept per copy of the helper and catalogue in force. */
+const handedBack = new WeakMap<FunctionSyntax, { catalogue: Catalogue; calls: Syntax[] }>();
+
+function handedBackOf(g: FunctionSyntax, catalogue: Catalogue): Syntax[] {
   const calls = allocationCalls(g.body, catalogue);
   if (calls.length === 0) return calls;
   const isCall = new Set(calls);
