@@ -671,11 +671,17 @@ export interface ParsedSource {
 }
 
 /** The tree-sitter edit that turns `before` into `after`: the span between their common prefix and suffix. */
+const DIFF_CHUNK = 512;
+
 function editBetween(before: string, after: string): Edit {
   let start = 0;
   const max = Math.min(before.length, after.length);
+  // Whole chunks first (compared natively), then characters: an edit of a large file costs a fraction of a loop
+  // over every character.
+  while (start + DIFF_CHUNK <= max && before.startsWith(after.slice(start, start + DIFF_CHUNK), start)) start += DIFF_CHUNK;
   while (start < max && before.charCodeAt(start) === after.charCodeAt(start)) start++;
   let suffix = 0;
+  while (suffix + DIFF_CHUNK <= max - start && before.endsWith(after.slice(after.length - suffix - DIFF_CHUNK, after.length - suffix), before.length - suffix)) suffix += DIFF_CHUNK;
   while (suffix < max - start && before.charCodeAt(before.length - 1 - suffix) === after.charCodeAt(after.length - 1 - suffix)) suffix++;
   const point = (text: string, offset: number) => {
     const { line, column } = positionAt(text, offset);
