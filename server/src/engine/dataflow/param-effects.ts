@@ -27,9 +27,10 @@ export interface CalleeEffects {
   keeps: EffectPath[];
 }
 
-/** Callees whose name says they take ownership, or release, when no file of the run defines them (as explore.ts). */
+/** Callees whose name says they take ownership, or release, when no file of the run defines them (as explore.ts).
+ *  Release macros spell it in capitals (libxml2's `FREE_AND_NULL(str)`, `SAFE_FREE(p)`). */
 export const TAKES_OWNERSHIP = /(add|append|prepend|push|insert|enqueue|queue|put|store|attach|register|take|steal|adopt|own|give|transfer|assign|move|link|keep|cache|install|submit|replace|swap)/i;
-export const RELEASES = /(^|_)(free|destroy|release|unref|dispose|delete|cleanup|drop)\w*$|[a-z](Free|Destroy|Unref|Dispose|Release|Delete)$/;
+export const RELEASES = /(^|_)(free|destroy|release|unref|dispose|delete|cleanup|drop)\w*$|[a-z](Free|Destroy|Unref|Dispose|Release|Delete)$|(^|_)(FREE|DESTROY|RELEASE|UNREF|DISPOSE)(_|$)/;
 
 /** Bounds how often one summary grows through a cycle of calls. */
 const MAX_ROUNDS = 16;
