@@ -101,6 +101,7 @@ export function toSyntax(root: TsNode, source: string, maxDepth = 400, lines: Li
         }
         depth--;
         const done = stack.pop()!;
+        if (done.type === 'macro_type_specifier' && stack[stack.length - 1].type === 'compound_statement') statementMacroCall(done);
         if (done.children.length === 0) done.text = source.slice(done.start, done.end);
         // An array grown by push keeps room for 16 more elements.
         else if (done.children.length > 1) done.children = done.children.slice();
@@ -109,6 +110,26 @@ export function toSyntax(root: TsNode, source: string, maxDepth = 400, lines: Li
   }
   cursor.delete();
   return finish(top, source, cut);
+}
+
+/**
+ * `FREE_AND_NULL(msg)` as the last statement of a block, with no semicolon (libxml2's statement macros): tree-sitter
+ * reads it as a macro type specifier with a missing `;`. In statement position it can only be the macro's use: made
+ * the call statement it is (same spans; the argument a plain identifier).
+ */
+function statementMacroCall(node: Syntax): void {
+  const name = child(node, 'name');
+  const described = child(node, 'type');
+  const arg = described?.children.length === 1 ? described.children[0] : undefined;
+  if (!name || !described || arg?.type !== 'type_identifier') return;
+  arg.type = 'identifier';
+  arg.field = null;
+  name.field = 'function';
+  described.type = 'argument_list';
+  described.field = 'arguments';
+  const call: Syntax = { ...node, id: nextId++, type: 'call_expression', field: null, children: [name, described] };
+  node.type = 'expression_statement';
+  node.children = [call];
 }
 
 function finish(node: Syntax, source: string, cut: boolean): Syntax {
