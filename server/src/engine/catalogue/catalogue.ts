@@ -34,6 +34,7 @@ export class Catalogue {
   private readonly checks = new Map<string, CheckSpec>();
   private readonly derefArgs = new Map<string, number[]>();
   private readonly keeps = new Map<string, number[]>();
+  private readonly returned = new Map<string, number>();
   private readonly noreturn = new Set<string>();
   private readonly nonnull = new Set<string>();
   private readonly profileReleasers: Set<string>;
@@ -53,6 +54,7 @@ export class Catalogue {
       for (const c of profile.checks) this.checks.set(c.name, c);
       for (const d of profile.derefArgs) this.mergeDeref(d);
       for (const k of profile.takesOwnership ?? []) this.keeps.set(k.name, k.args);
+      for (const r of profile.returnsArgument ?? []) this.returned.set(r.name, r.arg);
       for (const n of profile.noreturn) this.noreturn.add(n);
       // `__attribute__((cleanup(f)))` is recognised by its `cleanup`, not by the bare `__attribute__` token.
       for (const s of profile.scopeRelease) {
@@ -108,6 +110,10 @@ export class Catalogue {
   /** Argument indexes a function keeps (takes ownership of). */
   keptArgs(name: string): number[] | undefined {
     return this.keeps.get(name);
+  }
+  /** The argument a function gives back (`memcpy` returns its destination), or undefined. */
+  returnedArg(name: string): number | undefined {
+    return this.returned.get(name);
   }
   /** Whether the catalogue itself says what `name` does (profiles and configuration, not inferred releasers). */
   describes(name: string): boolean {

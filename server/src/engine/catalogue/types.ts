@@ -91,5 +91,7 @@ export interface ProfileData {
   derefArgs: DerefArgsSpec[];
   /** Functions that keep a pointer they are given (`putenv`, `setprogname`): it escapes, it does not leak. */
   takesOwnership?: DerefArgsSpec[];
+  /** Functions that give back one of their arguments (`memcpy(dst, …)` returns dst): its value is the call's. */
+  returnsArgument?: Array<{ name: string; arg: number }>;
   /** Profiles whose allocators abort under `"policy": "abort"` are the project's own: every profile but libc/posix. */
 }

@@ -8,7 +8,7 @@ import type { Catalogue } from '../catalogue/catalogue';
 import type { Cfg, CfgNode } from '../cfg/cfg';
 import { unwrapCondition } from '../cfg/build';
 import type { AllocationSite } from './site';
-import { cloneState, deleteVar, FactAgreement, setVar, holders, initialState, stateIdentity, StateSet, type State, type Value } from './state';
+import { cloneState, deleteVar, FactAgreement, setVar, holders, initialState, stateIdentity, StateSet, valueKey, type State, type Value } from './state';
 import { spanKey, spanOf, type SiteOutcome, type Span, type TestKind } from './outcome';
 import type { ConstantFacts } from './facts';
 import type { CalleeSummary } from './callee-summary';
@@ -1178,7 +1178,8 @@ export class SiteExplorer {
     for (const i of cat.keptArgs(name) ?? []) if (values[i]?.k === 'tracked' || this.pointsIntoTracked(values[i], st)) this.escape(st);
 
     // `return memcpy(p, src, n);`: these give back their destination (openssh's `xstrdup`, git's `xmemdupz`).
-    if (RETURNS_DESTINATION.has(name)) return values[0];
+    const returned = cat.returnedArg(name);
+    if (returned !== undefined) return values[returned];
 
     const constant = this.ctx.facts.functions.get(name);
     if (constant !== undefined) return { k: 'int', n: constant };
@@ -1569,18 +1570,9 @@ export class SiteExplorer {
   }
 }
 
-/** A value as text, for `inlineKey`. */
+/** A value as text, for `inlineKey` (undefined: unknown). */
 function valueText(v: Value | undefined): string {
-  if (v === undefined) return '?';
-  switch (v.k) {
-    case 'int': return `i${v.n}`;
-    case 'addr': return `&${v.key}`;
-    case 'fn': return `f${v.name}`;
-    case 'alloc': return `a${v.failTest}${v.tookTracked ? 'r' : ''}`;
-    case 'failtest': return `t${+v.whenTrue}${v.tookTracked ? 'r' : ''}`;
-    case 'cmp': return `c${v.key}${v.eq ? '==' : '!='}${v.n}`;
-    default: return v.k;
-  }
+  return v === undefined ? '?' : valueKey(v);
 }
 
 /**
@@ -1649,8 +1641,6 @@ function forgetConditionsOn(name: string, st: State): void {
 }
 
 const POINTER_ARITHMETIC = new Set(['+', '-', '|', '&', '^']);
-/** Library functions that give back their first argument (`return memcpy(p, src, n)` returns p). */
-export const RETURNS_DESTINATION: ReadonlySet<string> = new Set(['memcpy', 'memmove', 'memset', 'strcpy', 'strncpy', 'strcat', 'strncat', 'wmemcpy', 'wmemmove', 'wmemset', 'wcscpy', 'wcsncpy', 'wcscat', 'wcsncat']);
 
 /** Where the last member access of a key starts (`0:e->list` → 3), or -1. */
 function lastAccess(key: string): number {

@@ -210,7 +210,8 @@ function sameValue(a: Value, b: Value): boolean {
   }
 }
 
-function valueKey(v: Value): string {
+/** A value as text: hashed for a state's identity, and part of an inlined call's key (explore.ts). */
+export function valueKey(v: Value): string {
   switch (v.k) {
     case 'int': return `i${v.n}`;
     case 'addr': return `&${v.key}`;

@@ -5,7 +5,7 @@
 import { callArgs, calleeName, child, unwrap, walk, type Syntax } from '../parse/syntax';
 import type { FunctionSyntax } from '../parse/functions';
 import type { Catalogue } from '../catalogue/catalogue';
-import { RETURNS_DESTINATION, SiteExplorer, type ExploreContext } from './explore';
+import { SiteExplorer, type ExploreContext } from './explore';
 import { siteFor, type AllocationSite } from './site';
 import type { State, Value } from './state';
 import type { ParamFacts } from './param-effects';
@@ -168,7 +168,7 @@ function returnedCalls(fn: FunctionSyntax, catalogue: Catalogue): Syntax[] {
   const direct: Syntax[] = [];
   walk(fn.body, (n) => {
     if (n.type === 'return_statement' && n.children[0]) {
-      const v = throughDestination(unwrap(n.children[0]));
+      const v = throughReturnedArgument(unwrap(n.children[0]), catalogue);
       if (v.type === 'identifier' && v.text) returned.add(v.text);
       else if (v.type === 'call_expression') direct.push(v);
     }
@@ -207,12 +207,13 @@ function resizedParam(fn: FunctionSyntax, owner: FunctionSyntax, call: Syntax, a
   return i >= 0 ? i : undefined;
 }
 
-/** `memcpy(xmallocz(n), s, n)` → `xmallocz(n)`: what a call that gives back its destination returns. */
-function throughDestination(e: Syntax): Syntax {
-  for (let guard = 0; guard < 4 && e.type === 'call_expression' && RETURNS_DESTINATION.has(calleeName(e) ?? ''); guard++) {
-    const dest = callArgs(e)[0];
-    if (!dest) break;
-    e = unwrap(dest);
+/** `memcpy(xmallocz(n), s, n)` → `xmallocz(n)`: what a call that gives back one of its arguments returns. */
+function throughReturnedArgument(e: Syntax, catalogue: Catalogue): Syntax {
+  for (let guard = 0; guard < 4 && e.type === 'call_expression'; guard++) {
+    const i = catalogue.returnedArg(calleeName(e) ?? '');
+    const arg = i === undefined ? undefined : callArgs(e)[i];
+    if (!arg) break;
+    e = unwrap(arg);
   }
   return e;
 }
