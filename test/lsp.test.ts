@@ -109,6 +109,46 @@ test('a function that calls a helper without inlining it is not analysed again w
   assert.equal(c.statuses[c.statuses.length - 1].reanalysed, 0);
 });
 
+test('an edit that makes a name relevant in one function does not re-analyse others that do not read its text', async () => {
+  const c = await start();
+  const { uri } = openLines(c, 'relevance', [
+    '#include <stdlib.h>',
+    'int a, b;',
+    'static int pick(int x) {',
+    '  if (a) return x;',
+    '  if (b) return 0;',
+    '  return 1;',
+    '}',
+    'static int scale(int x) {',
+    '  if (x > 1 && a) return x * 2;',
+    '  return x;',
+    '}',
+    'int keep(int n) {',
+    '  int *v = malloc(sizeof *v * n);',
+    '  n += b - a;',
+    '  v[0] = scale(n);',
+    '  free(v);',
+    '  return 0;',
+    '}',
+    'int other(void) {',
+    '  char *s = malloc(2);',
+    '  int r = pick(1);',
+    '  free(s);',
+    '  return r;',
+    '}',
+  ]);
+  assert.deepEqual(rulesOf(await c.diagnostics(uri)), ['15:unchecked-alloc']);
+  // `pick` tests `aq` now, a name that becomes relevant (and the file's relevant names come in another order):
+  // `other` consults its summary only, which is the same; `keep` does not call it.
+  c.edit(uri, [{ range: { start: { line: 3, character: 7 }, end: { line: 3, character: 7 } }, newText: 'q' }]);
+  assert.deepEqual(rulesOf(await c.diagnostics(uri)), ['15:unchecked-alloc']);
+  assert.equal(c.statuses[c.statuses.length - 1].reanalysed, 0, 'a helper\'s relevant names count where its text is read');
+  // The same in `scale`, whose summary `keep` consults.
+  c.edit(uri, [{ range: { start: { line: 8, character: 7 }, end: { line: 8, character: 7 } }, newText: 'q' }]);
+  assert.deepEqual(rulesOf(await c.diagnostics(uri)), ['15:unchecked-alloc']);
+  assert.equal(c.statuses[c.statuses.length - 1].reanalysed, 0);
+});
+
 test('after many edits, the incremental diagnostics equal a fresh analysis of the same text', async () => {
   const c = await start();
   const engine = await Engine.create();

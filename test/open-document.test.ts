@@ -22,3 +22,19 @@ test('an edit and a request in the tick after a run answered are analysed, not l
   assert.equal(second.version, 2);
   assert.deepEqual(second.result.findings.map((f) => `${f.span.line + 1}:${f.rule}`), ['5:unchecked-alloc']);
 });
+
+test('a run that fails (the engine did not load, or threw) rejects its requests once instead of starting over for ever', async () => {
+  const failing = Promise.reject(new Error('no engine'));
+  failing.catch(() => undefined);
+  const doc = new OpenDocument('file:///t.c', '/t.c', SOURCE, 1, failing);
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('the request was never answered')), 5_000)));
+  try {
+    await assert.rejects(Promise.race([doc.analysis(DEFAULT_CONFIG), timeout]), /no engine/);
+    // A later request tries again (and fails the same way, once).
+    await assert.rejects(Promise.race([doc.analysis(DEFAULT_CONFIG), timeout]), /no engine/);
+  } finally {
+    clearTimeout(timer);
+  }
+  assert.equal(doc.analysing, false);
+});

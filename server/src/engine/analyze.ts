@@ -515,7 +515,7 @@ export class Engine {
     const runs: SiteRun[] = [];
     const fresh: FunctionSyntax[] = [];
     const helperMemo = newHelperMemo();
-    const digests = context !== undefined ? new FunctionDigests(ctx, context) : undefined;
+    const digests = context !== undefined ? new FunctionDigests(p, ctx, context) : undefined;
     const dependencies = new Map<FunctionSyntax, Dependency[]>();
     for (const fn of p.analysed) {
       const hit = keys && cache!.take(keys.get(fn)!, placedFunction(p, fn), places!, (d) => digests!.of(d.name, d.kind));

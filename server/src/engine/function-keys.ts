@@ -13,20 +13,22 @@ import { handsBackAllocation, mentionedFunctions } from './helper-sources';
 import { identifiersOf } from './function-selection';
 
 /**
- * What the keys of all the file's functions depend on besides their own tokens and helpers: the configuration, the
- * facts, relevant names and inferred names in force, and which functions the file defines. A function whose copy,
- * helpers and context are those of the last analysis keeps its key (`functionKeys`).
+ * What the keys of all the file's functions depend on besides their own tokens, helpers and the names they mention:
+ * the configuration, the facts and inferred names in force, and which functions the file defines. A function whose
+ * copy, helpers and context are those of the last analysis keeps the part of its key they make (`functionKeys`);
+ * the names in force that it mentions (`mentionedContext`) are looked up on every analysis, as one edit can make a
+ * name relevant.
  */
 export function contextDigest(p: PreparedFile, ctx: ExploreContext): string {
   return createHash('sha1').update(JSON.stringify([
-    p.config, [...ctx.relevant], [...p.unreleasedStatics], ctx.facts.globals, ctx.facts.functions, ctx.facts.noreturn, ctx.facts.transparent,
-    p.inferred ?? null, [...ctx.functions.keys()],
+    p.config, ctx.facts.globals, ctx.facts.functions, ctx.facts.noreturn, ctx.facts.transparent, p.inferred ?? null, [...ctx.functions.keys()],
   ])).digest('base64');
 }
 
 interface KeyMemo {
   context: string;
-  key: string;
+  /** The digest of the function's tokens, its callers' where they count, and the helpers it reaches. */
+  base: string;
   /** The helpers the key covers, by name (the same copies: the same tokens and mentions). */
   reached: Array<[string, FunctionSyntax]>;
 }
@@ -34,8 +36,9 @@ const keyMemos = new WeakMap<FunctionSyntax, KeyMemo>();
 
 /**
  * What a function's findings depend on: its own tokens (not its layout: the cache moves its findings to the new
- * blanks), which same-file functions it may inline, and the configuration, facts and relevant names — only those
- * it or its helpers mention, so that typing in one function leaves the others' keys alone. `context` is
+ * blanks), which same-file functions it may inline, and the configuration, facts and relevant names it mentions
+ * (`mentionedContext`; those its helpers mention are in the digests of the helpers it reads), so that typing in one
+ * function leaves the others' keys alone. `context` is
  * `contextDigest`: a function whose copy and helpers' copies did not change keeps its key without hashing again.
  */
 export function functionKeys(p: PreparedFile, ctx: ExploreContext, context: string): Map<FunctionSyntax, string> {
@@ -48,7 +51,7 @@ export function functionKeys(p: PreparedFile, ctx: ExploreContext, context: stri
   for (const fn of p.analysed) {
     const memo = keyMemos.get(fn);
     if (memo && memo.context === context && memo.reached.every(([name, g]) => ctx.functions.get(name) === g)) {
-      keys.set(fn, memo.key);
+      keys.set(fn, keyOf(memo.base, fn, p, ctx));
       continue;
     }
     const h = createHash('sha1').update(fileKey).update(tokensOf(fn));
@@ -59,7 +62,6 @@ export function functionKeys(p: PreparedFile, ctx: ExploreContext, context: stri
       const callerPattern = new RegExp(`\\b${fn.name}\\b`);
       for (const caller of p.analysed) if (caller !== fn && callerPattern.test(caller.text)) h.update(`\0caller\0`).update(tokensOf(caller));
     }
-    const identifiers = [identifiersOf(fn)];
     const reached: KeyMemo['reached'] = [];
     const seen = new Set([fn.name]);
     let frontier = [fn];
@@ -70,42 +72,99 @@ export function functionKeys(p: PreparedFile, ctx: ExploreContext, context: stri
           if (seen.has(name)) continue;
           seen.add(name);
           const g = ctx.functions.get(name)!;
-          // Which same-file functions exist: what the exploration read of them is checked by its dependencies.
+          // Which same-file functions exist: what the exploration read of them is checked by its dependencies (the
+          // names of theirs that are relevant or facts with their text: `FunctionDigests`).
           h.update(`\0${name}\0`);
-          identifiers.push(identifiersOf(g));
           reached.push([name, g]);
           next.push(g);
         }
       }
       frontier = next;
     }
-    const mentioned = new Set<string>();
-    for (const ids of identifiers) for (const id of ids) mentioned.add(id);
-    const only = <T>(list: Iterable<T>, name: (x: T) => string) => [...list].filter((x) => mentioned.has(name(x)));
-    h.update(JSON.stringify([
-      only(ctx.relevant, (n) => n), only(p.unreleasedStatics, (n) => n),
-      // The facts in force (this file's, with the other files' of the run), whatever file they came from.
-      only(ctx.facts.globals, (g) => g[0]), only(ctx.facts.functions, (f) => f[0]), only(ctx.facts.noreturn, (n) => n), only(ctx.facts.transparent, (n) => n),
-      only(p.inferred?.allocators ?? [], (a) => a.name), only(p.inferred?.releasers ?? [], (r) => r.name), only(p.inferred?.effects ?? [], (e) => e.name),
-      only(p.inferred?.keeps ?? [], (k) => k.name), only(p.inferred?.nonnull ?? [], (n) => n),
-    ]));
-    const key = h.digest('base64');
-    keys.set(fn, key);
+    const base = h.digest('base64');
+    keys.set(fn, keyOf(base, fn, p, ctx));
     if (byCallers) keyMemos.delete(fn);
-    else keyMemos.set(fn, { context, key, reached });
+    else keyMemos.set(fn, { context, base, reached });
   }
   return keys;
+}
+
+function keyOf(base: string, fn: FunctionSyntax, p: PreparedFile, ctx: ExploreContext): string {
+  return createHash('sha1').update(base).update(mentionedContext(fn, p, ctx)).digest('base64');
+}
+
+/**
+ * The configuration, facts and names in force that a function's text mentions: part of its own key, and of the
+ * digest of its text where another function's exploration read it (an edit that makes a name relevant changes the
+ * keys of the functions that mention it, not of every function that could reach them).
+ */
+function mentionedContext(fn: FunctionSyntax, p: PreparedFile, ctx: ExploreContext): string {
+  const index = namesInForce(p, ctx);
+  const parts: string[] = [];
+  for (const id of sortedIdentifiers(fn)) {
+    const entries = index.get(id);
+    if (!entries) continue;
+    const texts = entries.map(([kind, x]) => `${kind}:${typeof x === 'string' ? x : JSON.stringify(x)}`);
+    // Sorted: the lists are rebuilt on every analysis, and an edit elsewhere can change their order, not what they hold.
+    parts.push(id, ...(texts.length > 1 ? texts.sort() : texts));
+  }
+  return parts.join('\0');
+}
+
+/** Everything in force that a function can mention, by name: relevant names, unreleased statics, facts, inferred
+ *  functions. Made once per analysis (its context). */
+function namesInForce(p: PreparedFile, ctx: ExploreContext): Map<string, Array<[string, unknown]>> {
+  let index = nameIndexes.get(ctx);
+  if (index) return index;
+  const made = new Map<string, Array<[string, unknown]>>();
+  const add = <T>(kind: string, list: Iterable<T> | undefined, name: (x: T) => string) => {
+    for (const x of list ?? []) {
+      const n = name(x);
+      let entries = made.get(n);
+      if (!entries) made.set(n, (entries = []));
+      entries.push([kind, x]);
+    }
+  };
+  const self = (n: string) => n;
+  add('relevant', ctx.relevant, self);
+  add('static', p.unreleasedStatics, self);
+  // The facts in force (this file's, with the other files' of the run), whatever file they came from.
+  add('global', ctx.facts.globals, (g) => g[0]);
+  add('function', ctx.facts.functions, (f) => f[0]);
+  add('noreturn', ctx.facts.noreturn, self);
+  add('transparent', ctx.facts.transparent, self);
+  add('allocator', p.inferred?.allocators, (a) => a.name);
+  add('releaser', p.inferred?.releasers, (r) => r.name);
+  add('effects', p.inferred?.effects, (e) => e.name);
+  add('keeps', p.inferred?.keeps, (k) => k.name);
+  add('nonnull', p.inferred?.nonnull, self);
+  nameIndexes.set(ctx, (index = made));
+  return index;
+}
+const nameIndexes = new WeakMap<ExploreContext, Map<string, Array<[string, unknown]>>>();
+
+const sortedIdentifierLists = new WeakMap<FunctionSyntax, string[]>();
+function sortedIdentifiers(fn: FunctionSyntax): string[] {
+  let ids = sortedIdentifierLists.get(fn);
+  if (!ids) sortedIdentifierLists.set(fn, (ids = [...identifiersOf(fn)].sort()));
+  return ids;
 }
 
 /** The current digests of what explorations read of the file's functions (function-cache.ts `Dependency`). */
 export class FunctionDigests {
   /** `context`: `contextDigest` (a summary digest made in the same context is kept across analyses). */
-  constructor(private readonly ctx: ExploreContext, private readonly context: string) {}
+  /** Text digests of this analysis (the names in force they include can change with any edit). */
+  private readonly texts = new Map<FunctionSyntax, string>();
+  constructor(private readonly p: PreparedFile, private readonly ctx: ExploreContext, private readonly context: string) {}
 
   of(name: string, kind: DependencyKind): string | undefined {
     const fn = this.ctx.functions.get(name);
     if (!fn) return undefined;
-    if (kind === 'text') return tokenDigest(fn);
+    if (kind === 'text') {
+      let digest = this.texts.get(fn);
+      if (digest === undefined) this.texts.set(fn, (digest = `${tokenDigest(fn)} ${mentionedContext(fn, this.p, this.ctx)}`));
+      return digest;
+    }
     const memo = summaryDigests.get(fn);
     if (memo?.context === this.context) return memo.digest;
     const s = this.ctx.summaryOf(fn);

@@ -34,8 +34,8 @@ export class OpenDocument {
   private readonly cache = new FunctionResultCache();
   private readonly copies = new FunctionCopies();
   private latest: Analysis | undefined;
-  private running: Promise<Analysis | undefined> | undefined;
-  private waiters: Array<(a: Analysis) => void> = [];
+  private running: Promise<void> | undefined;
+  private waiters: Array<{ resolve: (a: Analysis) => void; reject: (e: unknown) => void }> = [];
   private configKey = '';
 
   constructor(readonly uri: string, readonly file: string, private text: string, private version: number, private readonly engineReady: Promise<Engine>) {}
@@ -77,7 +77,7 @@ export class OpenDocument {
       this.latest = undefined;
     }
     if (this.latest && this.latest.version === this.version) return Promise.resolve(this.latest);
-    const p = new Promise<Analysis>((resolve) => this.waiters.push(resolve));
+    const p = new Promise<Analysis>((resolve, reject) => this.waiters.push({ resolve, reject }));
     this.requested = { config, facts: project.facts };
     if (!this.running) this.start();
     return p;
@@ -86,10 +86,17 @@ export class OpenDocument {
 
   private start(): void {
     const { config, facts } = this.requested!;
-    this.running = this.run(config, facts).finally(() => {
+    this.running = this.run(config, facts).then(() => {
       this.running = undefined;
       // A request made after the run woke its waiters but before it ended (an edit in between) gets a run of its own.
       if (this.waiters.length) this.start();
+    }, (error: unknown) => {
+      this.running = undefined;
+      // The run failed (the engine did not load, or threw on this text): its waiters get the error, and the next
+      // request tries again; starting over here would fail the same way for ever.
+      const waiters = this.waiters;
+      this.waiters = [];
+      for (const w of waiters) w.reject(error);
     });
   }
 
@@ -135,7 +142,7 @@ export class OpenDocument {
       this.latest = analysis;
       const waiters = this.waiters;
       this.waiters = [];
-      for (const w of waiters) w(analysis);
+      for (const w of waiters) w.resolve(analysis);
       return analysis;
     }
   }
