@@ -12,7 +12,7 @@ import { DEFAULT_CONFIG, type FailpathConfig, type Severity } from './config/con
 import { buildCfg } from './cfg/build';
 import type { Cfg } from './cfg/cfg';
 import { allocationCalls, siteFor } from './dataflow/site';
-import { MAX_INLINE_NODES, SiteExplorer, type ExploreContext } from './dataflow/explore';
+import { MAX_INLINE_NODES, SiteExplorer, siteStepBudget, type ExploreContext } from './dataflow/explore';
 import { collectFileFacts, factsForFile, type ConstantFacts, type FileFacts, NO_FACTS } from './dataflow/facts';
 import { summarize, type CalleeSummary } from './dataflow/callee-summary';
 import { unreleasedStatics } from './dataflow/static-storage';
@@ -31,8 +31,8 @@ import type { SiteRuleContext } from './rules/rule';
 import { findSuppressions, applySuppressions, type Suppression } from './suppressions';
 import type { FileStats, Finding } from './findings';
 import { compareFindings } from './findings';
-import type { Dependency, FunctionResultCache } from './function-cache';
-import { contextDigest, FunctionDigests, functionKeys, functionPlaces, placedFunction } from './function-keys';
+import type { Dependency, FunctionResultCache, RunResult } from './function-cache';
+import { contextDigest, FunctionDigests, functionKeys, functionPlaces, placedFunction, PREFIX_RUN, RunReads } from './function-keys';
 import { handedBackCalls, handsBackAllocation, mentionedFunctions } from './helper-sources';
 import { collectCallGraph } from './context/call-graph-facts';
 import { CallGraph } from './context/call-graph';
@@ -378,37 +378,59 @@ export class Engine {
    * Explores every allocation site of `fn` (its own, and those of same-file helpers it may get an allocation
    * back from). Sites in `traced` also record their failure-world paths (simulation).
    */
-  exploreFunction(p: PreparedFile, fn: FunctionSyntax, ctx: ExploreContext, traced?: ReadonlySet<Syntax>, memo: HelperMemo = newHelperMemo()): SiteRun[] {
+  exploreFunction(p: PreparedFile, fn: FunctionSyntax, ctx: ExploreContext, traced?: ReadonlySet<Syntax>, memo: HelperMemo = newHelperMemo(), select?: RunSelection): SiteRun[] {
     const catalogue = ctx.catalogue;
-    const text = (n: Syntax) => p.text.slice(n.start, n.end);
     const cfg = ctx.cfgOf(fn);
     const calls = allocationCalls(fn.body, catalogue);
-    const all = this.siteCalls(fn, calls, ctx, memo);
+    const sites = this.siteCalls(fn, calls, ctx, memo);
+    // Every site's share of the function's budget counts them all, explored now or not.
+    const all = sites.map(([call, owner]) => ({ call, owner, id: runId(fn, owner, call, catalogue) })).filter((r) => !select?.reuse?.(r.id, sites.length));
     // The paths up to each of the function's own allocations are the same for every site: explored once.
     const callNodes = callsToNodes(cfg, new Set(calls));
-    const prefix = calls.length > 1 ? SiteExplorer.explorePrefix(ctx, cfg, new Set(callNodes.values()), PREFIX_STEP_BUDGET) : undefined;
-    const runs: SiteRun[] = [];
-    for (const [call, owner] of all) {
-      const site = siteFor(call, catalogue, owner.name, text);
-      if (!site) continue;
-      const dieWrapper = site.spec.profile === 'inferred' && site.spec.failure === 'aborts';
-      const tested = dieWrapper && mayBeTested(fn, owner, call) && testedInFile(p, site.callee);
-      if (dieWrapper && !tested && (owner !== fn || !mayBeHeld(owner, call))) continue;
-      const leaksOnly = dieWrapper && !tested;
-      const explorer = new SiteExplorer(ctx, cfg, site, all.length, leaksOnly);
-      explorer.trace = !!traced?.has(call);
-      const outcome = explorer.run(prefix);
-      // A die-wrapper's leaks are worth reporting only from a whole exploration: cut short, the paths it followed
-      // were widened, and the release may lie on one it did not reach (its dead tests still stand).
-      if (dieWrapper && !outcome.complete) {
-        if (leaksOnly) continue;
-        outcome.leaks.clear();
-        outcome.lost.clear();
+    let prefix: ReturnType<typeof SiteExplorer.explorePrefix>;
+    if (calls.length > 1 && all.some((r) => r.owner === fn)) {
+      select?.onRun?.(PREFIX_RUN); // what it reads, the own sites' runs read
+      try {
+        prefix = SiteExplorer.explorePrefix(ctx, cfg, new Set(callNodes.values()), PREFIX_STEP_BUDGET);
+      } finally {
+        select?.onRun?.(undefined);
       }
-      if (DEBUG) debugSteps.set(`${p.file}:${fn.name}`, (debugSteps.get(`${p.file}:${fn.name}`) ?? 0) + explorer.steps);
-      runs.push({ fn, owner, call, outcome, oldMayBeLive: explorer.realloc?.oldMayBeLive, cfg });
+    }
+    const runs: SiteRun[] = [];
+    for (const { call, owner, id } of all) {
+      select?.onRun?.(id);
+      try {
+        const run = this.exploreSite(p, fn, ctx, cfg, call, owner, sites.length, prefix, traced);
+        if (run) runs.push({ ...run, id });
+      } finally {
+        select?.onRun?.(undefined);
+      }
     }
     return runs;
+  }
+
+  /** One run of `exploreFunction`: the site `call` of `owner`, explored from `fn`. */
+  private exploreSite(p: PreparedFile, fn: FunctionSyntax, ctx: ExploreContext, cfg: Cfg, call: Syntax, owner: FunctionSyntax, sitesInFunction: number, prefix: ReturnType<typeof SiteExplorer.explorePrefix>, traced: ReadonlySet<Syntax> | undefined): Omit<SiteRun, 'id'> | undefined {
+    const catalogue = ctx.catalogue;
+    const text = (n: Syntax) => p.text.slice(n.start, n.end);
+    const site = siteFor(call, catalogue, owner.name, text);
+    if (!site) return undefined;
+    const dieWrapper = site.spec.profile === 'inferred' && site.spec.failure === 'aborts';
+    const tested = dieWrapper && mayBeTested(fn, owner, call) && testedInFile(p, site.callee);
+    if (dieWrapper && !tested && (owner !== fn || !mayBeHeld(owner, call))) return undefined;
+    const leaksOnly = dieWrapper && !tested;
+    const explorer = new SiteExplorer(ctx, cfg, site, sitesInFunction, leaksOnly);
+    explorer.trace = !!traced?.has(call);
+    const outcome = explorer.run(prefix);
+    // A die-wrapper's leaks are worth reporting only from a whole exploration: cut short, the paths it followed
+    // were widened, and the release may lie on one it did not reach (its dead tests still stand).
+    if (dieWrapper && !outcome.complete) {
+      if (leaksOnly) return undefined;
+      outcome.leaks.clear();
+      outcome.lost.clear();
+    }
+    if (DEBUG) debugSteps.set(`${p.file}:${fn.name}`, (debugSteps.get(`${p.file}:${fn.name}`) ?? 0) + explorer.steps);
+    return { fn, owner, call, outcome, oldMayBeLive: explorer.realloc?.oldMayBeLive, cfg };
   }
 
   /** The allocation calls followed from `fn`: its own, then those of same-file helpers that may return their
@@ -513,40 +535,49 @@ export class Engine {
     // First every site in every context, then the rules: a static helper's realloc is judged by what its
     // callers in this file pass it (a caller passing NULL makes `p = realloc(p, n)` a plain allocation).
     const runs: SiteRun[] = [];
-    const fresh: FunctionSyntax[] = [];
+    const fresh: Array<{ fn: FunctionSyntax; kept: RunResult[]; runCount: number; reads?: RunReads }> = [];
     const helperMemo = newHelperMemo();
     const digests = context !== undefined ? new FunctionDigests(p, ctx, context) : undefined;
-    const dependencies = new Map<FunctionSyntax, Dependency[]>();
     for (const fn of p.analysed) {
       const hit = keys && cache!.take(keys.get(fn)!, placedFunction(p, fn), places!, (d) => digests!.of(d.name, d.kind));
-      if (hit) {
+      if (hit && 'findings' in hit) {
         findings.push(...hit.findings);
         p.stats.allocationSites += hit.sites;
         continue;
       }
-      fresh.push(fn);
+      // A partial hit: the runs that read only what is the same keep their findings, where the function still has
+      // them and their share of its budget is the same; the others are explored again.
+      const partial = hit?.partial;
+      const cached = new Map(partial?.kept.map((r) => [r.id, r]));
+      const entry = { fn, kept: [] as RunResult[], runCount: 0, reads: digests ? new RunReads(fn) : undefined };
+      fresh.push(entry);
       p.stats.allocationSites += allocationCalls(fn.body, ctx.catalogue).length;
-      const reads = new Map<string, 'text' | 'summary' | 'both'>();
-      if (digests) {
-        ctx.onRead = (f, kind) => {
-          if (f === fn) return;
-          const had = reads.get(f.name);
-          reads.set(f.name, had === undefined || had === kind ? kind : 'both');
-        };
-      }
+      const reuse = (id: string, runCount: number) => {
+        entry.runCount = runCount;
+        const r = cached.get(id);
+        if (!r || siteStepBudget(runCount) !== siteStepBudget(partial!.runCount)) return false;
+        entry.kept.push(r);
+        return true;
+      };
+      if (entry.reads) ctx.onRead = entry.reads.onRead;
       try {
-        runs.push(...this.exploreFunction(p, fn, ctx, undefined, helperMemo));
+        runs.push(...this.exploreFunction(p, fn, ctx, undefined, helperMemo, { reuse, onRun: entry.reads?.onRun }));
       } finally {
         ctx.onRead = undefined;
       }
-      if (digests) dependencies.set(fn, digests.dependencies(reads));
       yield;
     }
-    const byFunction = this.applyRules(p, runs);
-    for (const fn of fresh) {
-      const own = byFunction.get(fn) ?? [];
-      findings.push(...own);
-      if (keys) cache!.put(keys.get(fn)!, own, allocationCalls(fn.body, ctx.catalogue).length, placedFunction(p, fn), places!, dependencies.get(fn) ?? []);
+    const byRun = this.applyRules(p, runs);
+    const runsOf = new Map<FunctionSyntax, SiteRun[]>();
+    for (const r of runs) {
+      let list = runsOf.get(r.fn);
+      if (!list) runsOf.set(r.fn, (list = []));
+      list.push(r);
+    }
+    for (const { fn, kept, runCount, reads } of fresh) {
+      const results: RunResult[] = [...kept, ...(runsOf.get(fn) ?? []).map((r) => ({ id: r.id, findings: byRun.get(r) ?? [], dependencies: digests?.dependencies(reads!.ofRun(r.id)) ?? [] }))];
+      for (const r of results) findings.push(...r.findings);
+      if (keys) cache!.put(keys.get(fn)!, results, runCount, allocationCalls(fn.body, ctx.catalogue).length, placedFunction(p, fn), places!, digests!.dependencies(reads!.ofFunction()));
     }
     cache?.sweep();
     if (p.facts.calls) {
@@ -561,18 +592,18 @@ export class Engine {
     return { file: p.file, findings: kept, stats: p.stats };
   }
 
-  /** The rules over explored sites, findings grouped by the analysed function. */
-  applyRules(p: PreparedFile, runs: SiteRun[]): Map<FunctionSyntax, Finding[]> {
+  /** The rules over explored sites, findings by run. */
+  applyRules(p: PreparedFile, runs: SiteRun[]): Map<SiteRun, Finding[]> {
     const text = (n: Syntax) => p.text.slice(n.start, n.end);
     const liveInCallers = new Map<Syntax, boolean>();
     for (const r of runs) if (r.owner !== r.fn && r.oldMayBeLive !== undefined) liveInCallers.set(r.call, (liveInCallers.get(r.call) ?? false) || r.oldMayBeLive);
-    const out = new Map<FunctionSyntax, Finding[]>();
+    const out = new Map<SiteRun, Finding[]>();
     const assignments = new Map<FunctionSyntax, Map<Syntax, Syntax>>();
     for (const run of runs) {
       const { fn, owner, call, outcome } = run;
       const site = outcome.site;
-      let findings = out.get(fn);
-      if (!findings) out.set(fn, (findings = []));
+      const findings: Finding[] = [];
+      out.set(run, findings);
       let targets = assignments.get(fn);
       if (!targets) assignments.set(fn, (targets = assignmentTargets(fn)));
       const target = owner === fn ? targets.get(call) : undefined;
@@ -592,7 +623,7 @@ export class Engine {
         const severity = severityOf(p.config, rule.id, rule.severity);
         if (!severity) continue;
         rule.check(ruleCtx, (r) => {
-          findings!.push({
+          findings.push({
             rule: rule.id, severity, message: r.message, file: p.file, span: r.at,
             allocation: { span: spanOf(call), callee: site.callee },
             related: (r.related ?? []).map((x) => ({ file: x.file ?? p.file, span: x.at, message: x.message })),
@@ -611,19 +642,27 @@ export class Engine {
     for (let depth = 0; depth < 2 && frontier.length; depth++) {
       const next: FunctionSyntax[] = [];
       for (const f of frontier) {
-        if (f !== fn) ctx.onRead?.(f, 'summary'); // its callees and mentions (in its summary digest)
+        if (f !== fn) ctx.onRead?.(f, 'calls'); // its callees and mentions
         let names = memo.reached.get(f);
-        if (!names) memo.reached.set(f, (names = ctx.summaryOf(f).callees.concat(mentionedFunctions(f, ctx))));
+        if (!names) {
+          const told = ctx.onRead;
+          ctx.onRead = undefined; // told just above: of its summary, only whom it calls is read
+          try {
+            memo.reached.set(f, (names = ctx.summaryOf(f).callees.concat(mentionedFunctions(f, ctx))));
+          } finally {
+            ctx.onRead = told;
+          }
+        }
         for (const name of names) {
           const g = ctx.functions.get(name);
           if (!g || seen.has(name)) continue;
           seen.add(name);
           next.push(g);
-          ctx.onRead?.(g, 'summary'); // whether it hands an allocation back (in its summary digest)
+          ctx.onRead?.(g, 'calls'); // whether it hands an allocation back
           let source = memo.source.get(g);
           if (source === undefined) memo.source.set(g, (source = handsBackAllocation(g, catalogue)));
           if (source) {
-            ctx.onRead?.(g, 'text'); // its allocations are followed
+            ctx.onRead?.(g, 'sites'); // the allocations it hands back are followed, a run each (which read its text)
             out.push(g);
           }
         }
@@ -696,12 +735,27 @@ function editBetween(before: string, after: string): Edit {
 
 /** One allocation site explored in the context of an analysed function. */
 export interface SiteRun {
+  /** `runId`: the site among its function's allocation calls. */
+  id: string;
   fn: FunctionSyntax;
   owner: FunctionSyntax;
   call: Syntax;
   outcome: SiteOutcome;
   oldMayBeLive?: boolean;
   cfg: Cfg;
+}
+
+/** Runs of a function not to explore (`reuse`: by `runId`, given how many runs the function has), and a hook told
+ *  which run is under way (undefined between runs): the language server keeps what each run read. */
+export interface RunSelection {
+  reuse?: (id: string, runCount: number) => boolean;
+  onRun?: (id: string | undefined) => void;
+}
+
+/** A run's identity across edits: the function the site lies in ('' for the analysed one) and its place among that
+ *  function's allocation calls (a helper's are in the digest of its sites, function-keys.ts). */
+function runId(fn: FunctionSyntax, owner: FunctionSyntax, call: Syntax, catalogue: Catalogue): string {
+  return `${owner === fn ? '' : owner.name}#${allocationCalls(owner.body, catalogue).indexOf(call)}`;
 }
 
 function severityOf(config: FailpathConfig, id: string, dflt: Severity): Severity | undefined {

@@ -2,7 +2,8 @@
 // functions whose tokens or context changed. Entries are keyed by content (see function-keys.ts `functionKeys`: the
 // function's tokens, not its layout) and carry what the function's exploration read of the other functions of the
 // file (`Dependency`): an entry stays valid while each of those reads the same, so editing a helper re-analyses the
-// callers that inlined it, not those that only consulted its summary. Each span is stored relative to the function
+// callers that inlined it, not those that only consulted its summary. What is read is kept per run (one allocation
+// site explored from the function): a caller explores again only the runs that read the edited helper. Each span is stored relative to the function
 // it lies in (the analysed one, or a helper it inlines), with that function's text: a function that moved is
 // reused, and one whose blanks changed too, its spans carried over to the same tokens (`LayoutMap`).
 import type { Finding } from './findings';
@@ -17,8 +18,10 @@ interface AnchoredSpan {
 }
 
 /** Another function of the file as an exploration read it: its tokens (inlined, or an allocation followed into
- *  it), or only its summary (what it does to its parameters, whom it calls). */
-export type DependencyKind = 'text' | 'summary';
+ *  it), only its summary (what it does to its parameters, whom it calls), whom it calls and whether it hands an
+ *  allocation back (choosing the helpers to follow), or which of its allocations it hands back (the sites a caller
+ *  follows into it: one run each). */
+export type DependencyKind = 'text' | 'summary' | 'calls' | 'sites';
 export interface Dependency {
   name: string;
   kind: DependencyKind;
@@ -34,14 +37,39 @@ export interface PlacedFunction {
   col: number;
 }
 
-interface Entry {
+/** The exploration of one allocation site from the analysed function (its own, or a helper's it follows): what it
+ *  read, and the findings the rules gave it. */
+export interface RunResult {
+  /** The site: its function ('' for the analysed one) and its place among that function's allocation calls. */
+  id: string;
+  findings: Finding[];
+  dependencies: Dependency[];
+}
+
+interface CachedRun {
+  id: string;
   findings: Array<{ finding: Finding; spans: AnchoredSpan[] }>;
+  dependencies: Dependency[];
+}
+
+interface Entry {
+  runs: CachedRun[];
+  runCount: number;
   /** The text and first column of the functions the spans lie in, as they were ('' is the analysed function). */
   anchors: Map<string, Layout>;
   sites: number;
+  /** What choosing the runs read (which helpers' allocations to follow). */
   dependencies: Dependency[];
   /** Analyses since the entry was last used. */
   age: number;
+}
+
+/** A cached function that did not read all the same: the runs that did (their findings placed in the current
+ *  text), to keep where the function still has them with the same share of its budget. */
+export interface PartialHit {
+  kept: RunResult[];
+  /** How many runs the function had (each run's budget is its share). */
+  runCount: number;
 }
 
 /** An entry not used by this many analyses in a row is forgotten. */
@@ -61,22 +89,32 @@ export class FunctionResultCache {
   private entries = new Map<string, Entry[]>();
   misses = 0;
 
-  /** The cached findings of `fn`, placed in the current text; undefined when absent, when a function it read now
-   *  reads differently (`digest`: the current digest of a dependency, undefined when it is gone), or when a span
-   *  has no place in the current text. */
-  take(key: string, fn: PlacedFunction, places: FunctionPlaces, digest: (d: Dependency) => string | undefined): { findings: Finding[]; sites: number } | undefined {
+  /** The cached findings of `fn`, placed in the current text; undefined when absent, or when a span has no place in
+   *  the current text. When something it read now reads differently (`digest`: the current digest of a dependency,
+   *  undefined when it is gone), the runs that read only what is the same (`partial`). */
+  take(key: string, fn: PlacedFunction, places: FunctionPlaces, digest: (d: Dependency) => string | undefined): { findings: Finding[]; sites: number } | { partial: PartialHit } | undefined {
+    const same = (d: Dependency) => digest(d) === d.digest;
+    let partial: { entry: Entry; valid: CachedRun[] } | undefined;
     for (const e of this.entries.get(key) ?? []) {
-      if (!e.dependencies.every((d) => digest(d) === d.digest)) continue;
-      const placed = place(e, fn, places);
+      const valid = e.runs.filter((r) => r.dependencies.every(same));
+      if (valid.length < e.runs.length || !e.dependencies.every(same)) {
+        // The entry that keeps the most runs.
+        if (!partial || valid.length > partial.valid.length) partial = { entry: e, valid };
+        continue;
+      }
+      const placed = place(e, e.runs, fn, places);
       if (!placed) continue;
       e.age = 0;
-      return { findings: placed, sites: e.sites };
+      return { findings: placed.flatMap((r) => r.findings), sites: e.sites };
     }
     this.misses++;
-    return undefined;
+    const kept = partial?.valid.length ? place(partial.entry, partial.valid, fn, places) : undefined;
+    if (!kept) return undefined;
+    partial!.entry.age = 0;
+    return { partial: { kept, runCount: partial!.entry.runCount } };
   }
 
-  put(key: string, findings: Finding[], sites: number, fn: PlacedFunction, places: FunctionPlaces, dependencies: Dependency[]): void {
+  put(key: string, runs: RunResult[], runCount: number, sites: number, fn: PlacedFunction, places: FunctionPlaces, dependencies: Dependency[]): void {
     const anchors = new Map<string, Layout>();
     const anchored = (span: Span, inFile: boolean): AnchoredSpan => {
       const g = !inFile ? undefined : fn.line <= span.line && span.line <= fn.closeLine ? fn : places.at(span.line);
@@ -86,8 +124,11 @@ export class FunctionResultCache {
       return { anchor, span: { line: span.line - g.line, col: span.col, endLine: span.endLine - g.line, endCol: span.endCol } };
     };
     const entry: Entry = {
-      findings: findings.map((f) => ({ finding: f, spans: spansOf(f).map(([span, file]) => anchored(span, file === f.file)) })),
-      anchors, sites, dependencies, age: 0,
+      runs: runs.map((r) => ({
+        id: r.id, dependencies: r.dependencies,
+        findings: r.findings.map((f) => ({ finding: f, spans: spansOf(f).map(([span, file]) => anchored(span, file === f.file)) })),
+      })),
+      anchors, runCount, sites, dependencies, age: 0,
     };
     // Newest first; an older entry of the same key stays while it is young (its helpers may be typed back).
     this.entries.set(key, [entry, ...(this.entries.get(key) ?? [])].slice(0, KEPT_PER_KEY));
@@ -109,29 +150,36 @@ function spansOf(f: Finding): Array<[Span, string]> {
   return [[f.span, f.file], ...(f.allocation ? [[f.allocation.span, f.file] as [Span, string]] : []), ...f.related.map((r): [Span, string] => [r.span, r.file])];
 }
 
-/** The entry's findings in the current text, or undefined when a span has no place there. */
-function place(e: Entry, fn: PlacedFunction, places: FunctionPlaces): Finding[] | undefined {
-  const movers = new Map<string, (s: Span) => Span | undefined>();
-  for (const [anchor, was] of e.anchors) {
+/** The runs' findings in the current text, or undefined when a span has no place there. */
+function place(e: Entry, runs: CachedRun[], fn: PlacedFunction, places: FunctionPlaces): RunResult[] | undefined {
+  const movers = new Map<string, ((s: Span) => Span | undefined) | undefined>();
+  const moverFor = (anchor: string) => {
+    if (movers.has(anchor)) return movers.get(anchor);
+    const was = e.anchors.get(anchor)!;
     const now = anchor === '' ? fn : places.named(anchor);
     const mover = now && moverOf(was, now);
-    if (!mover) return undefined;
     movers.set(anchor, mover);
-  }
-  const out: Finding[] = [];
-  for (const { finding: f, spans } of e.findings) {
-    const moved: Span[] = [];
-    for (const a of spans) {
-      const s = a.anchor === undefined ? a.span : movers.get(a.anchor)!(a.span);
-      if (!s) return undefined;
-      moved.push(s);
+    return mover;
+  };
+  const out: RunResult[] = [];
+  for (const run of runs) {
+    const findings: Finding[] = [];
+    for (const { finding: f, spans } of run.findings) {
+      const moved: Span[] = [];
+      for (const a of spans) {
+        const mover = a.anchor === undefined ? undefined : moverFor(a.anchor);
+        const s = a.anchor === undefined ? a.span : mover?.(a.span);
+        if (!s) return undefined;
+        moved.push(s);
+      }
+      let i = 0;
+      findings.push({
+        ...f, span: moved[i++],
+        allocation: f.allocation && { ...f.allocation, span: moved[i++] },
+        related: f.related.map((r) => ({ ...r, span: moved[i++] })),
+      });
     }
-    let i = 0;
-    out.push({
-      ...f, span: moved[i++],
-      allocation: f.allocation && { ...f.allocation, span: moved[i++] },
-      related: f.related.map((r) => ({ ...r, span: moved[i++] })),
-    });
+    out.push({ id: run.id, findings, dependencies: run.dependencies });
   }
   return out;
 }

@@ -9,7 +9,7 @@ import type { ExploreContext } from './dataflow/explore';
 import { allocationCalls } from './dataflow/site';
 import type { Dependency, DependencyKind, FunctionPlaces, PlacedFunction } from './function-cache';
 import { tokenText } from './parse/layout';
-import { handsBackAllocation, mentionedFunctions } from './helper-sources';
+import { handedBackCalls, handsBackAllocation, mentionedFunctions } from './helper-sources';
 import { identifiersOf } from './function-selection';
 
 /**
@@ -160,6 +160,20 @@ export class FunctionDigests {
   of(name: string, kind: DependencyKind): string | undefined {
     const fn = this.ctx.functions.get(name);
     if (!fn) return undefined;
+    if (kind === 'calls') {
+      const memo = callsDigests.get(fn);
+      if (memo?.context === this.context) return memo.digest;
+      // Of its callees, only the file's own functions are read (helpers to follow).
+      const ownCallees = this.ctx.summaryOf(fn).callees.filter((c) => this.ctx.functions.has(c));
+      const digest = JSON.stringify([ownCallees, mentionedFunctions(fn, this.ctx), handsBackAllocation(fn, this.ctx.catalogue)]);
+      callsDigests.set(fn, { context: this.context, digest });
+      return digest;
+    }
+    if (kind === 'sites') {
+      // The allocations a caller follows into it, by their place among its allocation calls (`runId`).
+      const calls = allocationCalls(fn.body, this.ctx.catalogue);
+      return JSON.stringify(handedBackCalls(fn, this.ctx.catalogue).map((c) => [calls.indexOf(c), calleeName(c)]));
+    }
     if (kind === 'text') {
       let digest = this.texts.get(fn);
       if (digest === undefined) this.texts.set(fn, (digest = `${tokenDigest(fn)} ${mentionedContext(fn, this.p, this.ctx)}`));
@@ -176,19 +190,55 @@ export class FunctionDigests {
     return digest;
   }
 
-  dependencies(reads: Map<string, DependencyKind | 'both'>): Dependency[] {
+  dependencies(reads: ReadonlyMap<string, ReadonlySet<DependencyKind>>): Dependency[] {
     const out: Dependency[] = [];
-    for (const [name, kind] of reads) {
-      for (const k of kind === 'both' ? (['text', 'summary'] as const) : [kind]) {
-        const digest = this.of(name, k);
-        if (digest !== undefined) out.push({ name, kind: k, digest });
+    for (const [name, kinds] of reads) {
+      for (const kind of kinds) {
+        const digest = this.of(name, kind);
+        if (digest !== undefined) out.push({ name, kind, digest });
       }
     }
     return out;
   }
 }
 
+/** Told to `RunSelection.onRun` (analyze.ts) while the paths shared by the function's own sites are explored. */
+export const PREFIX_RUN = 'prefix';
+
+/** What the exploration of one analysed function read of the file's other functions: while choosing its runs, and in
+ *  each run (analyze.ts `RunSelection`). */
+export class RunReads {
+  private readonly byRun = new Map<string | undefined, Map<string, Set<DependencyKind>>>();
+  private current: string | undefined;
+  constructor(private readonly fn: FunctionSyntax) {}
+
+  readonly onRead = (f: FunctionSyntax, kind: DependencyKind): void => {
+    if (f === this.fn) return;
+    let reads = this.byRun.get(this.current);
+    if (!reads) this.byRun.set(this.current, (reads = new Map()));
+    let kinds = reads.get(f.name);
+    if (!kinds) reads.set(f.name, (kinds = new Set()));
+    kinds.add(kind);
+  };
+  readonly onRun = (id: string | undefined): void => {
+    this.current = id;
+  };
+  /** What a run read; a run of an own site also what the paths shared by the own sites read. */
+  ofRun(id: string): ReadonlyMap<string, ReadonlySet<DependencyKind>> {
+    const own = this.byRun.get(id);
+    const shared = id.startsWith('#') ? this.byRun.get(PREFIX_RUN) : undefined;
+    if (!shared) return own ?? new Map();
+    const out = new Map<string, Set<DependencyKind>>();
+    for (const reads of [own, shared]) for (const [name, kinds] of reads ?? []) out.set(name, new Set([...(out.get(name) ?? []), ...kinds]));
+    return out;
+  }
+  ofFunction(): ReadonlyMap<string, ReadonlySet<DependencyKind>> {
+    return this.byRun.get(undefined) ?? new Map();
+  }
+}
+
 const summaryDigests = new WeakMap<FunctionSyntax, { context: string; digest: string }>();
+const callsDigests = new WeakMap<FunctionSyntax, { context: string; digest: string }>();
 const tokenTexts = new WeakMap<FunctionSyntax, string>();
 const tokenDigests = new WeakMap<FunctionSyntax, string>();
 /** A function's tokens (parse/layout.ts): what its findings and its inlining callers' depend on, not its blanks. */

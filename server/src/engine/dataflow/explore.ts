@@ -16,6 +16,7 @@ import type { FileKnowledge } from '../parse/file-knowledge';
 import { RELEASES, TAKES_OWNERSHIP, type CalleeEffects, type DerefOrigin } from './param-effects';
 import { splitPath, type EffectPath } from './param-summary';
 import { nonBlankLength } from '../parse/layout';
+import type { DependencyKind } from '../function-cache';
 
 export interface ExploreContext {
   catalogue: Catalogue;
@@ -31,9 +32,10 @@ export interface ExploreContext {
   relevant: ReadonlySet<string>;
   /** What functions of other files do to their arguments (param-effects.ts). */
   effects?: ReadonlyMap<string, CalleeEffects>;
-  /** Told of every other function whose text (`cfgOf`) or summary (`summaryOf`) is read: the language server's
-   *  cache keeps a function's result while what it read is unchanged. */
-  onRead?: (fn: FunctionSyntax, kind: 'text' | 'summary') => void;
+  /** Told of every other function whose text (`cfgOf`) or summary (`summaryOf`) is read, or whose handed-back
+   *  allocations are followed ('sites'): the language server's cache keeps a function's result while what it read
+   *  is unchanged. */
+  onRead?: (fn: FunctionSyntax, kind: DependencyKind) => void;
   /** Whether a same-file function is small enough to inline (part of its summary: reading it is not reading its
    *  text). */
   fitsInline(fn: FunctionSyntax): boolean;
@@ -59,6 +61,11 @@ const STATUS_NAME = /^(ret|rc|err|error|r|res|result|status|rv|retval|ecode|errc
 
 type Step = [number, State];
 
+/** One site's share of its function's step budget. */
+export function siteStepBudget(sitesInFunction: number): number {
+  return Math.min(MAX_SITE_STEPS, Math.max(MIN_SITE_STEPS, Math.floor(FUNCTION_STEP_BUDGET / sitesInFunction)));
+}
+
 export class SiteExplorer {
   readonly outcome: SiteOutcome;
   steps = 0;
@@ -80,7 +87,7 @@ export class SiteExplorer {
    *  same-file callees it is passed to are applied by their summaries instead of inlined. */
   constructor(private readonly ctx: ExploreContext, private readonly top: Cfg, private readonly site: AllocationSite, sitesInFunction = 1, private readonly leaksOnly = false) {
     this.budget = leaksOnly ? DIE_WRAPPER_SITE_STEPS
-      : Math.min(MAX_SITE_STEPS, Math.max(MIN_SITE_STEPS, Math.floor(FUNCTION_STEP_BUDGET / sitesInFunction)));
+      : siteStepBudget(sitesInFunction);
     this.outcome = {
       site, fn: top.fn, uses: new Map(), tests: new Map(), leaks: new Map(), failureExits: new Map(), lost: new Map(), undetectedTests: new Set(),
       failureReturns: false, storedUntested: new Map(),
