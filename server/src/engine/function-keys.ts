@@ -51,7 +51,7 @@ export function functionKeys(p: PreparedFile, ctx: ExploreContext, context: stri
   for (const fn of p.analysed) {
     const memo = keyMemos.get(fn);
     if (memo && memo.context === context && memo.reached.every(([name, g]) => ctx.functions.get(name) === g)) {
-      keys.set(fn, keyOf(memo.base, fn, p, ctx));
+      keys.set(fn, keyOf(memo.base, fn, p, ctx, context));
       continue;
     }
     const h = createHash('sha1').update(fileKey).update(tokensOf(fn));
@@ -82,15 +82,15 @@ export function functionKeys(p: PreparedFile, ctx: ExploreContext, context: stri
       frontier = next;
     }
     const base = h.digest('base64');
-    keys.set(fn, keyOf(base, fn, p, ctx));
+    keys.set(fn, keyOf(base, fn, p, ctx, context));
     if (byCallers) keyMemos.delete(fn);
     else keyMemos.set(fn, { context, base, reached });
   }
   return keys;
 }
 
-function keyOf(base: string, fn: FunctionSyntax, p: PreparedFile, ctx: ExploreContext): string {
-  return createHash('sha1').update(base).update(mentionedContext(fn, p, ctx)).digest('base64');
+function keyOf(base: string, fn: FunctionSyntax, p: PreparedFile, ctx: ExploreContext, context: string): string {
+  return createHash('sha1').update(base).update(mentionedContext(fn, p, ctx, context)).digest('base64');
 }
 
 /**
@@ -98,8 +98,18 @@ function keyOf(base: string, fn: FunctionSyntax, p: PreparedFile, ctx: ExploreCo
  * digest of its text where another function's exploration read it (an edit that makes a name relevant changes the
  * keys of the functions that mention it, not of every function that could reach them).
  */
-function mentionedContext(fn: FunctionSyntax, p: PreparedFile, ctx: ExploreContext): string {
-  const index = namesInForce(p, ctx);
+function mentionedContext(fn: FunctionSyntax, p: PreparedFile, ctx: ExploreContext, context: string): string {
+  const index = namesInForce(p, ctx, context);
+  const memo = mentionedContexts.get(fn);
+  if (memo?.names === index.digest) return memo.text;
+  const text = mentionedIn(fn, index.byName());
+  mentionedContexts.set(fn, { names: index.digest, text });
+  return text;
+}
+/** Per copy, with the digest of the names in force it was made with (the same on most edits). */
+const mentionedContexts = new WeakMap<FunctionSyntax, { names: string; text: string }>();
+
+function mentionedIn(fn: FunctionSyntax, index: Map<string, Array<[string, unknown]>>): string {
   const parts: string[] = [];
   for (const id of sortedIdentifiers(fn)) {
     const entries = index.get(id);
@@ -112,36 +122,48 @@ function mentionedContext(fn: FunctionSyntax, p: PreparedFile, ctx: ExploreConte
 }
 
 /** Everything in force that a function can mention, by name: relevant names, unreleased statics, facts, inferred
- *  functions. Made once per analysis (its context). */
-function namesInForce(p: PreparedFile, ctx: ExploreContext): Map<string, Array<[string, unknown]>> {
-  let index = nameIndexes.get(ctx);
-  if (index) return index;
-  const made = new Map<string, Array<[string, unknown]>>();
-  const add = <T>(kind: string, list: Iterable<T> | undefined, name: (x: T) => string) => {
-    for (const x of list ?? []) {
-      const n = name(x);
-      let entries = made.get(n);
-      if (!entries) made.set(n, (entries = []));
-      entries.push([kind, x]);
-    }
+ *  functions. Once per analysis (its context); the index is made only when a copy's `mentionedContext` is not kept. */
+function namesInForce(p: PreparedFile, ctx: ExploreContext, context: string): NamesInForce {
+  let names = namesByContext.get(ctx);
+  if (names) return names;
+  // The facts and inferred names are in `context` (contextDigest) already.
+  const digest = createHash('sha1').update(context).update([...ctx.relevant].join('\0')).update('\0\0').update([...p.unreleasedStatics].join('\0')).digest('base64');
+  let index: Map<string, Array<[string, unknown]>> | undefined;
+  const byName = () => {
+    if (index) return index;
+    const made = new Map<string, Array<[string, unknown]>>();
+    const add = <T>(kind: string, list: Iterable<T> | undefined, name: (x: T) => string) => {
+      for (const x of list ?? []) {
+        const n = name(x);
+        let entries = made.get(n);
+        if (!entries) made.set(n, (entries = []));
+        entries.push([kind, x]);
+      }
+    };
+    const self = (n: string) => n;
+    add('relevant', ctx.relevant, self);
+    add('static', p.unreleasedStatics, self);
+    // The facts in force (this file's, with the other files' of the run), whatever file they came from.
+    add('global', ctx.facts.globals, (g) => g[0]);
+    add('function', ctx.facts.functions, (f) => f[0]);
+    add('noreturn', ctx.facts.noreturn, self);
+    add('transparent', ctx.facts.transparent, self);
+    add('allocator', p.inferred?.allocators, (a) => a.name);
+    add('releaser', p.inferred?.releasers, (r) => r.name);
+    add('effects', p.inferred?.effects, (e) => e.name);
+    add('keeps', p.inferred?.keeps, (k) => k.name);
+    add('nonnull', p.inferred?.nonnull, self);
+    return (index = made);
   };
-  const self = (n: string) => n;
-  add('relevant', ctx.relevant, self);
-  add('static', p.unreleasedStatics, self);
-  // The facts in force (this file's, with the other files' of the run), whatever file they came from.
-  add('global', ctx.facts.globals, (g) => g[0]);
-  add('function', ctx.facts.functions, (f) => f[0]);
-  add('noreturn', ctx.facts.noreturn, self);
-  add('transparent', ctx.facts.transparent, self);
-  add('allocator', p.inferred?.allocators, (a) => a.name);
-  add('releaser', p.inferred?.releasers, (r) => r.name);
-  add('effects', p.inferred?.effects, (e) => e.name);
-  add('keeps', p.inferred?.keeps, (k) => k.name);
-  add('nonnull', p.inferred?.nonnull, self);
-  nameIndexes.set(ctx, (index = made));
-  return index;
+  namesByContext.set(ctx, (names = { byName, digest }));
+  return names;
 }
-const nameIndexes = new WeakMap<ExploreContext, Map<string, Array<[string, unknown]>>>();
+interface NamesInForce {
+  byName(): Map<string, Array<[string, unknown]>>;
+  /** Of everything in it (a copy's `mentionedContext` is kept while it is the same). */
+  digest: string;
+}
+const namesByContext = new WeakMap<ExploreContext, NamesInForce>();
 
 const sortedIdentifierLists = new WeakMap<FunctionSyntax, string[]>();
 function sortedIdentifiers(fn: FunctionSyntax): string[] {
@@ -170,13 +192,17 @@ export class FunctionDigests {
       return digest;
     }
     if (kind === 'sites') {
+      const memo = sitesDigests.get(fn);
+      if (memo?.catalogue === this.ctx.catalogue) return memo.digest;
       // The allocations a caller follows into it, by their place among its allocation calls (`runId`).
       const calls = allocationCalls(fn.body, this.ctx.catalogue);
-      return JSON.stringify(handedBackCalls(fn, this.ctx.catalogue).map((c) => [calls.indexOf(c), calleeName(c)]));
+      const digest = JSON.stringify(handedBackCalls(fn, this.ctx.catalogue).map((c) => [calls.indexOf(c), calleeName(c)]));
+      sitesDigests.set(fn, { catalogue: this.ctx.catalogue, digest });
+      return digest;
     }
     if (kind === 'text') {
       let digest = this.texts.get(fn);
-      if (digest === undefined) this.texts.set(fn, (digest = `${tokenDigest(fn)} ${mentionedContext(fn, this.p, this.ctx)}`));
+      if (digest === undefined) this.texts.set(fn, (digest = `${tokenDigest(fn)} ${mentionedContext(fn, this.p, this.ctx, this.context)}`));
       return digest;
     }
     const memo = summaryDigests.get(fn);
@@ -239,6 +265,7 @@ export class RunReads {
 
 const summaryDigests = new WeakMap<FunctionSyntax, { context: string; digest: string }>();
 const callsDigests = new WeakMap<FunctionSyntax, { context: string; digest: string }>();
+const sitesDigests = new WeakMap<FunctionSyntax, { catalogue: ExploreContext['catalogue']; digest: string }>();
 const tokenTexts = new WeakMap<FunctionSyntax, string>();
 const tokenDigests = new WeakMap<FunctionSyntax, string>();
 /** A function's tokens (parse/layout.ts): what its findings and its inlining callers' depend on, not its blanks. */
