@@ -472,8 +472,8 @@ export class Engine {
    * them as allocators (phase 1 chose its functions without them). Its own are left out: a same-file wrapper is
    * inlined where it is called, and its allocation followed there. `p` itself when none applies.
    */
-  withInferred(p: PreparedFile, projectFacts: ConstantFacts): PreparedFile {
-    const inferred = this.inferredFor(p, projectFacts);
+  withInferred(p: PreparedFile, projectFacts: ConstantFacts, mentions?: Mentions): PreparedFile {
+    const inferred = this.inferredFor(p, projectFacts, mentions);
     if (!inferred) return p;
     // Releasers alone do not change which functions are analysed: only a called wrapper makes a file prepared again.
     if (inferred.allocators.length === 0) return { ...p, inferred };
@@ -484,12 +484,12 @@ export class Engine {
 
   /** The other files' wrappers and releasers that apply in this file, or undefined when none does (or the file was
    *  prepared with them already). The language server prepares again with them itself, reusing its tree. */
-  inferredFor(p: PreparedFile, projectFacts: ConstantFacts): Inferred | undefined {
+  inferredFor(p: PreparedFile, projectFacts: ConstantFacts, mentions?: Mentions): Inferred | undefined {
     const all = projectFacts.inferred;
     if (!all || (!all.allocators.length && !all.releasers.length && !all.effects.length && !all.keeps?.length && !all.nonnull?.length) || p.inferred || p.unusable) return undefined;
     const own = new Set([...p.functions.keys(), ...p.analysed.map((f) => f.name), ...(p.wrapperCandidates ?? []).map((f) => f.name), ...(p.releaserCandidates ?? []).map((f) => f.name), ...(p.definedNames ?? [])]);
     const base = this.catalogueFor(p.config);
-    const mentioned = new Set(p.text.match(/[A-Za-z_]\w*/g) ?? []);
+    const mentioned = mentions ?? new Set(p.text.match(/[A-Za-z_]\w*/g) ?? []);
     const applies = (name: string) => mentioned.has(name) && !own.has(name) && !base.allocator(name) && !base.releaser(name);
     // A declared allocator is left to inlining in the file that defines it, as a wrapper is; what the source declares
     // of other functions applies there too.
@@ -524,9 +524,9 @@ export class Engine {
 
   /** `analyze`, pausing after each function that was analysed afresh: the language server drops a stale run
    *  between two functions when a newer edit arrives. */
-  *analyzeSteps(p: PreparedFile, projectFacts: ConstantFacts = NO_FACTS, cache?: FunctionResultCache): Generator<void, FileResult> {
+  *analyzeSteps(p: PreparedFile, projectFacts: ConstantFacts = NO_FACTS, cache?: FunctionResultCache, mentions?: Mentions): Generator<void, FileResult> {
     if (p.unusable) return { file: p.file, findings: [], stats: p.stats, unusable: p.unusable };
-    p = this.withInferred(p, projectFacts);
+    p = this.withInferred(p, projectFacts, mentions);
     const ctx = this.contextFor(p, projectFacts);
     const context = cache ? contextDigest(p, ctx) : undefined;
     const keys = context !== undefined ? functionKeys(p, ctx, context) : undefined;
@@ -743,6 +743,11 @@ export interface SiteRun {
   outcome: SiteOutcome;
   oldMayBeLive?: boolean;
   cfg: Cfg;
+}
+
+/** The identifiers a file's text mentions (the language server keeps them up to date: parse/text-identifiers.ts). */
+export interface Mentions {
+  has(name: string): boolean;
 }
 
 /** Runs of a function not to explore (`reuse`: by `runId`, given how many runs the function has), and a hook told

@@ -10,6 +10,7 @@ import { offsetAt } from '../engine/text-position';
 import { NO_FACTS, type ConstantFacts } from '../engine/dataflow/facts';
 import { FunctionCopies } from '../engine/parse/function-copies';
 import { mayHaveContexts } from '../engine/context/call-graph-facts';
+import { TextIdentifiers } from '../engine/parse/text-identifiers';
 
 export interface Analysis {
   version: number;
@@ -37,6 +38,8 @@ export class OpenDocument {
   private running: Promise<void> | undefined;
   private waiters: Array<{ resolve: (a: Analysis) => void; reject: (e: unknown) => void }> = [];
   private configKey = '';
+  /** The text's identifiers, kept up to date by the edits (made on the first analysis). */
+  private identifiers: TextIdentifiers | undefined;
 
   constructor(readonly uri: string, readonly file: string, private text: string, private version: number, private readonly engineReady: Promise<Engine>) {}
 
@@ -60,10 +63,12 @@ export class OpenDocument {
     for (const change of changes) {
       if (!('range' in change)) {
         this.text = change.text;
+        this.identifiers = undefined; // counted again when asked
         continue;
       }
       const start = offsetAt(this.text, change.range.start.line, change.range.start.character);
       const end = offsetAt(this.text, change.range.end.line, change.range.end.character);
+      this.identifiers?.replace(this.text, start, end, change.text);
       this.text = this.text.slice(0, start) + change.text + this.text.slice(end);
     }
     this.version = version;
@@ -114,11 +119,12 @@ export class OpenDocument {
       const callGraph = mayHaveContexts(text, config) || !!projectFacts.callGraph?.contextsIn(this.file).length;
       let prepared = engine.prepare(this.file, text, config, this.parsed, this.copies, { callGraph });
       // The workspace's wrappers this file calls: prepared again with them (same tree, copies only moved).
-      const inferred = engine.inferredFor(prepared, projectFacts);
+      const mentions = (this.identifiers ??= new TextIdentifiers(text));
+      const inferred = engine.inferredFor(prepared, projectFacts, mentions);
       if (inferred?.allocators.length) prepared = { ...engine.prepare(this.file, text, config, this.parsed, this.copies, { inferred }), facts: prepared.facts };
       else if (inferred) prepared = { ...prepared, inferred };
       const hitsBefore = this.cache.misses;
-      const steps = engine.analyzeSteps(prepared, projectFacts, this.cache);
+      const steps = engine.analyzeSteps(prepared, projectFacts, this.cache, mentions);
       let slice = performance.now();
       let result: FileResult | undefined;
       let stale = false;
