@@ -31,7 +31,7 @@ import type { SiteRuleContext } from './rules/rule';
 import { findSuppressions, applySuppressions, type Suppression } from './suppressions';
 import type { FileStats, Finding } from './findings';
 import { compareFindings } from './findings';
-import type { Dependency, FunctionResultCache, RunResult } from './function-cache';
+import type { FunctionResultCache, RunResult } from './function-cache';
 import { contextDigest, FunctionDigests, functionKeys, functionPlaces, placedFunction, PREFIX_RUN, RunReads } from './function-keys';
 import { handedBackCalls, handsBackAllocation, mentionedFunctions } from './helper-sources';
 import { collectCallGraph } from './context/call-graph-facts';
