@@ -400,6 +400,8 @@ export class Engine {
     for (const { call, owner, id } of all) {
       select?.onRun?.(id);
       try {
+        // A helper's site is named by its place among the helper's allocation calls: the run depends on that list.
+        if (owner !== fn) ctx.onRead?.(owner, 'sites');
         const run = this.exploreSite(p, fn, ctx, cfg, call, owner, sites.length, prefix, traced);
         if (run) runs.push({ ...run, id });
       } finally {
