@@ -47,7 +47,7 @@ export class TestClient {
   }
 
   static async start(options: ClientOptions = {}): Promise<TestClient> {
-    const child = spawn(process.execPath, [...(process.env.FP_SERVER_PROF ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.FP_SERVER_PROF] : []), path.join(ROOT, 'dist', 'cli.js'), 'lsp', '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...(process.env.FP_SERVER_PROF ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.FP_SERVER_PROF] : []), ...(process.env.FP_SERVER_NODE_FLAGS?.split(' ').filter(Boolean) ?? []), path.join(ROOT, 'dist', 'cli.js'), 'lsp', '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     const client = new TestClient(connection, child);
     child.stderr!.on('data', (d: Buffer) => client.stderr.push(d.toString()));
