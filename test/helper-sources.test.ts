@@ -38,6 +38,32 @@ test('a caller follows the allocations of a helper with up to four of them, and 
   }
 });
 
+test('a caller does not follow the allocation of a large helper, which is analysed on its own', async () => {
+  const engine = await Engine.create();
+  const source = (work: number) => `#include <stdlib.h>
+static int *table(int n) {
+  int *t = malloc(sizeof *t * n);
+  if (!t) return NULL;
+  int x = 0;
+${Array.from({ length: work }, (_, i) => `  x += n * ${i + 1};`).join('\n')}
+  t[0] = x;
+  return t;
+}
+int use(int n) {
+  int *t = table(n);
+  return t[0];
+}
+`;
+  for (const [work, followed] of [[10, 1], [100, 0]] as const) {
+    const p = engine.prepare('use.c', source(work));
+    const use = p.analysed.find((f) => f.name === 'use')!;
+    assert.equal(engine.exploreFunction(p, use, engine.contextFor(p)).filter((r) => r.owner.name === 'table').length, followed, `${work} statements in the helper`);
+    // The large helper's own analysis still follows its allocation.
+    const table = p.analysed.find((f) => f.name === 'table')!;
+    assert.equal(engine.exploreFunction(p, table, engine.contextFor(p)).length, 1);
+  }
+});
+
 test('a caller follows only the allocations a helper hands back: returned or stored out, directly or through locals', async () => {
   const engine = await Engine.create();
   const text = `#include <stdlib.h>

@@ -33,7 +33,7 @@ import type { FileStats, Finding } from './findings';
 import { compareFindings } from './findings';
 import type { FunctionResultCache, RunResult } from './function-cache';
 import { contextDigest, FunctionDigests, functionKeys, functionPlaces, placedFunction, PREFIX_RUN, RunReads } from './function-keys';
-import { handedBackCalls, handsBackAllocation, mentionedFunctions } from './helper-sources';
+import { followedFromCallers, handedBackCalls, handsBackAllocation, mentionedFunctions } from './helper-sources';
 import { collectCallGraph } from './context/call-graph-facts';
 import { CallGraph } from './context/call-graph';
 import { MAY_ENTER_ATOMIC } from './context/atomic-regions';
@@ -459,7 +459,7 @@ export class Engine {
     if (fns.length === 0) return { functions: [], releasers, params };
     // Storing into any static counts as an escape here: a function that keeps what it returns is no wrapper.
     const ctx = this.contextFor({ ...p, analysed: [...new Set([...p.analysed, ...fns])], unreleasedStatics: new Set() }, projectFacts);
-    const memo = newHelperMemo();
+    const memo = newHelperMemo(true);
     const text = (n: Syntax) => p.text.slice(n.start, n.end);
     const out: WrapperSummary[] = [];
     for (const fn of fns) {
@@ -662,7 +662,7 @@ export class Engine {
           next.push(g);
           ctx.onRead?.(g, 'calls'); // whether it hands an allocation back
           let source = memo.source.get(g);
-          if (source === undefined) memo.source.set(g, (source = handsBackAllocation(g, catalogue)));
+          if (source === undefined) memo.source.set(g, (source = memo.anySize ? handsBackAllocation(g, catalogue) : followedFromCallers(g, catalogue)));
           if (source) {
             ctx.onRead?.(g, 'sites'); // the allocations it hands back are followed, a run each (which read its text)
             out.push(g);
@@ -682,13 +682,15 @@ export class Engine {
 
 /** Per file: what each function calls or mentions, and whether a helper may hand an allocation back (asked again
  *  for every analysed function that reaches it). */
-function newHelperMemo(): HelperMemo {
-  return { reached: new Map(), source: new Map() };
+function newHelperMemo(anySize = false): HelperMemo {
+  return { reached: new Map(), source: new Map(), anySize };
 }
 
 interface HelperMemo {
   reached: Map<FunctionSyntax, string[]>;
   source: Map<FunctionSyntax, boolean>;
+  /** Wrapper inference follows large helpers too (`followedFromCallers`). */
+  anySize: boolean;
 }
 
 const PREFIX_STEP_BUDGET = 30000;

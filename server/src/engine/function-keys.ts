@@ -9,7 +9,7 @@ import type { ExploreContext } from './dataflow/explore';
 import { allocationCalls } from './dataflow/site';
 import type { Dependency, DependencyKind, FunctionPlaces, PlacedFunction } from './function-cache';
 import { tokenText } from './parse/layout';
-import { handedBackCalls, handsBackAllocation, mentionedFunctions } from './helper-sources';
+import { followedFromCallers, handedBackCalls, mentionedFunctions } from './helper-sources';
 import { identifiersOf } from './function-selection';
 
 /**
@@ -187,7 +187,7 @@ export class FunctionDigests {
       if (memo?.context === this.context) return memo.digest;
       // Of its callees, only the file's own functions are read (helpers to follow).
       const ownCallees = this.ctx.summaryOf(fn).callees.filter((c) => this.ctx.functions.has(c));
-      const digest = JSON.stringify([ownCallees, mentionedFunctions(fn, this.ctx), handsBackAllocation(fn, this.ctx.catalogue)]);
+      const digest = JSON.stringify([ownCallees, mentionedFunctions(fn, this.ctx), followedFromCallers(fn, this.ctx.catalogue)]);
       callsDigests.set(fn, { context: this.context, digest });
       return digest;
     }
@@ -211,7 +211,7 @@ export class FunctionDigests {
     const sorted = (set: Set<number>) => [...set].sort((a, b) => a - b);
     // Of its callees, only the file's own functions are read (whether a site lies within, helpers to follow).
     const ownCallees = s.callees.filter((c) => this.ctx.functions.has(c));
-    const digest = JSON.stringify([sorted(s.derefsParam), sorted(s.releasesParam), sorted(s.storesParam), s.readsGlobals, ownCallees, mentionedFunctions(fn, this.ctx), handsBackAllocation(fn, this.ctx.catalogue), this.ctx.fitsInline(fn), fn.params.length, fn.returns]);
+    const digest = JSON.stringify([sorted(s.derefsParam), sorted(s.releasesParam), sorted(s.storesParam), s.readsGlobals, ownCallees, mentionedFunctions(fn, this.ctx), followedFromCallers(fn, this.ctx.catalogue), this.ctx.fitsInline(fn), fn.params.length, fn.returns]);
     summaryDigests.set(fn, { context: this.context, digest });
     return digest;
   }

@@ -18,11 +18,37 @@ export function mentionedFunctions(f: FunctionSyntax, ctx: ExploreContext): stri
  *  exploration, cut short by the budget anyway. */
 const MAX_HELPER_SITES = 4;
 
-/** A same-file function whose allocations its callers' analyses follow (a "source"): it allocates, a few times,
- *  and may hand the allocation back. */
+/** A caller's analysis does not follow them either when the helper's body is larger than this many syntax nodes
+ *  (about 90 lines of code): a large function that allocates and hands the result back is a module of its own (a
+ *  schema parser's `xmlSchemaParseRestriction`, `xmlSchemaAddSchemaDoc`), analysed in its own right; followed from
+ *  each caller, its paths multiply with theirs, and every edit in it explores its callers again. Wrapper inference
+ *  still follows them (a wrapper's allocation may come from a large helper of its file). */
+const MAX_FOLLOWED_HELPER_NODES = 600;
+
+/** A same-file function that allocates, a few times, and may hand the allocation back (a "source" for wrapper
+ *  inference; for a caller's analysis too when it is not large: `followedFromCallers`). */
 export function handsBackAllocation(g: FunctionSyntax, catalogue: Catalogue): boolean {
   if (!catalogue.allocationPattern.test(g.text) || !mayHandBack(g) || allocationCalls(g.body, catalogue).length > MAX_HELPER_SITES) return false;
   return handedBackCalls(g, catalogue).length > 0;
+}
+
+/** `handsBackAllocation`, and not large: the helpers whose allocations a caller's analysis follows. */
+export function followedFromCallers(g: FunctionSyntax, catalogue: Catalogue): boolean {
+  return syntaxSize(g) <= MAX_FOLLOWED_HELPER_NODES && handsBackAllocation(g, catalogue);
+}
+
+const syntaxSizes = new WeakMap<FunctionSyntax, number>();
+/** The number of syntax nodes of a function's body (comments and blanks are not nodes), per copy. */
+function syntaxSize(g: FunctionSyntax): number {
+  let n = syntaxSizes.get(g);
+  if (n === undefined) {
+    let count = 0;
+    walk(g.body, () => {
+      count++;
+    });
+    syntaxSizes.set(g, (n = count));
+  }
+  return n;
 }
 
 /**
