@@ -5,7 +5,9 @@ import { createCParser } from './parse/parser';
 import { FunctionCopies } from './parse/function-copies';
 import { positionAt } from './text-position';
 import { findFunctions, hasStaticStorage, isStaticDefinition, toFunctionSyntax, unionTypeNames, type FunctionCandidate, type FunctionSyntax } from './parse/functions';
-import { castMacros, hasConditionalDirectives, maskAttributes, maskCastMacros, hasLoneMacroLines, maskConditionals, maskLoneMacroLines, maskStatementMacros, statementMacros } from './parse/preprocessor-mask';
+import { hasConditionalDirectives, maskAttributes, maskConditionals } from './parse/preprocessor-mask';
+import { applyLineMasks, lineMasksOf, reapplyLineMasks, type LineMasks } from './parse/line-masks';
+import { editBetween } from './parse/text-edit';
 import { walk, child, unwrap, calleeName, type Syntax } from './parse/syntax';
 import { Catalogue } from './catalogue/catalogue';
 import { DEFAULT_CONFIG, type FailpathConfig, type Severity } from './config/config';
@@ -88,6 +90,10 @@ export interface PrepareOptions {
   /** Collect the file's call-graph facts (default: yes, unless `inferred` is given: phase 2 keeps phase 1's facts).
    *  The language server skips them for a file that can have no context (`mayHaveContexts`). */
   callGraph?: boolean;
+  /** The language server: the workspace's facts, whose wrappers and releasers this file mentions (`mentions`, else
+   *  its text) are put into its catalogue in the same pass, as phase 2 would (the file's own definitions shadow
+   *  them); its facts for the others are read with the profiles' catalogue alone. */
+  project?: { facts: ConstantFacts; mentions?: Mentions };
 }
 
 export interface FileResult {
@@ -151,11 +157,14 @@ export class Engine {
     if (!parsed) return this.unusable(empty, 'the parser gave up (time budget)');
     const { tree, source } = parsed;
     try {
-      const catalogue = this.catalogueFor(config, options.inferred);
       const candidates = findFunctions(tree.rootNode);
+      const told = this.catalogueFor(config, options.inferred);
+      const inferred = options.inferred ?? (options.project && this.inferredIn(text, config, new Set(candidates.map((c) => c.name)), options.project.facts, options.project.mentions));
+      // Releasers alone leave the choice of functions as it is (as `withInferred` does).
+      const catalogue = inferred?.allocators.length ? this.catalogueFor(config, inferred) : told;
       const unionTypes = unionTypeNames(tree.rootNode);
       stats.functions = candidates.length;
-      const facts = collectFileFacts(tree, source, candidates, fileKnowledge(tree.rootNode, candidates, text, catalogue));
+      const facts = collectFileFacts(tree, source, candidates, fileKnowledge(tree.rootNode, candidates, text, told));
       const annotations = readAnnotations(tree.rootNode, source);
       if (annotations) facts.annotations = annotations;
       const copies = new Map<FunctionCandidate, FunctionSyntax>();
@@ -172,7 +181,7 @@ export class Engine {
         copies.set(c, fs);
         return fs;
       };
-      const plan = this.plan(candidates, text, source, config, options.inferred, kept);
+      const plan = this.plan(candidates, text, source, config, inferred?.allocators.length ? inferred : undefined, kept);
       const { functions, analysed } = this.copyPlan(plan, (i) => copy(candidates[i]));
       const suppressions = findSuppressions(text, (offset) => {
         const n = tree.rootNode.descendantForIndex(offset);
@@ -180,7 +189,7 @@ export class Engine {
       });
       // A multi-file run keeps them for phase 2, which may analyse more of the file (wrappers of other files).
       const statics = analysed.length || options.summariseWrappers ? unreleasedStatics(tree, candidates, source, catalogue) : new Set<string>();
-      const prepared: PreparedFile = { file, config, text, facts, functions, analysed, unreleasedStatics: statics, suppressions, stats, inferred: options.inferred };
+      const prepared: PreparedFile = { file, config, text, facts, functions, analysed, unreleasedStatics: statics, suppressions, stats, inferred: inferred || undefined };
       if (config.profiles.includes('linux-kernel')) prepared.atomicCandidates = candidates.filter((c) => MAY_ENTER_ATOMIC.test(text.slice(c.start, c.end))).map(copy);
       if (options.summariseWrappers) {
         // Functions that may return another function's result (a wrapper of a wrapper) are copied out too.
@@ -212,7 +221,7 @@ export class Engine {
       // The context rules' call graph; not collected when both rules are off. Last: the calls in the bodies copied
       // above are read from the copies.
       if ((options.callGraph ?? !options.inferred) && (severityOf(config, allocInNoAllocContext.id, allocInNoAllocContext.severity) || severityOf(config, blockingAllocInAtomic.id, blockingAllocInAtomic.severity))) {
-        facts.calls = collectCallGraph(file, tree, candidates, catalogue, config, text, lines, [...copies.values()].map((fs) => fs.body));
+        facts.calls = collectCallGraph(file, tree, candidates, told, config, text, lines, [...copies.values()].map((fs) => fs.body));
       }
       return prepared;
     } finally {
@@ -290,13 +299,15 @@ export class Engine {
    */
   parseSource(text: string, previous?: ParsedSource): ParsedSource | undefined {
     // The file's own cast and statement macros are masked from the start: where they are used, the parse is wrong,
-    // not just worse.
-    let masks = previous?.masks ?? [
-      ...(castMacros(text).length ? [maskCastMacros] : []), ...(statementMacros(text).length ? [maskStatementMacros] : []),
-      ...(hasLoneMacroLines(text) ? [maskLoneMacroLines] : []),
-    ];
+    // not just worse. After an edit, only the lines it can change are masked again (line-masks.ts).
+    let masks = previous?.masks ?? [];
     const tried = new Set(previous?.tried ?? []);
-    let source = masks.reduce((s, mask) => mask(s), text);
+    let lineMasks = previous?.lineMasks;
+    let source = previous && lineMasks && !masks.length ? reapplyLineMasks(previous, text, lineMasks) : undefined;
+    if (source === undefined) {
+      lineMasks = lineMasksOf(text);
+      source = masks.reduce((s, mask) => mask(s), applyLineMasks(text, lineMasks));
+    }
     let tree: Tree | null;
     if (previous) {
       previous.tree.edit(editBetween(previous.source, source));
@@ -318,7 +329,7 @@ export class Engine {
         masks = [...masks, mask];
       } else retry?.delete();
     }
-    return { tree, source, masks, tried: [...tried] };
+    return { tree, text, source, lineMasks: lineMasks!, masks, tried: [...tried] };
   }
 
   private unusable(p: PreparedFile, why: string): PreparedFile {
@@ -485,13 +496,19 @@ export class Engine {
   }
 
   /** The other files' wrappers and releasers that apply in this file, or undefined when none does (or the file was
-   *  prepared with them already). The language server prepares again with them itself, reusing its tree. */
+   *  prepared with them already). */
   inferredFor(p: PreparedFile, projectFacts: ConstantFacts, mentions?: Mentions): Inferred | undefined {
-    const all = projectFacts.inferred;
-    if (!all || (!all.allocators.length && !all.releasers.length && !all.effects.length && !all.keeps?.length && !all.nonnull?.length) || p.inferred || p.unusable) return undefined;
+    if (p.inferred || p.unusable) return undefined;
     const own = new Set([...p.functions.keys(), ...p.analysed.map((f) => f.name), ...(p.wrapperCandidates ?? []).map((f) => f.name), ...(p.releaserCandidates ?? []).map((f) => f.name), ...(p.definedNames ?? [])]);
-    const base = this.catalogueFor(p.config);
-    const mentioned = mentions ?? new Set(p.text.match(/[A-Za-z_]\w*/g) ?? []);
+    return this.inferredIn(p.text, p.config, own, projectFacts, mentions);
+  }
+
+  /** The other files' wrappers and releasers that a file with this text applies, but for the names it defines. */
+  private inferredIn(text: string, config: FailpathConfig, own: ReadonlySet<string>, projectFacts: ConstantFacts, mentions?: Mentions): Inferred | undefined {
+    const all = projectFacts.inferred;
+    if (!all || (!all.allocators.length && !all.releasers.length && !all.effects.length && !all.keeps?.length && !all.nonnull?.length)) return undefined;
+    const base = this.catalogueFor(config);
+    const mentioned = mentions ?? new Set(text.match(/[A-Za-z_]\w*/g) ?? []);
     const applies = (name: string) => mentioned.has(name) && !own.has(name) && !base.allocator(name) && !base.releaser(name);
     // A declared allocator is left to inlining in the file that defines it, as a wrapper is; what the source declares
     // of other functions applies there too.
@@ -501,7 +518,7 @@ export class Engine {
     // analysis of every function that calls `xmalloc` would cost several times the run. A declared allocator's
     // results are all followed.
     const inferred: Inferred = {
-      allocators: all.allocators.filter((w) => applies(w.name) && (w.declared || w.failure !== 'aborts' || resultMatters(p.text, w.name))),
+      allocators: all.allocators.filter((w) => applies(w.name) && (w.declared || w.failure !== 'aborts' || resultMatters(text, w.name))),
       releasers: all.releasers.filter((r) => applies(r.name)),
       effects: all.effects.filter((e) => applies(e.name)),
     };
@@ -707,34 +724,15 @@ if (DEBUG) {
 /** A tree and the text it was parsed from (the file's text, perhaps with masks applied). */
 export interface ParsedSource {
   tree: Tree;
+  /** The file's text, and what was parsed: the text with the masks applied. */
+  text: string;
   source: string;
+  /** The names of the file's own macros that the masks applied on every parse look for. */
+  lineMasks: LineMasks;
+  /** The masks this document needed beyond those (conditional branches, attributes), in the order applied. */
   masks: Array<(text: string) => string>;
   /** Masks tried on this document (applied or not). */
   tried: Array<(text: string) => string>;
-}
-
-/** The tree-sitter edit that turns `before` into `after`: the span between their common prefix and suffix. */
-const DIFF_CHUNK = 512;
-
-function editBetween(before: string, after: string): Edit {
-  let start = 0;
-  const max = Math.min(before.length, after.length);
-  // Whole chunks first (compared natively), then characters: an edit of a large file costs a fraction of a loop
-  // over every character.
-  while (start + DIFF_CHUNK <= max && before.startsWith(after.slice(start, start + DIFF_CHUNK), start)) start += DIFF_CHUNK;
-  while (start < max && before.charCodeAt(start) === after.charCodeAt(start)) start++;
-  let suffix = 0;
-  while (suffix + DIFF_CHUNK <= max - start && before.endsWith(after.slice(after.length - suffix - DIFF_CHUNK, after.length - suffix), before.length - suffix)) suffix += DIFF_CHUNK;
-  while (suffix < max - start && before.charCodeAt(before.length - 1 - suffix) === after.charCodeAt(after.length - 1 - suffix)) suffix++;
-  const point = (text: string, offset: number) => {
-    const { line, column } = positionAt(text, offset);
-    return { row: line, column };
-  };
-  const startPosition = point(before, start);
-  return {
-    startIndex: start, oldEndIndex: before.length - suffix, newEndIndex: after.length - suffix,
-    startPosition, oldEndPosition: point(before, before.length - suffix), newEndPosition: point(after, after.length - suffix),
-  };
 }
 
 /** One allocation site explored in the context of an analysed function. */

@@ -31,6 +31,8 @@ interface KeyMemo {
   base: string;
   /** The helpers the key covers, by name (the same copies: the same tokens and mentions). */
   reached: Array<[string, FunctionSyntax]>;
+  /** A static helper's realloc: the callers whose tokens the key covers. */
+  callers?: FunctionSyntax[];
 }
 const keyMemos = new WeakMap<FunctionSyntax, KeyMemo>();
 
@@ -43,25 +45,17 @@ const keyMemos = new WeakMap<FunctionSyntax, KeyMemo>();
  */
 export function functionKeys(p: PreparedFile, ctx: ExploreContext, context: string): Map<FunctionSyntax, string> {
   const fileKey = createHash('sha1').update(JSON.stringify(p.config)).digest('base64');
-  const hasRealloc = (fn: FunctionSyntax) => allocationCalls(fn.body, ctx.catalogue).some((c) => {
-    const name = calleeName(c);
-    return name !== undefined && ctx.catalogue.allocator(name)?.reallocArg !== undefined;
-  });
   const keys = new Map<FunctionSyntax, string>();
   for (const fn of p.analysed) {
+    // A static helper's realloc is judged by what its callers pass it: their text is part of its key.
+    const callers = fn.isStatic && hasRealloc(fn, ctx) ? p.analysed.filter((caller) => caller !== fn && identifiersOf(caller).has(fn.name)) : undefined;
     const memo = keyMemos.get(fn);
-    if (memo && memo.context === context && memo.reached.every(([name, g]) => ctx.functions.get(name) === g)) {
+    if (memo && memo.context === context && memo.reached.every(([name, g]) => ctx.functions.get(name) === g) && sameCopies(memo.callers, callers)) {
       keys.set(fn, keyOf(memo.base, fn, p, ctx, context));
       continue;
     }
     const h = createHash('sha1').update(fileKey).update(tokensOf(fn));
-    // A static helper's realloc is judged by what its callers pass it: their text is part of its key (not kept:
-    // the callers may change).
-    const byCallers = fn.isStatic && hasRealloc(fn);
-    if (byCallers) {
-      const callerPattern = new RegExp(`\\b${fn.name}\\b`);
-      for (const caller of p.analysed) if (caller !== fn && callerPattern.test(caller.text)) h.update(`\0caller\0`).update(tokensOf(caller));
-    }
+    for (const caller of callers ?? []) h.update(`\0caller\0`).update(tokensOf(caller));
     const reached: KeyMemo['reached'] = [];
     const seen = new Set([fn.name]);
     let frontier = [fn];
@@ -83,15 +77,38 @@ export function functionKeys(p: PreparedFile, ctx: ExploreContext, context: stri
     }
     const base = h.digest('base64');
     keys.set(fn, keyOf(base, fn, p, ctx, context));
-    if (byCallers) keyMemos.delete(fn);
-    else keyMemos.set(fn, { context, base, reached });
+    keyMemos.set(fn, { context, base, reached, callers });
   }
   return keys;
 }
 
-function keyOf(base: string, fn: FunctionSyntax, p: PreparedFile, ctx: ExploreContext, context: string): string {
-  return createHash('sha1').update(base).update(mentionedContext(fn, p, ctx, context)).digest('base64');
+/** Whether a function calls a realloc (per copy and catalogue). */
+function hasRealloc(fn: FunctionSyntax, ctx: ExploreContext): boolean {
+  const memo = reallocs.get(fn);
+  if (memo?.catalogue === ctx.catalogue) return memo.value;
+  const value = allocationCalls(fn.body, ctx.catalogue).some((c) => {
+    const name = calleeName(c);
+    return name !== undefined && ctx.catalogue.allocator(name)?.reallocArg !== undefined;
+  });
+  reallocs.set(fn, { catalogue: ctx.catalogue, value });
+  return value;
 }
+const reallocs = new WeakMap<FunctionSyntax, { catalogue: ExploreContext['catalogue']; value: boolean }>();
+
+function sameCopies(a: readonly FunctionSyntax[] | undefined, b: readonly FunctionSyntax[] | undefined): boolean {
+  return a === b || (!!a && !!b && a.length === b.length && a.every((f, i) => f === b[i]));
+}
+
+function keyOf(base: string, fn: FunctionSyntax, p: PreparedFile, ctx: ExploreContext, context: string): string {
+  const names = namesInForce(p, ctx, context).digest;
+  const memo = finalKeys.get(fn);
+  if (memo?.base === base && memo.names === names) return memo.key;
+  const key = createHash('sha1').update(base).update(mentionedContext(fn, p, ctx, context)).digest('base64');
+  finalKeys.set(fn, { base, names, key });
+  return key;
+}
+/** Per copy: its key, from the base and the names in force it was made with. */
+const finalKeys = new WeakMap<FunctionSyntax, { base: string; names: string; key: string }>();
 
 /**
  * The configuration, facts and names in force that a function's text mentions: part of its own key, and of the

@@ -22,3 +22,14 @@ export function positionAt(text: string, offset: number): { line: number; column
   }
   return { line, column: offset - lineStart };
 }
+
+/** The offset where the line holding `offset` starts. */
+export function lineStartOf(text: string, offset: number): number {
+  return offset <= 0 ? 0 : text.lastIndexOf('\n', offset - 1) + 1;
+}
+
+/** The offset of the end of the line holding `offset` (its newline, or the end of the text). */
+export function lineEndOf(text: string, offset: number): number {
+  const nl = text.indexOf('\n', offset);
+  return nl < 0 ? text.length : nl;
+}

@@ -9,7 +9,7 @@ import { FunctionResultCache } from '../engine/function-cache';
 import { offsetAt } from '../engine/text-position';
 import { NO_FACTS, type ConstantFacts } from '../engine/dataflow/facts';
 import { FunctionCopies } from '../engine/parse/function-copies';
-import { mayHaveContexts } from '../engine/context/call-graph-facts';
+import { mayHaveContexts, mayHaveContextsAfterEdit } from '../engine/context/call-graph-facts';
 import { TextIdentifiers } from '../engine/parse/text-identifiers';
 
 export interface Analysis {
@@ -38,6 +38,8 @@ export class OpenDocument {
   private running: Promise<void> | undefined;
   private waiters: Array<{ resolve: (a: Analysis) => void; reject: (e: unknown) => void }> = [];
   private configKey = '';
+  /** Whether the last analysed text may put a function in a context by itself (`mayHaveContexts`). */
+  private contextSpellings: { text: string; config: FailpathConfig; value: boolean } | undefined;
   /** The text's identifiers, kept up to date by the edits (made on the first analysis). */
   private identifiers: TextIdentifiers | undefined;
 
@@ -116,13 +118,12 @@ export class OpenDocument {
       // tree-sitter edits the last tree where the text differs and re-parses only that part.
       this.parsed = engine.parseSource(text, this.parsed);
       // The file's own call graph only when it may hold a context (else the workspace index's facts about it do).
-      const callGraph = mayHaveContexts(text, config) || !!projectFacts.callGraph?.contextsIn(this.file).length;
-      let prepared = engine.prepare(this.file, text, config, this.parsed, this.copies, { callGraph });
-      // The workspace's wrappers this file calls: prepared again with them (same tree, copies only moved).
+      const mayHave = this.contextSpellings && this.contextSpellings.config === config ? mayHaveContextsAfterEdit(this.contextSpellings, text, config) : mayHaveContexts(text, config);
+      this.contextSpellings = { text, config, value: mayHave };
+      const callGraph = mayHave || !!projectFacts.callGraph?.contextsIn(this.file).length;
+      // With the workspace's wrappers this file calls in its catalogue (from the document's identifiers).
       const mentions = (this.identifiers ??= new TextIdentifiers(text));
-      const inferred = engine.inferredFor(prepared, projectFacts, mentions);
-      if (inferred?.allocators.length) prepared = { ...engine.prepare(this.file, text, config, this.parsed, this.copies, { inferred }), facts: prepared.facts };
-      else if (inferred) prepared = { ...prepared, inferred };
+      const prepared = engine.prepare(this.file, text, config, this.parsed, this.copies, { callGraph, project: { facts: projectFacts, mentions } });
       const hitsBefore = this.cache.misses;
       const steps = engine.analyzeSteps(prepared, projectFacts, this.cache, mentions);
       let slice = performance.now();

@@ -15,6 +15,8 @@ import type { LineIndex } from '../parse/line-index';
 import { child, isWholeCopy, walk, type Syntax } from '../parse/syntax';
 import { allocationSleeps, gfpSleeps, looksLikeGfp, type Sleeps } from './gfp';
 import { MAY_ENTER_ATOMIC } from './atomic-regions';
+import { commonPrefix, commonSuffix } from '../parse/text-edit';
+import { lineEndOf, lineStartOf } from '../text-position';
 
 /** A place, compactly (these facts are kept for every call of a run): 0-based line, column, end line, end column. */
 export type Pos = [number, number, number, number];
@@ -116,6 +118,30 @@ const REGISTRATIONS: Record<string, { arg: number; kind: ContextKind; kernel?: b
  *  needs its call-graph facts for that. A file that does not is judged with the workspace's facts about it. */
 export function mayHaveContexts(text: string, config: FailpathConfig): boolean {
   return config.noAlloc.length > 0 || MAY_REGISTER.test(text) || (config.profiles.includes('linux-kernel') && MAY_ENTER_ATOMIC.test(text));
+}
+
+/**
+ * `mayHaveContexts` of a document's text after an edit, from its answer before. A text that had none of those
+ * spellings can only have gained one where it changed: the lines of the change are read again, with the nearest
+ * line with code on either side (a lock's name and its `(` may have blank lines between them).
+ */
+export function mayHaveContextsAfterEdit(before: { text: string; value: boolean }, text: string, config: FailpathConfig): boolean {
+  if (before.value || config.noAlloc.length > 0) return mayHaveContexts(text, config);
+  const from = commonPrefix(before.text, text);
+  const to = text.length - commonSuffix(before.text, text, from);
+  let start = lineStartOf(text, from);
+  while (start > 0) {
+    start = lineStartOf(text, start - 1);
+    if (text.slice(start, lineEndOf(text, start)).trim()) break;
+  }
+  let end = lineEndOf(text, to);
+  while (end < text.length) {
+    const next = lineEndOf(text, end + 1);
+    const line = text.slice(end + 1, next);
+    end = next;
+    if (line.trim()) break;
+  }
+  return mayHaveContexts(text.slice(start, end), config);
 }
 const MAY_REGISTER = /failpath:[ \t]*no-alloc|\b(?:signal|sigset|bsd_signal|sysv_signal|sa_handler|sa_sigaction|request_\w*irq|devm_request_\w*irq|timer_setup|setup_timer|tasklet_init|tasklet_setup)\b/;
 

@@ -92,8 +92,7 @@ export function castMacros(text: string): string[] {
  * operand follows (an identifier, `&`, `*`, `(`), are blanked: dropping a cast changes nothing the analysis reads.
  * A value macro of the same shape (`#define LIMIT (INT_MAX)`) is never followed by an operand, so it stays.
  */
-export function maskCastMacros(text: string): string {
-  const names = castMacros(text);
+export function maskCastMacros(text: string, names = castMacros(text)): string {
   if (names.length === 0) return text;
   const use = new RegExp(`\\b(?:${names.join('|')})\\b(?=[ \\t]*[A-Za-z_&*(])`, 'g');
   return text.replace(use, (m, offset: number) => {
@@ -113,20 +112,25 @@ export function statementMacros(text: string): string[] {
   return [...text.matchAll(STATEMENT_MACRO)].filter((m) => /(?:^|[ \t\\])(?:if|do|while|for|switch)[ \t]*\(|\{/.test(m[0].slice(m[0].indexOf(')') + 1))).map((m) => m[1]);
 }
 
+/** A line that uses one of `names` as a statement without a semicolon, up to the next line's indentation (each line
+ *  on its own: two such lines in a row both get one). */
+export function statementMacroUse(names: readonly string[]): RegExp {
+  return new RegExp(`^[ \\t]*(?:${names.join('|')})[ \\t]*\\(.*\\)[ \\t]*\\r?\\n(?=[ \\t])`, 'gm');
+}
+
 /**
  * A statement macro used as a statement without a semicolon (`FREE_AND_NULL(str)` on a line of its own, then
  * `return (err);`) runs into the next statement for a parser without a preprocessor, whose error recovery can then
  * swallow the rest of the file. The missing `;` is put in the first blank of the next line's indentation, so no
  * offset, line or column moves.
  */
-export function maskStatementMacros(text: string): string {
-  const names = statementMacros(text);
+export function maskStatementMacros(text: string, names = statementMacros(text)): string {
   if (names.length === 0) return text;
-  const use = new RegExp(`^[ \\t]*(?:${names.join('|')})[ \\t]*\\(.*\\)[ \\t]*\\r?\\n([ \\t])`, 'gm');
+  const use = statementMacroUse(names);
   let out = '';
   let done = 0;
   for (const m of text.matchAll(use)) {
-    const at = m.index + m[0].length - 1;
+    const at = m.index + m[0].length;
     out += text.slice(done, at) + ';';
     done = at + 1;
   }
@@ -154,25 +158,32 @@ export function maskLoneMacroLines(text: string): string {
   // Only the candidate lines and the code lines just before them are looked at (the file can be large, and this
   // runs on every edit in the editor).
   const masked = new Set<number>();
-  /** Whether a statement may start after the lines before the one starting at `lineStart`. */
-  const statementMayStartBefore = (lineStart: number): boolean => {
-    for (let end = lineStart - 1; end >= 0;) {
-      const start = end > 0 ? text.lastIndexOf('\n', end - 1) + 1 : 0;
-      if (!masked.has(start)) {
-        const code = text.slice(start, end).replace(/\/\/.*$/, '').replace(/\/\*.*?\*\//g, '').trim();
-        if (code) return /[;{}]$/.test(code);
-      }
-      end = start - 1;
-    }
-    return false;
-  };
   let out = '';
   let done = 0;
   for (const m of text.matchAll(LONE_MACRO_LINES_ALL)) {
-    if (!statementMayStartBefore(m.index)) continue;
+    if (!statementMayStartAbove(text, m.index, masked)) continue;
     masked.add(m.index);
     out += text.slice(done, m.index) + m[0].replace(/[^\r]/g, ' ');
     done = m.index + m[0].length;
   }
   return done === 0 ? text : out + text.slice(done);
+}
+
+/** Whether a statement may start after the lines above the one starting at `lineStart`: the last of them with code
+ *  (lines in `skipped` left out) ends a statement or opens or closes a block. */
+export function statementMayStartAbove(text: string, lineStart: number, skipped?: ReadonlySet<number>): boolean {
+  for (let end = lineStart - 1; end >= 0;) {
+    const start = end > 0 ? text.lastIndexOf('\n', end - 1) + 1 : 0;
+    if (!skipped?.has(start)) {
+      const code = codeOf(text.slice(start, end));
+      if (code) return /[;{}]$/.test(code);
+    }
+    end = start - 1;
+  }
+  return false;
+}
+
+/** A line without its comments (those that end on it) and surrounding blanks. */
+export function codeOf(line: string): string {
+  return line.replace(/\/\/.*$/, '').replace(/\/\*.*?\*\//g, '').trim();
 }

@@ -1,0 +1,57 @@
+// Where two versions of a text differ: the span between their common prefix and suffix, and the tree-sitter edit
+// that turns one into the other. The language server asks on every edit of files up to several megabytes, so the
+// common parts are found by halving and comparing slices natively, not character by character.
+import type { Edit } from 'web-tree-sitter';
+import { positionAt } from '../text-position';
+
+/** Below this many characters, the rest is compared one character at a time. */
+const SCAN = 64;
+
+/** The length of the longest common prefix of `a` and `b`. */
+export function commonPrefix(a: string, b: string): number {
+  let lo = 0;
+  let hi = Math.min(a.length, b.length);
+  while (hi - lo > SCAN) {
+    const mid = (lo + hi) >> 1;
+    if (a.slice(lo, mid) === b.slice(lo, mid)) lo = mid;
+    else hi = mid;
+  }
+  while (lo < hi && a.charCodeAt(lo) === b.charCodeAt(lo)) lo++;
+  return lo;
+}
+
+/** The length of the longest common suffix of `a` and `b` that leaves the first `prefix` characters of both. */
+export function commonSuffix(a: string, b: string, prefix = 0): number {
+  let lo = 0;
+  let hi = Math.min(a.length, b.length) - prefix;
+  while (hi - lo > SCAN) {
+    const mid = (lo + hi) >> 1;
+    if (a.slice(a.length - mid, a.length - lo) === b.slice(b.length - mid, b.length - lo)) lo = mid;
+    else hi = mid;
+  }
+  while (lo < hi && a.charCodeAt(a.length - 1 - lo) === b.charCodeAt(b.length - 1 - lo)) lo++;
+  return lo;
+}
+
+/** The tree-sitter edit that turns `before` into `after`. */
+export function editBetween(before: string, after: string): Edit {
+  const start = commonPrefix(before, after);
+  const suffix = commonSuffix(before, after, start);
+  const { line, column } = positionAt(before, start);
+  const startPosition = { row: line, column };
+  return {
+    startIndex: start, oldEndIndex: before.length - suffix, newEndIndex: after.length - suffix,
+    startPosition, oldEndPosition: pointAfter(before, start, startPosition, before.length - suffix), newEndPosition: pointAfter(after, start, startPosition, after.length - suffix),
+  };
+}
+
+/** The point of `offset` in `text`, from the point of an earlier offset `from`. */
+function pointAfter(text: string, from: number, at: { row: number; column: number }, offset: number): { row: number; column: number } {
+  let row = at.row;
+  let lineStart = from - at.column;
+  for (let i = text.indexOf('\n', from); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
+    row++;
+    lineStart = i + 1;
+  }
+  return { row, column: offset - lineStart };
+}
