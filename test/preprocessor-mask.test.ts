@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Engine } from '../server/src/engine/analyze';
-import { maskCastMacros, maskLoneMacroLines, maskStatementMacros } from '../server/src/engine/parse/preprocessor-mask';
+import { maskAttributeMacros, maskCastMacros, maskLoneMacroLines, maskStatementMacros } from '../server/src/engine/parse/preprocessor-mask';
 
 const root = path.resolve(__dirname, '..', '..');
 const fixture = fs.readFileSync(path.join(root, 'test', 'fixtures', 'macros', 'cast_and_statement_macros.c'), 'utf8');
@@ -44,5 +44,30 @@ test('with the masks, code written with the file\'s own cast and statement macro
   const parsed = engine.parseSource(fixture)!;
   assert.deepEqual([parsed.lineMasks.cast.length > 0, parsed.lineMasks.statement.length > 0, parsed.masks.length], [true, true, 0]);
   assert.ok(!parsed.tree.rootNode.hasError);
+  parsed.tree.delete();
+});
+
+test('attribute macros in a definition\'s header and after a declaration\'s parameters are blanked; calls are not', async () => {
+  const text = [
+    'static void LIBXML_ATTR_FORMAT(5,0)',
+    'report(void *ctxt, int a, int b, int c, const char *msg, ...)',
+    '{',
+    '    if (ctxt) SET_STATE(1, 2);',
+    '    FORMAT_ARGS(3, 4);',
+    '}',
+    'static void warn(const char *msg, ...) LIBXML_ATTR_FORMAT(1,2);',
+    'void G_GNUC_PRINTF (2, 3) logf(int level, const char *fmt, ...);',
+    'static int MAX2(int a, int b)',
+    '{',
+    '    return a > b ? a : b;',
+    '}',
+    '',
+  ].join('\n');
+  const masked = maskAttributeMacros(text);
+  assert.equal(masked.length, text.length);
+  assert.equal(masked, text.replace('LIBXML_ATTR_FORMAT(5,0)', ' '.repeat(23)).replace('LIBXML_ATTR_FORMAT(1,2)', ' '.repeat(23)).replace('G_GNUC_PRINTF (2, 3)', ' '.repeat(20)));
+  const engine = await Engine.create();
+  const parsed = engine.parseSource(text)!;
+  assert.ok(!parsed.tree.rootNode.hasError, 'parses without errors once masked');
   parsed.tree.delete();
 });

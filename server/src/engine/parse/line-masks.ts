@@ -1,10 +1,10 @@
-// The masks every parse of a file applies (preprocessor-mask.ts): uses of its own cast macros, the missing semicolon
-// after its own statement macros, macro names on lines of their own. After an edit the language server masks again
+// The masks every parse of a file applies (preprocessor-mask.ts): attribute macros in declarations, uses of its own
+// cast macros, the missing semicolon after its own statement macros, macro names on lines of their own. After an edit the language server masks again
 // only the lines the edit can change, and keeps the rest of the last masked text. That holds because each of these
 // masks decides a line from the line itself, the line before it (a statement macro's semicolon goes into the next
 // line's indentation) and the last line with code above it (a lone macro name is blanked where a statement may
 // start): below the edit, once a line with code comes out as it did before, every line after it does too.
-import { castMacros, codeOf, maskCastMacros, maskLoneMacroLines, maskStatementMacros, statementMacros, statementMayStartAbove } from './preprocessor-mask';
+import { castMacros, codeOf, maskAttributeMacros, maskCastMacros, maskLoneMacroLines, maskStatementMacros, statementMacros, statementMayStartAbove } from './preprocessor-mask';
 import { commonPrefix, commonSuffix } from './text-edit';
 import { lineEndOf, lineStartOf } from '../text-position';
 
@@ -19,7 +19,7 @@ export function lineMasksOf(text: string): LineMasks {
 }
 
 export function applyLineMasks(text: string, masks: LineMasks): string {
-  return maskLoneMacroLines(maskStatementMacros(maskCastMacros(text, masks.cast), masks.statement));
+  return maskLoneMacroLines(maskStatementMacros(maskCastMacros(maskAttributeMacros(text), masks.cast), masks.statement));
 }
 
 /** Lines re-masked below an edit before looking for the line where the old masking resumes (then four times more). */

@@ -77,6 +77,24 @@ export function maskAttributes(text: string): string {
   return text.replace(ATTRIBUTE, (m) => (MEANINGFUL.test(m) ? m : m.replace(/[^\n\r]/g, ' ')));
 }
 
+/** A macro that stands for an attribute, with numbers for arguments (`LIBXML_ATTR_FORMAT(3,0)`,
+ *  `G_GNUC_PRINTF (2, 3)`): in a definition's header, on an unindented line after its type… */
+const ATTRIBUTE_MACRO_IN_HEADER = /^([A-Za-z_][\w \t*]{0,120}[\w*][ \t]+)([A-Z][A-Z0-9_]*[ \t]*\([ \t]*\d+(?:[ \t]*,[ \t]*\d+)*[ \t]*\))(?=[ \t]*(?:[A-Za-z_*]|\r?$))/gm;
+/** …or after a declaration's parameters, then named as one. */
+const ATTRIBUTE_MACRO_AFTER_PARAMETERS = /(\)[ \t]*)([A-Z][A-Z0-9_]*(?:ATTR|FORMAT|PRINTF|GNUC)[A-Z0-9_]*[ \t]*\([ \t]*\d+(?:[ \t]*,[ \t]*\d+)*[ \t]*\))(?=[ \t]*(?:[;{]|\r?$))/gm;
+
+/**
+ * `static void LIBXML_ATTR_FORMAT(5,0)\nxmlSchemaPErr2(…)` reads, without a preprocessor, as a function named by the
+ * macro with numbers for parameters: the header of every such definition is an error (libxml2 has hundreds), and
+ * tree-sitter re-parses every error again on each edit. The macro is blanked; an attribute changes nothing the
+ * analysis reads.
+ */
+export function maskAttributeMacros(text: string): string {
+  if (!/[A-Z]\w*[ \t]*\([ \t]*\d/.test(text)) return text;
+  const blank = (_m: string, before: string, macro: string) => before + ' '.repeat(macro.length);
+  return text.replace(ATTRIBUTE_MACRO_IN_HEADER, blank).replace(ATTRIBUTE_MACRO_AFTER_PARAMETERS, blank);
+}
+
 /** `#define ACTXT_CAST (xmlSchemaAbstractCtxtPtr)`: a macro that is a cast (libxml2, many C code bases). */
 const CAST_MACRO = /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)[ \t]+\([ \t]*(?:(?:const|volatile|struct|union|enum|unsigned|signed)[ \t]+)*[A-Za-z_]\w*[ \t]*(?:\*[ \t]*)*\)[ \t]*$/gm;
 
