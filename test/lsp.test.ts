@@ -149,6 +149,31 @@ test('an edit that makes a name relevant in one function does not re-analyse oth
   assert.equal(c.statuses[c.statuses.length - 1].reanalysed, 0);
 });
 
+test('a helper given nothing tracked that tests another global than the path knows is not explored: editing it re-analyses nothing', async () => {
+  const c = await start();
+  const { uri } = openLines(c, 'globals', [
+    '#include <stdio.h>',
+    '#include <stdlib.h>',
+    'int verbose, ready;',
+    'static void report(const char *what) {',
+    '  if (verbose) fprintf(stderr, "%s\\n", what);',
+    '}',
+    'int run(int n) {',
+    '  ready = 1;',
+    '  char *buf = malloc(n);',
+    '  report("start");',
+    '  if (ready) buf[0] = 0;',
+    '  free(buf);',
+    '  return 0;',
+    '}',
+  ]);
+  assert.deepEqual(rulesOf(await c.diagnostics(uri)), ['11:unchecked-alloc']);
+  // `run` knows `ready`; `report` tests `verbose` only: it is applied by its summary, and its text is not read.
+  c.edit(uri, [{ range: { start: { line: 4, character: 27 }, end: { line: 4, character: 27 } }, newText: 'x' }]);
+  assert.deepEqual(rulesOf(await c.diagnostics(uri)), ['11:unchecked-alloc']);
+  assert.equal(c.statuses[c.statuses.length - 1].reanalysed, 0);
+});
+
 test('after many edits, the incremental diagnostics equal a fresh analysis of the same text', async () => {
   const c = await start();
   const engine = await Engine.create();

@@ -361,6 +361,11 @@ export class Engine {
       return c;
     };
     const summaries = new Map<FunctionSyntax, CalleeSummary>();
+    const summaryFor = (fn: FunctionSyntax) => {
+      let s = summaries.get(fn);
+      if (!s) summaries.set(fn, (s = summarize(fn, catalogue, effects)));
+      return s;
+    };
     // Other files' callee effects, where the catalogue does not already say what the function does (an inferred
     // wrapper's say what it does with its arguments: redis' `createObject(type, ptr)` keeps ptr).
     const effects = new Map((p.inferred?.effects ?? []).filter((e) => !catalogue.describes(e.name) || catalogue.allocator(e.name)?.profile === 'inferred').map((e) => [e.name, e]));
@@ -377,9 +382,12 @@ export class Engine {
       },
       summaryOf: (fn) => {
         ctx.onRead?.(fn, 'summary');
-        let s = summaries.get(fn);
-        if (!s) summaries.set(fn, (s = summarize(fn, catalogue, effects)));
-        return s;
+        return summaryFor(fn);
+      },
+      globalsOf: (fn) => {
+        ctx.onRead?.(fn, 'globals');
+        const s = summaryFor(fn);
+        return { read: s.conditionGlobals, writes: s.writesGlobals };
       },
     };
     return ctx;

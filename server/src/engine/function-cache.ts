@@ -21,7 +21,7 @@ interface AnchoredSpan {
  *  it), only its summary (what it does to its parameters, whom it calls), whom it calls and whether it hands an
  *  allocation back (choosing the helpers to follow), or which of its allocations it hands back (the sites a caller
  *  follows into it: one run each). */
-export type DependencyKind = 'text' | 'summary' | 'calls' | 'sites';
+export type DependencyKind = 'text' | 'summary' | 'calls' | 'sites' | 'globals';
 export interface Dependency {
   name: string;
   kind: DependencyKind;

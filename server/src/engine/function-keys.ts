@@ -217,6 +217,10 @@ export class FunctionDigests {
       sitesDigests.set(fn, { catalogue: this.ctx.catalogue, digest });
       return digest;
     }
+    if (kind === 'globals') {
+      const g = this.ctx.globalsOf(fn);
+      return JSON.stringify([[...g.read].sort(), g.writes]);
+    }
     if (kind === 'text') {
       let digest = this.texts.get(fn);
       if (digest === undefined) this.texts.set(fn, (digest = `${tokenDigest(fn)} ${mentionedContext(fn, this.p, this.ctx, this.context)}`));

@@ -13,6 +13,10 @@ export interface CalleeSummary {
   storesParam: Set<number>;
   /** A condition reads a variable that is not local (a flag set by the caller). */
   readsGlobals: boolean;
+  /** The variables that are not local that its conditions read (not the functions they call). */
+  conditionGlobals: Set<string>;
+  /** It assigns a variable that is not local (or a member or element of one). */
+  writesGlobals: boolean;
   callees: string[];
 }
 
@@ -24,6 +28,8 @@ export function summarize(fn: FunctionSyntax, catalogue: Catalogue, calleeEffect
   const stores = new Set<number>();
   const callees = new Set<string>();
   let readsGlobals = false;
+  const conditionGlobals = new Set<string>();
+  let writesGlobals = false;
   // `p`, `(char *) p`, and `p - PREFIX` (a wrapper's `free((char *) ptr - PREFIX_SIZE)` releases `ptr`).
   const paramOf = (e: Syntax | undefined): number | undefined => {
     if (!e) return undefined;
@@ -36,9 +42,18 @@ export function summarize(fn: FunctionSyntax, catalogue: Catalogue, calleeEffect
     walk(cond, (n) => {
       const p = paramOf(n);
       if (p !== undefined) tested.add(p);
-      if (n.type === 'identifier' && !isLocal(n.text ?? '') && !/^[A-Z_0-9]+$/.test(n.text ?? '')) readsGlobals = true;
+      if (n.type === 'identifier' && !isLocal(n.text ?? '') && !/^[A-Z_0-9]+$/.test(n.text ?? '')) {
+        readsGlobals = true;
+        if (n.field !== 'function') conditionGlobals.add(n.text!);
+      }
       return n.type !== 'call_expression' || true;
     });
+  };
+  /** `g = …`, `g->f = …`, `g[i]++`: the variable at the root of the target is not local. */
+  const assignsGlobal = (target: Syntax | undefined): boolean => {
+    let u = target && unwrap(target);
+    while (u && (u.type === 'field_expression' || u.type === 'subscript_expression' || u.type === 'pointer_expression')) u = child(u, 'argument') && unwrap(child(u, 'argument')!);
+    return u?.type === 'identifier' && !isLocal(u.text ?? '') && !/^[A-Z_0-9]+$/.test(u.text ?? '');
   };
   walk(fn.body, (n) => {
     switch (n.type) {
@@ -69,9 +84,13 @@ export function summarize(fn: FunctionSyntax, catalogue: Catalogue, calleeEffect
           if (l) markTested(l);
         }
         break;
+      case 'update_expression':
+        if (assignsGlobal(child(n, 'argument'))) writesGlobals = true;
+        break;
       case 'assignment_expression': {
         const p = paramOf(child(n, 'right'));
         const l = child(n, 'left');
+        if (assignsGlobal(l)) writesGlobals = true;
         if (p !== undefined && l && !(unwrap(l).type === 'identifier' && isLocal(unwrap(l).text ?? ''))) stores.add(p);
         break;
       }
@@ -107,5 +126,5 @@ export function summarize(fn: FunctionSyntax, catalogue: Catalogue, calleeEffect
     }
   });
   for (const t of tested) derefed.delete(t);
-  return { derefsParam: derefed, releasesParam: releases, storesParam: stores, readsGlobals, callees: [...callees] };
+  return { derefsParam: derefed, releasesParam: releases, storesParam: stores, readsGlobals, conditionGlobals, writesGlobals, callees: [...callees] };
 }

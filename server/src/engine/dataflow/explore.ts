@@ -39,6 +39,9 @@ export interface ExploreContext {
   /** Whether a same-file function is small enough to inline (part of its summary: reading it is not reading its
    *  text). */
   fitsInline(fn: FunctionSyntax): boolean;
+  /** The globals a same-file function's conditions read, and whether it assigns one (apart from the rest of its
+   *  summary: a caller that knows no global never asks). */
+  globalsOf(fn: FunctionSyntax): { read: ReadonlySet<string>; writes: boolean };
 }
 
 const STATES_PER_NODE = 6;
@@ -497,7 +500,7 @@ export class SiteExplorer {
         break;
       }
     }
-    const needsFlags = anyGlobal && this.ctx.summaryOf(callee).readsGlobals;
+    const needsFlags = anyGlobal && this.ctx.summaryOf(callee).readsGlobals && this.mayReadOrChangeKnown(callee, st);
     if (!passesTracked && !siteInside && !globalsTracked && !needsFlags) {
       // Not inlined: the call is evaluated with the callee's summary instead.
       this.applySummary(call, callee, values, st);
@@ -545,6 +548,48 @@ export class SiteExplorer {
     if (memoKey !== undefined) this.inlineMemo.set(memoKey, { entry: cloneState(st), exits: result });
     return result;
   }
+
+  /**
+   * Whether a callee that is given nothing tracked can still matter to the path: it (or a same-file function it
+   * calls, as deep as inlining goes) tests a global this path knows, or has remembered a test of, or assigns a
+   * global. An error reporter that tests some other global (`if (xmlGenericErrorContext)`) is applied by its
+   * summary instead of explored.
+   */
+  private mayReadOrChangeKnown(callee: FunctionSyntax, st: State): boolean {
+    const { read, writes } = this.globalsTouched(callee);
+    if (writes) return true;
+    for (const k of st.env.keys()) {
+      if (k.startsWith('g:') ? read.has(rootName(k.slice(2))) : k.charCodeAt(0) === 63 /* ? */ && k.slice(1, k.indexOf('|')).split(',').some((n) => read.has(n))) return true;
+    }
+    return false;
+  }
+
+  private globalsTouched(fn: FunctionSyntax): { read: ReadonlySet<string>; writes: boolean } {
+    let t = this.touchedGlobals.get(fn);
+    if (t) return t;
+    t = { read: new Set<string>(), writes: false };
+    const seen = new Set<FunctionSyntax>();
+    let frontier = [fn];
+    for (let depth = 0; depth <= MAX_INLINE_DEPTH && frontier.length; depth++) {
+      const next: FunctionSyntax[] = [];
+      for (const f of frontier) {
+        if (seen.has(f)) continue;
+        seen.add(f);
+        const own = this.ctx.globalsOf(f);
+        for (const g of own.read) t.read.add(g);
+        if (own.writes) t.writes = true;
+        for (const c of this.ctx.summaryOf(f).callees) {
+          const g = this.ctx.functions.get(c);
+          if (g) next.push(g);
+        }
+      }
+      frontier = next;
+    }
+    this.touchedGlobals.set(fn, t);
+    return t;
+  }
+  /** Per run (the summaries read are the run's dependencies). */
+  private readonly touchedGlobals = new Map<FunctionSyntax, { read: Set<string>; writes: boolean }>();
 
   /**
    * What an inlined call's exploration depends on: the call and the frames around it (where its events are reported),
@@ -1652,6 +1697,12 @@ const POINTER_ARITHMETIC = new Set(['+', '-', '|', '&', '^']);
 /** Where the last member access of a key starts (`0:e->list` → 3), or -1. */
 function lastAccess(key: string): number {
   return Math.max(key.lastIndexOf('->'), key.lastIndexOf('.'));
+}
+
+/** `ctx->len` → `ctx`, `table[2]` → `table`. */
+function rootName(path: string): string {
+  const m = /^[A-Za-z_]\w*/.exec(path);
+  return m ? m[0] : path;
 }
 
 /** `0:s->len` → `len`, `g:flag` → `flag`. */
