@@ -218,8 +218,12 @@ export class FunctionDigests {
       return digest;
     }
     if (kind === 'globals') {
+      const memo = globalsDigests.get(fn);
+      if (memo?.context === this.context) return memo.digest;
       const g = this.ctx.globalsOf(fn);
-      return JSON.stringify([[...g.read].sort(), g.writes]);
+      const digest = JSON.stringify([[...g.read].sort(), g.writes]);
+      globalsDigests.set(fn, { context: this.context, digest });
+      return digest;
     }
     if (kind === 'text') {
       let digest = this.texts.get(fn);
@@ -284,6 +288,7 @@ export class RunReads {
   }
 }
 
+const globalsDigests = new WeakMap<FunctionSyntax, { context: string; digest: string }>();
 const summaryDigests = new WeakMap<FunctionSyntax, { context: string; digest: string }>();
 const callsDigests = new WeakMap<FunctionSyntax, { context: string; digest: string }>();
 const sitesDigests = new WeakMap<FunctionSyntax, { catalogue: ExploreContext['catalogue']; digest: string }>();
