@@ -158,13 +158,14 @@ export class Engine {
     const { tree, source } = parsed;
     try {
       const candidates = findFunctions(tree.rootNode);
-      const told = this.catalogueFor(config, options.inferred);
+      // What the file tells the other files (its facts, its calls) is read with the catalogue it was given.
+      const factsCatalogue = this.catalogueFor(config, options.inferred);
       const inferred = options.inferred ?? (options.project && this.inferredIn(text, config, new Set(candidates.map((c) => c.name)), options.project.facts, options.project.mentions));
       // Releasers alone leave the choice of functions as it is (as `withInferred` does).
-      const catalogue = inferred?.allocators.length ? this.catalogueFor(config, inferred) : told;
+      const catalogue = inferred?.allocators.length ? this.catalogueFor(config, inferred) : factsCatalogue;
       const unionTypes = unionTypeNames(tree.rootNode);
       stats.functions = candidates.length;
-      const facts = collectFileFacts(tree, source, candidates, fileKnowledge(tree.rootNode, candidates, text, told));
+      const facts = collectFileFacts(tree, source, candidates, fileKnowledge(tree.rootNode, candidates, text, factsCatalogue));
       const annotations = readAnnotations(tree.rootNode, source);
       if (annotations) facts.annotations = annotations;
       const copies = new Map<FunctionCandidate, FunctionSyntax>();
@@ -221,7 +222,7 @@ export class Engine {
       // The context rules' call graph; not collected when both rules are off. Last: the calls in the bodies copied
       // above are read from the copies.
       if ((options.callGraph ?? !options.inferred) && (severityOf(config, allocInNoAllocContext.id, allocInNoAllocContext.severity) || severityOf(config, blockingAllocInAtomic.id, blockingAllocInAtomic.severity))) {
-        facts.calls = collectCallGraph(file, tree, candidates, told, config, text, lines, [...copies.values()].map((fs) => fs.body));
+        facts.calls = collectCallGraph(file, tree, candidates, factsCatalogue, config, text, lines, [...copies.values()].map((fs) => fs.body));
       }
       return prepared;
     } finally {
