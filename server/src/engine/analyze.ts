@@ -7,7 +7,8 @@ import { positionAt } from './text-position';
 import { findFunctions, hasStaticStorage, isStaticDefinition, toFunctionSyntax, unionTypeNames, type FunctionCandidate, type FunctionSyntax } from './parse/functions';
 import { hasConditionalDirectives, maskAttributes, maskConditionals } from './parse/preprocessor-mask';
 import { applyLineMasks, lineMasksOf, reapplyLineMasks, type LineMasks } from './parse/line-masks';
-import { editBetween } from './parse/text-edit';
+import { editBetween, spanningChange } from './parse/text-edit';
+import type { TextChange } from './parse/carried-by-span';
 import { walk, child, unwrap, calleeName, type Syntax } from './parse/syntax';
 import { Catalogue } from './catalogue/catalogue';
 import { DEFAULT_CONFIG, type FailpathConfig, type Severity } from './config/config';
@@ -164,6 +165,7 @@ export class Engine {
       // Releasers alone leave the choice of functions as it is (as `withInferred` does).
       const catalogue = inferred?.allocators.length ? this.catalogueFor(config, inferred) : factsCatalogue;
       const unionTypes = unionTypeNames(tree.rootNode);
+      kept?.beginRound(source, parsed.changedFrom, parsed.change, unionTypes);
       stats.functions = candidates.length;
       const facts = collectFileFacts(tree, source, candidates, fileKnowledge(tree.rootNode, candidates, text, factsCatalogue));
       const annotations = readAnnotations(tree.rootNode, source);
@@ -173,12 +175,10 @@ export class Engine {
       const copy = (c: FunctionCandidate) => {
         let fs = copies.get(c);
         if (fs) return fs;
-        if (kept) {
-          // The language server keeps copies across edits: an unchanged function is only moved.
-          const key = FunctionCopies.key(source.slice(c.start, c.end), c.start - (source.lastIndexOf('\n', c.start - 1) + 1), unionTypes);
-          fs = kept.take(key, c.start, c.node.startPosition.row);
-          if (!fs) kept.put(key, (fs = toFunctionSyntax(c, source, unionTypes, lines)));
-        } else fs = toFunctionSyntax(c, source, unionTypes, lines);
+        // The language server keeps copies across edits: an unchanged function is only moved.
+        fs = kept
+          ? kept.copy(c.start, c.end, c.start - (source.lastIndexOf('\n', c.start - 1) + 1), c.node.startPosition.row, () => source.slice(c.start, c.end), () => toFunctionSyntax(c, source, unionTypes, lines))
+          : toFunctionSyntax(c, source, unionTypes, lines);
         copies.set(c, fs);
         return fs;
       };
@@ -239,7 +239,7 @@ export class Engine {
     const allocates = dieWrappers.length
       ? this.catalogueFor(config, { ...inferred!, allocators: inferred!.allocators.filter((w) => w.failure !== 'aborts' || w.declared) }).allocationPattern
       : this.catalogueFor(config, inferred).allocationPattern;
-    return selectFunctions(candidates, text, source, allocates, dieWrappers, kept && ((t) => kept.identifiers(t)));
+    return selectFunctions(candidates, text, source, allocates, dieWrappers, kept?.selectionMemo(candidates));
   }
 
   private copyPlan(plan: SelectionPlan, copy: (i: number) => FunctionSyntax): { functions: Map<string, FunctionSyntax>; analysed: FunctionSyntax[] } {
@@ -310,10 +310,13 @@ export class Engine {
       source = masks.reduce((s, mask) => mask(s), applyLineMasks(text, lineMasks));
     }
     let tree: Tree | null;
+    let change: TextChange | undefined;
     if (previous) {
-      previous.tree.edit(editBetween(previous.source, source));
+      const edit = editBetween(previous.source, source);
+      previous.tree.edit(edit);
       tree = this.parse(source, previous.tree);
       previous.tree.delete();
+      change = spanningChange(edit, previous.text, text);
     } else tree = this.parse(source);
     if (!tree) return undefined;
     for (const mask of [hasConditionalDirectives(text) ? maskConditionals : undefined, maskAttributes]) {
@@ -328,9 +331,10 @@ export class Engine {
         tree = retry;
         source = masked;
         masks = [...masks, mask];
+        change = undefined;
       } else retry?.delete();
     }
-    return { tree, text, source, lineMasks: lineMasks!, masks, tried: [...tried] };
+    return { tree, text, source, lineMasks: lineMasks!, masks, tried: [...tried], change, changedFrom: change && previous?.source };
   }
 
   private unusable(p: PreparedFile, why: string): PreparedFile {
@@ -738,6 +742,10 @@ export interface ParsedSource {
   source: string;
   /** The names of the file's own macros that the masks applied on every parse look for. */
   lineMasks: LineMasks;
+  /** What changed since the parse this one was made from (whose source is `changedFrom`), in the text and the
+   *  source alike (undefined: a first parse, or one made afresh). */
+  change?: TextChange;
+  changedFrom?: string;
   /** The masks this document needed beyond those (conditional branches, attributes), in the order applied. */
   masks: Array<(text: string) => string>;
   /** Masks tried on this document (applied or not). */

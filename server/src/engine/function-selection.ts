@@ -23,38 +23,64 @@ export interface SelectionPlan {
   identifiers: Map<number, Set<string>>;
 }
 
+/** What the language server keeps of each function's text between edits (`FunctionCopies`). */
+export interface SelectionMemo {
+  /** Results found in candidate `i`'s text, by key; empty when its text is new. */
+  of(i: number): Map<unknown, unknown>;
+  /** One string object per key text (a key is looked up for every candidate: hashed once). */
+  key(text: string): string;
+}
+const IDENTIFIERS = Symbol('identifiers');
+
 /** How deep the same-file functions an analysed function mentions are followed (the dataflow inlines to depth 3). */
 const MENTION_DEPTH = 3;
 
 /**
  * `text` is the file, `source` the text that was parsed (with brace-breaking `#if` branches blanked: the copies
  * are made from it). `allocates` matches a call of an allocator that can fail; a die-wrapper's call matters only
- * to a function that tests its result (dead-oom-check) or holds it in a variable (leak). `identifiers` gives a
- * function text's identifiers (the language server keeps them across edits: `FunctionCopies`).
+ * to a function that tests its result (dead-oom-check) or holds it in a variable (leak). `memo`: what the language
+ * server keeps of each function's text across edits (`FunctionCopies`).
  */
-export function selectFunctions(candidates: readonly FunctionSpan[], text: string, source: string, allocates: RegExp, dieWrappers: ReadonlyArray<{ name: string }>, identifiers: (text: string) => Set<string> = identifiersIn): SelectionPlan {
+export function selectFunctions(candidates: readonly FunctionSpan[], text: string, source: string, allocates: RegExp, dieWrappers: ReadonlyArray<{ name: string }>, memo?: SelectionMemo): SelectionPlan {
   const byName = new Map<string, number>();
   candidates.forEach((c, i) => {
     if (!byName.has(c.name)) byName.set(c.name, i);
   });
+  /** A test of candidate `i`'s text, remembered by `key` where the language server keeps what its text gave. */
+  const tested = (i: number, key: unknown, test: () => boolean): boolean => {
+    const m = memo?.of(i);
+    if (!m) return test();
+    let v = m.get(key) as boolean | undefined;
+    if (v === undefined) m.set(key, (v = test()));
+    return v;
+  };
   // Functions that allocate, then (twice) the functions that call a same-file function that allocates.
   const chosen = new Set<number>();
   let sources = new Set<string>();
+  const allocatesKey = memo?.key(`${allocates.source}\0${dieWrappers.map((w) => w.name).join(',')}`);
   candidates.forEach((c, i) => {
-    const body = text.slice(c.start, c.end);
-    if (allocates.test(body) || dieWrappers.some((w) => body.includes(w.name) && resultMatters(body, w.name))) {
+    const allocating = tested(i, allocatesKey, () => {
+      const body = text.slice(c.start, c.end);
+      return allocates.test(body) || dieWrappers.some((w) => body.includes(w.name) && resultMatters(body, w.name));
+    });
+    if (allocating) {
       chosen.add(i);
       sources.add(c.name);
     }
   });
   for (let round = 0; round < 2 && sources.size > 0 && chosen.size < candidates.length; round++) {
-    const mentions = new RegExp(`\\b(?:${[...sources].join('|')})\\b`);
+    const alternatives = [...sources].join('|');
+    const mentions = new RegExp(`\\b(?:${alternatives})\\b`);
+    const mentionsKey = memo?.key(alternatives);
     const next = new Set<string>();
     candidates.forEach((c, i) => {
       if (chosen.has(i)) return;
-      const body = text.slice(c.start, c.end);
-      const own = body.indexOf(c.name);
-      if (mentions.test(own >= 0 ? body.slice(own + c.name.length) : body)) {
+      const mentioning = tested(i, mentionsKey, () => {
+        const body = text.slice(c.start, c.end);
+        const own = body.indexOf(c.name);
+        return mentions.test(own >= 0 ? body.slice(own + c.name.length) : body);
+      });
+      if (mentioning) {
         chosen.add(i);
         next.add(c.name);
       }
@@ -80,7 +106,15 @@ export function selectFunctions(candidates: readonly FunctionSpan[], text: strin
     if (depth >= MENTION_DEPTH) return;
     // Same-file functions it mentions (called, or taken as a function pointer) may be inlined.
     let ids = plan.identifiers.get(i);
-    if (!ids) plan.identifiers.set(i, (ids = identifiers(source.slice(c.start, c.end))));
+    if (!ids) {
+      const m = memo?.of(i);
+      ids = m?.get(IDENTIFIERS) as Set<string> | undefined;
+      if (!ids) {
+        ids = identifiersIn(source.slice(c.start, c.end));
+        m?.set(IDENTIFIERS, ids);
+      }
+      plan.identifiers.set(i, ids);
+    }
     for (const id of ids) {
       const callee = byName.get(id);
       if (callee !== undefined && callee !== i && !named.has(id)) want(callee, depth + 1);

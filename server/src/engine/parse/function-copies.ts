@@ -3,63 +3,101 @@
 // now starts.
 import type { FunctionSyntax } from './functions';
 import type { Syntax } from './syntax';
-import { identifiersIn } from '../function-selection';
+import type { FunctionSpan, SelectionMemo } from '../function-selection';
+import { CarriedBySpan, type TextChange } from './carried-by-span';
 
 export class FunctionCopies {
+  /** Copies by text (with column and the file's union types: `keyOf`), for a function the change did not place. */
   private byKey = new Map<string, FunctionSyntax>();
   private taken = new Set<string>();
-  /** The identifiers of function texts (the selection follows mentions before anything is copied). */
-  private identifierSets = new Map<string, Set<string>>();
-  private identifiersUsed = new Map<string, Set<string>>();
+  /** The copies handed out this round (two identical definitions, e.g. in `#if` branches, must not share one). */
+  private handedOut = new Set<FunctionSyntax>();
+  /** What was found in each function's text, carried by where the function lies: function selection's tests, and
+   *  the copy itself. */
+  private readonly found = new CarriedBySpan();
+  /** Memo keys by text, the first string object of each (this round's, and the last round's). */
+  private keys = new Map<string, string>();
+  private keysUsed = new Map<string, string>();
+  private unionKey = '';
 
-  /** The key of a function: its text, the column it starts at, and the file's union types (they shape locals). */
-  static key(text: string, col: number, unionTypes: ReadonlySet<string>): string {
-    return `${col}|${[...unionTypes].join(',')}|${text}`;
+  /** A new version of the document's parsed text, `change` from `from` (the round's before, if it is that), with
+   *  the file's union types (they shape a function's locals: part of what a copy is kept for). */
+  beginRound(source: string, from: string | undefined, change: TextChange | undefined, unionTypes: ReadonlySet<string>): void {
+    this.found.begin(source, from, change);
+    this.unionKey = [...unionTypes].join(',');
   }
 
-  /** The kept copy, moved to `start` (offset) and `line`; undefined if absent or already taken in this round
-   *  (two identical definitions, e.g. in `#if` branches, must not share one copy). */
-  take(key: string, start: number, line: number): FunctionSyntax | undefined {
-    const fs = this.byKey.get(key);
-    if (!fs || this.taken.has(key)) return undefined;
-    this.taken.add(key);
-    const dOffset = start - fs.start;
-    const dLine = line - fs.line;
-    if (dOffset !== 0 || dLine !== 0) {
-      move(fs.body, dOffset, dLine);
-      fs.start += dOffset;
-      fs.end += dOffset;
-      fs.line += dLine;
-      fs.endLine += dLine;
-      fs.closeLine += dLine;
-      fs.headerLine += dLine;
+  /** Function selection's memory of the candidates' texts, for this round. */
+  selectionMemo(candidates: readonly FunctionSpan[]): SelectionMemo {
+    return {
+      of: (i) => this.found.at(candidates[i].start, candidates[i].end),
+      key: (text) => {
+        const k = this.keysUsed.get(text) ?? this.keys.get(text) ?? text;
+        this.keysUsed.set(k, k);
+        return k;
+      },
+    };
+  }
+
+  /**
+   * The copy of the function at `start`..`end` (`col`, `line`: where it starts), kept from an earlier round when its
+   * text is the same and moved to its new place, else made by `make`.
+   */
+  copy(start: number, end: number, col: number, line: number, text: () => string, make: () => FunctionSyntax): FunctionSyntax {
+    const memo = this.found.at(start, end);
+    const known = memo.get(COPY) as KnownCopy | undefined;
+    if (known && known.col === col && known.union === this.unionKey && !this.handedOut.has(known.fs)) {
+      this.taken.add(known.key);
+      this.handedOut.add(known.fs);
+      return moveTo(known.fs, start, line);
     }
-    return fs;
-  }
-
-  put(key: string, fs: FunctionSyntax): void {
-    if (this.taken.has(key)) return; // a duplicate definition: keep the first
-    this.byKey.set(key, fs);
+    const key = `${col}|${this.unionKey}|${text()}`;
+    let fs = this.byKey.get(key);
+    if (fs && !this.handedOut.has(fs)) moveTo(fs, start, line);
+    else {
+      fs = make();
+      if (!this.taken.has(key)) this.byKey.set(key, fs); // a duplicate definition: the first is kept by text
+    }
     this.taken.add(key);
-  }
-
-  /** The identifiers of a function's text, as the last rounds found them. */
-  identifiers(text: string): Set<string> {
-    let ids = this.identifiersUsed.get(text) ?? this.identifierSets.get(text);
-    if (!ids) ids = identifiersIn(text);
-    this.identifiersUsed.set(text, ids);
-    return ids;
+    this.handedOut.add(fs);
+    memo.set(COPY, { fs, col, union: this.unionKey, key } satisfies KnownCopy);
+    return fs;
   }
 
   /** After a prepare: forget the functions it no longer has. */
   endRound(): void {
     for (const k of this.byKey.keys()) if (!this.taken.has(k)) this.byKey.delete(k);
     this.taken.clear();
-    if (this.identifiersUsed.size) {
-      this.identifierSets = this.identifiersUsed;
-      this.identifiersUsed = new Map();
+    this.handedOut.clear();
+    if (this.keysUsed.size) {
+      this.keys = this.keysUsed;
+      this.keysUsed = new Map();
     }
   }
+}
+
+const COPY = Symbol('copy');
+interface KnownCopy {
+  fs: FunctionSyntax;
+  col: number;
+  union: string;
+  key: string;
+}
+
+/** Moves a kept copy to where its function now starts. */
+function moveTo(fs: FunctionSyntax, start: number, line: number): FunctionSyntax {
+  const dOffset = start - fs.start;
+  const dLine = line - fs.line;
+  if (dOffset !== 0 || dLine !== 0) {
+    move(fs.body, dOffset, dLine);
+    fs.start += dOffset;
+    fs.end += dOffset;
+    fs.line += dLine;
+    fs.endLine += dLine;
+    fs.closeLine += dLine;
+    fs.headerLine += dLine;
+  }
+  return fs;
 }
 
 function move(n: Syntax, dOffset: number, dLine: number): void {

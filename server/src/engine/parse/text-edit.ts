@@ -3,6 +3,7 @@
 // common parts are found by halving and comparing slices natively, not character by character.
 import type { Edit } from 'web-tree-sitter';
 import { positionAt } from '../text-position';
+import type { TextChange } from './carried-by-span';
 
 /** Below this many characters, the rest is compared one character at a time. */
 const SCAN = 64;
@@ -54,4 +55,12 @@ function pointAfter(text: string, from: number, at: { row: number; column: numbe
     lineStart = i + 1;
   }
   return { row, column: offset - lineStart };
+}
+
+/** The span that holds both the parsed source's `edit` and the change of the text itself (masks blank some of the
+ *  text, so an edit there changes the text alone; neither moves an offset, so both shift what follows alike). */
+export function spanningChange(edit: Edit, before: string, after: string): TextChange {
+  const start = Math.min(edit.startIndex, commonPrefix(before, after));
+  const oldEnd = Math.max(edit.oldEndIndex, before.length - commonSuffix(before, after, start));
+  return { start, oldEnd, newEnd: oldEnd + after.length - before.length };
 }
