@@ -31,6 +31,8 @@ export interface SelectionMemo {
   key(text: string): string;
 }
 const IDENTIFIERS = Symbol('identifiers');
+const TESTS = Symbol('tests');
+const MAX_KEPT_TESTS = 8;
 
 /** How deep the same-file functions an analysed function mentions are followed (the dataflow inlines to depth 3). */
 const MENTION_DEPTH = 3;
@@ -50,8 +52,14 @@ export function selectFunctions(candidates: readonly FunctionSpan[], text: strin
   const tested = (i: number, key: unknown, test: () => boolean): boolean => {
     const m = memo?.of(i);
     if (!m) return test();
-    let v = m.get(key) as boolean | undefined;
-    if (v === undefined) m.set(key, (v = test()));
+    let tests = m.get(TESTS) as Map<unknown, boolean> | undefined;
+    if (!tests) m.set(TESTS, (tests = new Map()));
+    let v = tests.get(key);
+    if (v === undefined) {
+      // The sets of functions tested for come and go with the edits: a few are kept.
+      if (tests.size >= MAX_KEPT_TESTS) tests.clear();
+      tests.set(key, (v = test()));
+    }
     return v;
   };
   // Functions that allocate, then (twice) the functions that call a same-file function that allocates.
