@@ -3,6 +3,8 @@
 // Masking keeps one configuration: the first live branch of every conditional, with the directives and the
 // other branches blanked to spaces, so offsets, lines and columns stay those of the original text.
 
+import { lineStartOf } from '../text-position';
+
 const DIRECTIVE = /^[ \t]*#[ \t]*(if|ifdef|ifndef|elif|elifdef|elifndef|else|endif)\b(.*)$/;
 
 interface Group {
@@ -132,7 +134,7 @@ export function statementMacros(text: string): string[] {
 
 /** A line that uses one of `names` as a statement without a semicolon, up to the next line's indentation (each line
  *  on its own: two such lines in a row both get one). */
-export function statementMacroUse(names: readonly string[]): RegExp {
+function statementMacroUse(names: readonly string[]): RegExp {
   return new RegExp(`^[ \\t]*(?:${names.join('|')})[ \\t]*\\(.*\\)[ \\t]*\\r?\\n(?=[ \\t])`, 'gm');
 }
 
@@ -191,7 +193,7 @@ export function maskLoneMacroLines(text: string): string {
  *  (lines in `skipped` left out) ends a statement or opens or closes a block. */
 export function statementMayStartAbove(text: string, lineStart: number, skipped?: ReadonlySet<number>): boolean {
   for (let end = lineStart - 1; end >= 0;) {
-    const start = end > 0 ? text.lastIndexOf('\n', end - 1) + 1 : 0;
+    const start = lineStartOf(text, end);
     if (!skipped?.has(start)) {
       const code = codeOf(text.slice(start, end));
       if (code) return /[;{}]$/.test(code);
