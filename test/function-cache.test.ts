@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { Engine } from '../server/src/engine/analyze';
 import { functionKeys } from '../server/src/engine/function-keys';
 import { FunctionResultCache } from '../server/src/engine/function-cache';
+import { isLargeFunction } from '../server/src/engine/parse/function-size';
 
 const SOURCE = `#include <stdlib.h>
 int a, b, c;
@@ -78,4 +79,86 @@ test('an edit in one helper explores again the runs of its callers that read it,
   assert.deepEqual(rules(edited), ['20:leak-on-error-path']);
   assert.deepEqual(explored.sort(), ['make_a:make_a', 'use:make_a'], 'the run of make_b\'s allocation from use is kept');
   assert.deepEqual(rules(edited), engine.analyzeText('use.c', edited).findings.map((f) => `${f.span.line + 1}:${f.rule}`));
+});
+
+// A large function between a caller and a helper that allocates: `parse_type` → `parse_group` → `new_node`.
+const LARGE_BETWEEN = `#include <stdlib.h>
+struct node { int kind; struct node *next; };
+static struct node *new_node(int kind) {
+  struct node *n = malloc(sizeof *n);
+  if (!n) return NULL;
+  n->kind = kind;
+  n->next = NULL;
+  return n;
+}
+static struct node *parse_group(int k) {
+  struct node *n = new_node(k);
+  if (!n) return NULL;
+${Array.from({ length: 80 }, (_, i) => `  if (k == ${i}) n->kind += ${i + 1};`).join('\n')}
+  return n;
+}
+int parse_type(int k) {
+  struct node *g = parse_group(k);
+  if (!g) return -1;
+  g->next = NULL;
+  free(g);
+  return 0;
+}
+`;
+
+test('a caller does not reach a helper\'s allocation through a large function: an edit in it explores only it', async () => {
+  const engine = await Engine.create();
+  let explored: string[] = [];
+  const exploreFunction = engine.exploreFunction.bind(engine);
+  engine.exploreFunction = (...args: Parameters<Engine['exploreFunction']>) => {
+    const runs = exploreFunction(...args);
+    explored.push(...runs.map((r) => `${r.fn.name}:${r.owner.name}`));
+    return runs;
+  };
+  const cache = new FunctionResultCache();
+  const prepared = engine.prepare('parse.c', LARGE_BETWEEN);
+  assert.ok(isLargeFunction(prepared.functions.get('parse_group')!), 'the fixture\'s parse_group is large');
+  const rules = (text: string) => engine.analyze(engine.prepare('parse.c', text), undefined, cache).findings.map((f) => `${f.span.line + 1}:${f.rule}`);
+  assert.deepEqual(rules(LARGE_BETWEEN), []);
+  assert.deepEqual(explored.sort(), ['new_node:new_node', 'parse_group:new_node']);
+  explored = [];
+  const edited = LARGE_BETWEEN.replace('k == 7)', 'k == 77)');
+  assert.deepEqual(rules(edited), []);
+  assert.deepEqual(explored, ['parse_group:new_node'], 'parse_type is not explored again');
+});
+
+// A large static function with a realloc: its callers do not follow it, so their text is not part of its key.
+const LARGE_REALLOC = `#include <stdlib.h>
+struct buf { char *data; int kind; };
+static int grow(struct buf *b, size_t n) {
+  char *t = realloc(b->data, n);
+  if (!t) return -1;
+  b->data = t;
+${Array.from({ length: 80 }, (_, i) => `  if (n == ${i}) b->kind += ${i + 1};`).join('\n')}
+  return 0;
+}
+int push(struct buf *b) {
+  if (grow(b, 16) < 0) return -1;
+  b->data[0] = 1;
+  return 0;
+}
+`;
+
+test('an edit in a caller of a large static function with a realloc does not explore that function again', async () => {
+  const engine = await Engine.create();
+  let explored: string[] = [];
+  const exploreFunction = engine.exploreFunction.bind(engine);
+  engine.exploreFunction = (...args: Parameters<Engine['exploreFunction']>) => {
+    const runs = exploreFunction(...args);
+    explored.push(...runs.map((r) => `${r.fn.name}:${r.owner.name}`));
+    return runs;
+  };
+  const cache = new FunctionResultCache();
+  const rules = (text: string) => engine.analyze(engine.prepare('grow.c', text), undefined, cache).findings.map((f) => `${f.span.line + 1}:${f.rule}`);
+  const before = rules(LARGE_REALLOC);
+  assert.deepEqual(explored, ['grow:grow']);
+  explored = [];
+  const edited = LARGE_REALLOC.replace('b->data[0] = 1;', 'b->data[0] = 2;');
+  assert.deepEqual(rules(edited), before);
+  assert.deepEqual(explored, [], 'grow is not explored again');
 });

@@ -37,6 +37,7 @@ import { compareFindings } from './findings';
 import type { FunctionResultCache, RunResult } from './function-cache';
 import { contextDigest, FunctionDigests, functionKeys, functionPlaces, placedFunction, PREFIX_RUN, RunReads } from './function-keys';
 import { followedFromCallers, handedBackCalls, handsBackAllocation, mentionedFunctions } from './helper-sources';
+import { isLargeFunction } from './parse/function-size';
 import { collectCallGraph } from './context/call-graph-facts';
 import { CallGraph } from './context/call-graph';
 import { MAY_ENTER_ATOMIC } from './context/atomic-regions';
@@ -389,6 +390,10 @@ export class Engine {
         ctx.onRead?.(fn, 'summary');
         return summaryFor(fn);
       },
+      calleesOf: (fn) => {
+        ctx.onRead?.(fn, 'calls');
+        return summaryFor(fn).callees;
+      },
       globalsOf: (fn) => {
         ctx.onRead?.(fn, 'globals');
         const s = summaryFor(fn);
@@ -666,7 +671,8 @@ export class Engine {
     return out;
   }
 
-  /** Same-file functions called from `fn` (up to 2 levels) that allocate and may hand the allocation back. */
+  /** Same-file functions called from `fn` (up to 2 levels, the second through functions that are not large) that
+   *  allocate and may hand the allocation back. */
   private helperSources(fn: FunctionSyntax, ctx: ExploreContext, catalogue: Catalogue, memo: HelperMemo): FunctionSyntax[] {
     const out: FunctionSyntax[] = [];
     const seen = new Set([fn.name]);
@@ -674,17 +680,12 @@ export class Engine {
     for (let depth = 0; depth < 2 && frontier.length; depth++) {
       const next: FunctionSyntax[] = [];
       for (const f of frontier) {
-        if (f !== fn) ctx.onRead?.(f, 'calls'); // its callees and mentions
-        let names = memo.reached.get(f);
-        if (!names) {
-          const told = ctx.onRead;
-          ctx.onRead = undefined; // told just above: of its summary, only whom it calls is read
-          try {
-            memo.reached.set(f, (names = ctx.summaryOf(f).callees.concat(mentionedFunctions(f, ctx))));
-          } finally {
-            ctx.onRead = told;
-          }
+        if (f !== fn) {
+          ctx.onRead?.(f, 'calls'); // its callees and mentions, and whether it is large
+          if (isLargeFunction(f)) continue; // its helpers are followed by its own analysis
         }
+        let names = memo.reached.get(f);
+        if (!names) memo.reached.set(f, (names = ctx.calleesOf(f).concat(mentionedFunctions(f, ctx))));
         for (const name of names) {
           const g = ctx.functions.get(name);
           if (!g || seen.has(name)) continue;

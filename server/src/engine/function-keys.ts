@@ -10,6 +10,7 @@ import { allocationCalls } from './dataflow/site';
 import type { Dependency, DependencyKind, FunctionPlaces, PlacedFunction } from './function-cache';
 import { tokenText } from './parse/layout';
 import { followedFromCallers, handedBackCalls, mentionedFunctions } from './helper-sources';
+import { isLargeFunction } from './parse/function-size';
 import { identifiersOf } from './function-selection';
 
 /**
@@ -47,8 +48,9 @@ export function functionKeys(p: PreparedFile, ctx: ExploreContext, context: stri
   const fileKey = createHash('sha1').update(JSON.stringify(p.config)).digest('base64');
   const keys = new Map<FunctionSyntax, string>();
   for (const fn of p.analysed) {
-    // A static helper's realloc is judged by what its callers pass it: their text is part of its key.
-    const callers = fn.isStatic && hasRealloc(fn, ctx) ? p.analysed.filter((caller) => caller !== fn && identifiersOf(caller).has(fn.name)) : undefined;
+    // A static helper's realloc is judged by what its callers pass it (their runs of it): their text is part of its
+    // key, when they follow it.
+    const callers = fn.isStatic && handsBackRealloc(fn, ctx) ? p.analysed.filter((caller) => caller !== fn && identifiersOf(caller).has(fn.name)) : undefined;
     const memo = keyMemos.get(fn);
     if (memo && memo.context === context && memo.reached.every(([name, g]) => ctx.functions.get(name) === g) && sameCopies(memo.callers, callers)) {
       keys.set(fn, keyOf(memo.base, fn, p, ctx, context));
@@ -82,11 +84,11 @@ export function functionKeys(p: PreparedFile, ctx: ExploreContext, context: stri
   return keys;
 }
 
-/** Whether a function calls a realloc (per copy and catalogue). */
-function hasRealloc(fn: FunctionSyntax, ctx: ExploreContext): boolean {
+/** Whether a function's callers follow a realloc of it (`followedFromCallers`), per copy and catalogue. */
+function handsBackRealloc(fn: FunctionSyntax, ctx: ExploreContext): boolean {
   const memo = reallocs.get(fn);
   if (memo?.catalogue === ctx.catalogue) return memo.value;
-  const value = allocationCalls(fn.body, ctx.catalogue).some((c) => {
+  const value = followedFromCallers(fn, ctx.catalogue) && handedBackCalls(fn, ctx.catalogue).some((c) => {
     const name = calleeName(c);
     return name !== undefined && ctx.catalogue.allocator(name)?.reallocArg !== undefined;
   });
@@ -204,7 +206,7 @@ export class FunctionDigests {
       if (memo?.context === this.context) return memo.digest;
       // Of its callees, only the file's own functions are read (helpers to follow).
       const ownCallees = this.ctx.summaryOf(fn).callees.filter((c) => this.ctx.functions.has(c));
-      const digest = JSON.stringify([ownCallees, mentionedFunctions(fn, this.ctx), followedFromCallers(fn, this.ctx.catalogue)]);
+      const digest = JSON.stringify([ownCallees, mentionedFunctions(fn, this.ctx), followedFromCallers(fn, this.ctx.catalogue), isLargeFunction(fn)]);
       callsDigests.set(fn, { context: this.context, digest });
       return digest;
     }

@@ -6,6 +6,7 @@ import type { FunctionSyntax } from './parse/functions';
 import { child, unwrap, walk, type Syntax } from './parse/syntax';
 import { identifiersOf } from './function-selection';
 import { allocationCalls } from './dataflow/site';
+import { isLargeFunction } from './parse/function-size';
 
 /** The same-file functions a function's text mentions (calls, or takes the address of). */
 export function mentionedFunctions(f: FunctionSyntax, ctx: ExploreContext): string[] {
@@ -18,13 +19,6 @@ export function mentionedFunctions(f: FunctionSyntax, ctx: ExploreContext): stri
  *  exploration, cut short by the budget anyway. */
 const MAX_HELPER_SITES = 4;
 
-/** A caller's analysis does not follow them either when the helper's body is larger than this many syntax nodes
- *  (about 90 lines of code): a large function that allocates and hands the result back is a module of its own (a
- *  schema parser's `xmlSchemaParseRestriction`, `xmlSchemaAddSchemaDoc`), analysed in its own right; followed from
- *  each caller, its paths multiply with theirs, and every edit in it explores its callers again. Wrapper inference
- *  still follows them (a wrapper's allocation may come from a large helper of its file). */
-const MAX_FOLLOWED_HELPER_NODES = 600;
-
 /** A same-file function that allocates, a few times, and may hand the allocation back (a "source" for wrapper
  *  inference; for a caller's analysis too when it is not large: `followedFromCallers`). */
 export function handsBackAllocation(g: FunctionSyntax, catalogue: Catalogue): boolean {
@@ -34,21 +28,7 @@ export function handsBackAllocation(g: FunctionSyntax, catalogue: Catalogue): bo
 
 /** `handsBackAllocation`, and not large: the helpers whose allocations a caller's analysis follows. */
 export function followedFromCallers(g: FunctionSyntax, catalogue: Catalogue): boolean {
-  return syntaxSize(g) <= MAX_FOLLOWED_HELPER_NODES && handsBackAllocation(g, catalogue);
-}
-
-const syntaxSizes = new WeakMap<FunctionSyntax, number>();
-/** The number of syntax nodes of a function's body (comments and blanks are not nodes), per copy. */
-function syntaxSize(g: FunctionSyntax): number {
-  let n = syntaxSizes.get(g);
-  if (n === undefined) {
-    let count = 0;
-    walk(g.body, () => {
-      count++;
-    });
-    syntaxSizes.set(g, (n = count));
-  }
-  return n;
+  return !isLargeFunction(g) && handsBackAllocation(g, catalogue);
 }
 
 /**

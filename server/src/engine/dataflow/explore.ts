@@ -16,6 +16,7 @@ import type { FileKnowledge } from '../parse/file-knowledge';
 import { RELEASES, TAKES_OWNERSHIP, type CalleeEffects, type DerefOrigin } from './param-effects';
 import { splitPath, type EffectPath } from './param-summary';
 import { nonBlankLength } from '../parse/layout';
+import { isLargeFunction } from '../parse/function-size';
 import type { DependencyKind } from '../function-cache';
 
 export interface ExploreContext {
@@ -25,6 +26,9 @@ export interface ExploreContext {
   functions: Map<string, FunctionSyntax>;
   cfgOf(fn: FunctionSyntax): Cfg;
   summaryOf(fn: FunctionSyntax): CalleeSummary;
+  /** Whom a same-file function calls (its summary's callees; read as its 'calls', with whether it is large: a
+   *  caller asking where a site lies need not read the rest of its summary). */
+  calleesOf(fn: FunctionSyntax): readonly string[];
   /** File-static pointers that nothing releases (storing there does not escape). */
   unreleasedStatics: ReadonlySet<string>;
   knowledge: FileKnowledge;
@@ -578,7 +582,7 @@ export class SiteExplorer {
         const own = this.ctx.globalsOf(f);
         for (const g of own.read) t.read.add(g);
         if (own.writes) t.writes = true;
-        for (const c of this.ctx.summaryOf(f).callees) {
+        for (const c of this.ctx.calleesOf(f)) {
           const g = this.ctx.functions.get(c);
           if (g) next.push(g);
         }
@@ -629,10 +633,14 @@ export class SiteExplorer {
   }
   private readonly siteWithinAnswers = new Map<FunctionSyntax, boolean>();
 
+  /** Whether the site lies in `fn` or in what it calls, through functions that are not large (a caller reaches a
+   *  helper's allocation through small functions only: `helperSources`). */
   private siteWithin(fn: FunctionSyntax, depth: number): boolean {
     if (this.site.inFunction === fn.name) return true;
     if (depth >= MAX_INLINE_DEPTH) return false;
-    return this.ctx.summaryOf(fn).callees.some((c) => {
+    const callees = this.ctx.calleesOf(fn); // with whether it is large
+    if (isLargeFunction(fn)) return false;
+    return callees.some((c) => {
       const g = this.ctx.functions.get(c);
       return !!g && g !== fn && this.siteWithin(g, depth + 1);
     });
