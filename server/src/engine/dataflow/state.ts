@@ -318,9 +318,11 @@ export class StateSet {
   }
 }
 
-/** The facts that decide branches: known integers and deferred comparisons. */
+/** The facts a node widens: known integers and deferred comparisons (they decide branches), and function
+ *  designators (a call through the pointer goes to that function). A run of `if (old->cb) new->cb = cbSplit;` would
+ *  otherwise keep a state per combination of the functions stored. */
 function isFact(v: Value): boolean {
-  return v.k === 'int' || v.k === 'nonzero' || v.k === 'cmp';
+  return v.k === 'int' || v.k === 'nonzero' || v.k === 'cmp' || v.k === 'fn';
 }
 
 /** The property part of a state: states that differ only in facts are the same ESP "property state". */
@@ -334,6 +336,7 @@ function sameFact(a: Value, b: Value): boolean {
   switch (a.k) {
     case 'int': return b.k === 'int' && (a.n === b.n || (a.n !== a.n && b.n !== b.n));
     case 'cmp': return b.k === 'cmp' && a.key === b.key && a.eq === b.eq && (a.n === b.n || (a.n !== a.n && b.n !== b.n));
+    case 'fn': return b.k === 'fn' && a.name === b.name;
     default: return a.k === b.k;
   }
 }
