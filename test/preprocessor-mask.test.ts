@@ -71,3 +71,26 @@ test('attribute macros in a definition\'s header and after a declaration\'s para
   assert.ok(!parsed.tree.rootNode.hasError, 'parses without errors once masked');
   parsed.tree.delete();
 });
+
+test('a header\'s cast macro (`BAD_CAST p`) and unused-parameter macros after a parameter are blanked by their names', async () => {
+  const text = [
+    'static void',
+    'report(void *ctxt ATTRIBUTE_UNUSED, const char *msg, int fd G_GNUC_UNUSED,',
+    '       unsigned len _U_)',
+    '{',
+    '    emit(ctxt, BAD_CAST msg, BAD_CAST "text", XML_CAST_FPTR(cb));',
+    '    GObject *o = G_TYPE_CHECK_INSTANCE_CAST (ctxt, 0, GObject);',
+    '    int UNUSED_COUNT = len;',
+    '    return sizeof UNUSED_COUNT + f(len, UNUSED_COUNT);',
+    '}',
+    '',
+  ].join('\n');
+  const masked = maskCastMacros(maskAttributeMacros(text), []);
+  assert.equal(masked.length, text.length);
+  const blank = (s: string, word: string) => s.replace(word, ' '.repeat(word.length));
+  assert.equal(masked, ['ATTRIBUTE_UNUSED', 'G_GNUC_UNUSED', '_U_', 'BAD_CAST', 'BAD_CAST'].reduce(blank, text), 'a function-like macro and a variable named so are left alone');
+  const engine = await Engine.create();
+  const parsed = engine.parseSource(text)!;
+  assert.ok(!parsed.tree.rootNode.hasError, 'parses without errors once masked');
+  parsed.tree.delete();
+});

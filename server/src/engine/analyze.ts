@@ -172,14 +172,16 @@ export class Engine {
       const annotations = readAnnotations(tree.rootNode, source);
       if (annotations) facts.annotations = annotations;
       const copies = new Map<FunctionCandidate, FunctionSyntax>();
-      const lines = new LineIndex(source);
+      // Made when a function is copied anew (after an edit, most are only moved).
+      let lines: LineIndex | undefined;
+      const linesOf = () => (lines ??= new LineIndex(source));
       const copy = (c: FunctionCandidate) => {
         let fs = copies.get(c);
         if (fs) return fs;
         // The language server keeps copies across edits: an unchanged function is only moved.
         fs = kept
-          ? kept.copy(c.start, c.end, c.start - (source.lastIndexOf('\n', c.start - 1) + 1), c.node.startPosition.row, () => source.slice(c.start, c.end), () => toFunctionSyntax(c, source, unionTypes, lines))
-          : toFunctionSyntax(c, source, unionTypes, lines);
+          ? kept.copy(c.start, c.end, c.start - (source.lastIndexOf('\n', c.start - 1) + 1), c.node.startPosition.row, () => source.slice(c.start, c.end), () => toFunctionSyntax(c, source, unionTypes, linesOf()))
+          : toFunctionSyntax(c, source, unionTypes, linesOf());
         copies.set(c, fs);
         return fs;
       };
@@ -223,7 +225,7 @@ export class Engine {
       // The context rules' call graph; not collected when both rules are off. Last: the calls in the bodies copied
       // above are read from the copies.
       if ((options.callGraph ?? !options.inferred) && (severityOf(config, allocInNoAllocContext.id, allocInNoAllocContext.severity) || severityOf(config, blockingAllocInAtomic.id, blockingAllocInAtomic.severity))) {
-        facts.calls = collectCallGraph(file, tree, candidates, factsCatalogue, config, text, lines, [...copies.values()].map((fs) => fs.body));
+        facts.calls = collectCallGraph(file, tree, candidates, factsCatalogue, config, text, linesOf(), [...copies.values()].map((fs) => fs.body));
       }
       return prepared;
     } finally {

@@ -92,10 +92,14 @@ const ATTRIBUTE_MACRO_AFTER_PARAMETERS = /(\)[ \t]*)([A-Z][A-Z0-9_]*(?:ATTR|FORM
  * analysis reads.
  */
 export function maskAttributeMacros(text: string): string {
-  if (!/[A-Z]\w*[ \t]*\([ \t]*\d/.test(text)) return text;
   const blank = (_m: string, before: string, macro: string) => before + ' '.repeat(macro.length);
-  return text.replace(ATTRIBUTE_MACRO_IN_HEADER, blank).replace(ATTRIBUTE_MACRO_AFTER_PARAMETERS, blank);
+  if (/[A-Z]\w*[ \t]*\([ \t]*\d/.test(text)) text = text.replace(ATTRIBUTE_MACRO_IN_HEADER, blank).replace(ATTRIBUTE_MACRO_AFTER_PARAMETERS, blank);
+  return /unused|_U_/i.test(text) ? text.replace(UNUSED_MACRO_AFTER_DECLARATOR, blank) : text;
 }
+
+/** `xmlSchemaTypePtr type ATTRIBUTE_UNUSED,`, `int fd G_GNUC_UNUSED)`, `u_int len _U_)`: an unused-parameter
+ *  attribute macro after a parameter's name (before `,` or `)`), which reads as a second declarator. */
+const UNUSED_MACRO_AFTER_DECLARATOR = /((?:\b(?!(?:return|sizeof|case|goto|else|do|struct|union|enum)\b)[A-Za-z_]\w*|\])[ \t]+)((?:[A-Z][A-Z0-9_]*)?UNUSED[A-Z0-9_]*|_U_|__maybe_unused|__unused)(?=[ \t]*[,)])/g;
 
 /** `#define ACTXT_CAST (xmlSchemaAbstractCtxtPtr)`: a macro that is a cast (libxml2, many C code bases). */
 const CAST_MACRO = /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)[ \t]+\([ \t]*(?:(?:const|volatile|struct|union|enum|unsigned|signed)[ \t]+)*[A-Za-z_]\w*[ \t]*(?:\*[ \t]*)*\)[ \t]*$/gm;
@@ -108,19 +112,25 @@ export function castMacros(text: string): string[] {
 
 /**
  * `f(ACTXT_CAST pctxt, …)` reads as two identifiers in a row to a parser without a preprocessor, and its error
- * recovery can swallow the rest of the file into the function. The uses of a cast macro the file defines, where an
- * operand follows (an identifier, `&`, `*`, `(`), are blanked: dropping a cast changes nothing the analysis reads.
+ * recovery can swallow the rest of the file into the function. The uses of a cast macro the file defines (or a
+ * header's, by its name), where an operand follows (an identifier, a string, `&`, `*`, `(`), are blanked: dropping a
+ * cast changes nothing the analysis reads.
  * A value macro of the same shape (`#define LIMIT (INT_MAX)`) is never followed by an operand, so it stays.
  */
 export function maskCastMacros(text: string, names = castMacros(text)): string {
-  if (names.length === 0) return text;
-  const use = new RegExp(`\\b(?:${names.join('|')})\\b(?=[ \\t]*[A-Za-z_&*(])`, 'g');
+  const own = names.length ? `\\b(?:${names.join('|')})\\b(?=[ \\t]*[A-Za-z_&*("])` : undefined;
+  const use = !text.includes('_CAST') ? own && new RegExp(own, 'g') : new RegExp(own ? `${own}|${HEADER_CAST_MACRO}` : HEADER_CAST_MACRO, 'g');
+  if (!use) return text;
   return text.replace(use, (m, offset: number) => {
     // Not the definition itself.
     const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
     return /^[ \t]*#/.test(text.slice(lineStart, offset)) ? m : ' '.repeat(m.length);
   });
 }
+
+/** A header's cast macro is known by its name alone, one that ends in `_CAST` (libxml2's `BAD_CAST p`, `BAD_CAST
+ *  "text"`); not before `(`, where it may be a function-like macro (GLib's `G_TYPE_CHECK_INSTANCE_CAST (obj, …)`). */
+const HEADER_CAST_MACRO = '\\b[A-Z][A-Z0-9_]*_CAST\\b(?=[ \\t]*[A-Za-z_&*"])';
 
 /** `#define FREE_AND_NULL(p) if ((p) != NULL) { free(p); p = NULL; }`: a function-like macro whose body is a
  *  statement (libxml2's own, used without a semicolon). */
