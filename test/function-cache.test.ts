@@ -162,3 +162,43 @@ test('an edit in a caller of a large static function with a realloc does not exp
   assert.deepEqual(rules(edited), before);
   assert.deepEqual(explored, [], 'grow is not explored again');
 });
+
+// A global tested once (`verbose`), then calls of a helper that assigns a global: once the test is behind, the path's
+// fact about `verbose` cannot decide anything, and the helper is applied by its summary, not explored.
+const GLOBAL_TESTED_ONCE = `#include <stdlib.h>
+int verbose;
+int counter;
+static void note(int n) {
+  if (counter > n) counter = 0;
+  else counter++;
+}
+int run(int n) {
+  if (verbose) n++;
+  note(n);
+  char *p = malloc(n);
+  if (!p) return -1;
+  note(n);
+  p[0] = 1;
+  free(p);
+  return 0;
+}
+`;
+
+test('a global no condition reads again is forgotten: an edit in a helper that assigns globals does not explore its caller again', async () => {
+  const engine = await Engine.create();
+  let explored: string[] = [];
+  const exploreFunction = engine.exploreFunction.bind(engine);
+  engine.exploreFunction = (...args: Parameters<Engine['exploreFunction']>) => {
+    const runs = exploreFunction(...args);
+    explored.push(...runs.map((r) => `${r.fn.name}:${r.owner.name}`));
+    return runs;
+  };
+  const cache = new FunctionResultCache();
+  const rules = (text: string) => engine.analyze(engine.prepare('run.c', text), undefined, cache).findings.map((f) => `${f.span.line + 1}:${f.rule}`);
+  assert.deepEqual(rules(GLOBAL_TESTED_ONCE), []);
+  assert.deepEqual(explored, ['run:run']);
+  explored = [];
+  const edited = GLOBAL_TESTED_ONCE.replace('counter = 0', 'counter = 1');
+  assert.deepEqual(rules(edited), []);
+  assert.deepEqual(explored, [], 'run is not explored again');
+});

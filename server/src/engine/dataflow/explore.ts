@@ -17,6 +17,7 @@ import { RELEASES, TAKES_OWNERSHIP, type CalleeEffects, type DerefOrigin } from 
 import { splitPath, type EffectPath } from './param-summary';
 import { nonBlankLength } from '../parse/layout';
 import { isLargeFunction } from '../parse/function-size';
+import { liveness, type Liveness } from './liveness';
 import type { DependencyKind } from '../function-cache';
 
 export interface ExploreContext {
@@ -148,6 +149,14 @@ export class SiteExplorer {
         return exits;
       }
       let [id, st] = work.pop()!;
+      if (this.depth === 0 && cfg === this.top) {
+        const live = (this.topLiveness ??= liveness(cfg, (name) => {
+          const f = this.ctx.functions.get(name);
+          return f && this.globalsTouched(f).read;
+        }));
+        const dying = live.dying[id];
+        if (dying) st = withoutDeadFacts(st, dying, (name) => live.liveAt(id, name));
+      }
       let set = seen[id];
       if (!set) seen[id] = set = new StateSet();
       let key = stateIdentity(st);
@@ -181,6 +190,9 @@ export class SiteExplorer {
     }
     return exits;
   }
+
+  /** Which names the top function may still read after each node (its facts about others are dropped). */
+  private topLiveness: Liveness | undefined;
 
   private readonly siteNodeCache = new Map<Cfg, Set<number>>();
   /** CFG nodes whose syntax contains the site's call. */
@@ -1711,6 +1723,34 @@ function lastAccess(key: string): number {
 function rootName(path: string): string {
   const m = /^[A-Za-z_]\w*/.exec(path);
   return m ? m[0] : path;
+}
+
+/**
+ * `st` without its facts (known integers, comparisons, function designators) about the globals that die here, and
+ * its remembered conditions none of whose names is still live; not a global whose address is held (`p = &g`: `*p`
+ * still reads it). A global the path knows makes every same-file callee that assigns one be explored rather than
+ * summarised, and doubles the states after its test. Locals' facts are left to widening: dropping them too changed
+ * which paths of large functions their budget reaches, for no time measured on git.
+ */
+function withoutDeadFacts(st: State, dying: ReadonlySet<string>, live: (name: string) => boolean): State {
+  let out: State | undefined;
+  let addressed: Set<string> | undefined;
+  for (const [k, v] of st.env) {
+    if (!(v.k === 'int' || v.k === 'nonzero' || v.k === 'cmp' || v.k === 'fn')) continue;
+    let dead = false;
+    if (k.charCodeAt(0) === 63 /* ? */) {
+      const names = k.slice(1, k.indexOf('|')).split(',');
+      dead = names.some((n) => dying.has(n)) && !names.some(live);
+    } else if (k.startsWith('g:')) dead = dying.has(rootName(k.slice(2)));
+    if (!dead) continue;
+    if (!addressed) {
+      addressed = new Set();
+      for (const [, a] of st.env) if (a.k === 'addr') addressed.add(rootName(a.key.replace(/^\*?(?:\d+|g):/, '')));
+    }
+    if (addressed.has(rootName(k.replace(/^\*?(?:\d+|g):/, '')))) continue;
+    deleteVar((out ??= cloneState(st)), k);
+  }
+  return out ?? st;
 }
 
 /** `0:s->len` → `len`, `g:flag` → `flag`. */
