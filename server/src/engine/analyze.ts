@@ -401,6 +401,10 @@ export class Engine {
         const s = summaryFor(fn);
         return { read: s.conditionGlobals, writes: s.writesGlobals };
       },
+      testsGlobal: (fn, name) => {
+        ctx.onRead?.(fn, `tests:${name}`);
+        return summaryFor(fn).conditionGlobals.has(name);
+      },
     };
     return ctx;
   }

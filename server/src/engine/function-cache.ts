@@ -19,9 +19,10 @@ interface AnchoredSpan {
 
 /** Another function of the file as an exploration read it: its tokens (inlined, or an allocation followed into
  *  it), only its summary (what it does to its parameters, whom it calls), whom it calls and whether it hands an
- *  allocation back (choosing the helpers to follow), or which of its allocations it hands back (the sites a caller
- *  follows into it: one run each). */
-export type DependencyKind = 'text' | 'summary' | 'calls' | 'sites' | 'globals';
+ *  allocation back (choosing the helpers to follow), which of its allocations it hands back (the sites a caller
+ *  follows into it: one run each), the globals its conditions read, or whether they read one global (`tests:NAME`:
+ *  a path's fact about it is kept only while something may still read it). */
+export type DependencyKind = 'text' | 'summary' | 'calls' | 'sites' | 'globals' | `tests:${string}`;
 export interface Dependency {
   name: string;
   kind: DependencyKind;

@@ -227,6 +227,7 @@ export class FunctionDigests {
       globalsDigests.set(fn, { context: this.context, digest });
       return digest;
     }
+    if (kind.startsWith('tests:')) return String(this.ctx.globalsOf(fn).read.has(kind.slice(6)));
     if (kind === 'text') {
       let digest = this.texts.get(fn);
       if (digest === undefined) this.texts.set(fn, (digest = `${tokenDigest(fn)} ${mentionedContext(fn, this.p, this.ctx, this.context)}`));

@@ -17,7 +17,7 @@ import { RELEASES, TAKES_OWNERSHIP, type CalleeEffects, type DerefOrigin } from 
 import { splitPath, type EffectPath } from './param-summary';
 import { nonBlankLength } from '../parse/layout';
 import { isLargeFunction } from '../parse/function-size';
-import { liveness, type Liveness } from './liveness';
+import { liveness } from './liveness';
 import type { DependencyKind } from '../function-cache';
 
 export interface ExploreContext {
@@ -47,6 +47,8 @@ export interface ExploreContext {
   /** The globals a same-file function's conditions read, and whether it assigns one (apart from the rest of its
    *  summary: a caller that knows no global never asks). */
   globalsOf(fn: FunctionSyntax): { read: ReadonlySet<string>; writes: boolean };
+  /** Whether a same-file function's conditions read the global `name` (read as that alone: `tests:NAME`). */
+  testsGlobal(fn: FunctionSyntax, name: string): boolean;
 }
 
 const STATES_PER_NODE = 6;
@@ -150,12 +152,8 @@ export class SiteExplorer {
       }
       let [id, st] = work.pop()!;
       if (this.depth === 0 && cfg === this.top) {
-        const live = (this.topLiveness ??= liveness(cfg, (name) => {
-          const f = this.ctx.functions.get(name);
-          return f && this.globalsTouched(f).read;
-        }));
-        const dying = live.dying[id];
-        if (dying) st = withoutDeadFacts(st, dying, (name) => live.liveAt(id, name));
+        const dying = liveness(cfg).dying[id];
+        if (dying) st = withoutDeadFacts(st, dying, (name) => liveness(cfg).liveAt(id, name), (name) => this.readAfter(cfg, id, name));
       }
       let set = seen[id];
       if (!set) seen[id] = set = new StateSet();
@@ -191,8 +189,26 @@ export class SiteExplorer {
     return exits;
   }
 
-  /** Which names the top function may still read after each node (its facts about others are dropped). */
-  private topLiveness: Liveness | undefined;
+  /** Whether the top function mentions the global `name` at `node` or after it, or a same-file function it calls
+   *  there tests it. Asked only for a fact that would die, and of each callee only about that global (`tests:NAME`):
+   *  an edit in a callee re-runs the caller only when it starts or stops testing it. A callee's callees are not
+   *  asked (whom a function calls changes with most edits of its calls); a global only they test is forgotten, and
+   *  their test of it takes both ways. */
+  private readAfter(cfg: Cfg, node: number, name: string): boolean {
+    const live = liveness(cfg);
+    if (live.liveAt(node, name)) return true;
+    const key = `${node}\0${name}`;
+    let read = this.readsAfter.get(key);
+    if (read === undefined) {
+      read = live.callsAfter(node).some((c) => {
+        const f = this.ctx.functions.get(c);
+        return !!f && this.ctx.testsGlobal(f, name);
+      });
+      this.readsAfter.set(key, read);
+    }
+    return read;
+  }
+  private readonly readsAfter = new Map<string, boolean>();
 
   private readonly siteNodeCache = new Map<Cfg, Set<number>>();
   /** CFG nodes whose syntax contains the site's call. */
@@ -1726,22 +1742,27 @@ function rootName(path: string): string {
 }
 
 /**
- * `st` without its facts (known integers, comparisons, function designators) about the globals that die here, and
- * its remembered conditions none of whose names is still live; not a global whose address is held (`p = &g`: `*p`
+ * `st` without its facts (known integers, comparisons, function designators) about the globals that die here
+ * (`live`: nothing after reads them), and its remembered conditions none of whose names the function still
+ * `mentioned`; not a global whose address is held (`p = &g`: `*p`
  * still reads it). A global the path knows makes every same-file callee that assigns one be explored rather than
  * summarised, and doubles the states after its test. Locals' facts are left to widening: dropping them too changed
  * which paths of large functions their budget reaches, for no time measured on git.
  */
-function withoutDeadFacts(st: State, dying: ReadonlySet<string>, live: (name: string) => boolean): State {
+function withoutDeadFacts(st: State, dying: ReadonlySet<string>, mentioned: (name: string) => boolean, live: (name: string) => boolean): State {
   let out: State | undefined;
   let addressed: Set<string> | undefined;
   for (const [k, v] of st.env) {
     if (!(v.k === 'int' || v.k === 'nonzero' || v.k === 'cmp' || v.k === 'fn')) continue;
     let dead = false;
     if (k.charCodeAt(0) === 63 /* ? */) {
+      // A remembered condition is asked again only as the same text: by the function itself.
       const names = k.slice(1, k.indexOf('|')).split(',');
-      dead = names.some((n) => dying.has(n)) && !names.some(live);
-    } else if (k.startsWith('g:')) dead = dying.has(rootName(k.slice(2)));
+      dead = names.some((n) => dying.has(n)) && !names.some(mentioned);
+    } else if (k.startsWith('g:')) {
+      const name = rootName(k.slice(2));
+      dead = dying.has(name) && !live(name);
+    }
     if (!dead) continue;
     if (!addressed) {
       addressed = new Set();

@@ -1,31 +1,24 @@
 // Which names a function may still read after each node of its CFG (ESP keeps a fact only while some branch may
-// still be decided by it): a name is live at a node when the node or a node after it mentions it, or calls a
-// same-file function whose conditions (or its callees') read it. A fact about a name that is no longer live cannot
-// decide anything; the states that differ only in it are the same from there on (libxml2's
-// `if (globalHandlers != NULL)`, tested once, doubled every path after it: explore.ts `withoutDeadFacts`).
+// still be decided by it): what the node or a node after it mentions, and the functions called there. A fact about a
+// name nothing later mentions, and no same-file function called later reads in a condition, cannot decide anything;
+// the states that differ only in it are the same from there on (libxml2's `if (globalHandlers != NULL)`, tested
+// once, doubled every path after it: explore.ts `withoutDeadFacts`).
 import { calleeName, walk, type Syntax } from '../parse/syntax';
 import type { Cfg, CfgNode } from '../cfg/cfg';
 
 export interface Liveness {
-  /** Per node: the names that die on entering it (live before some edge into it, not live in it). */
+  /** Per node: the names that die on entering it (mentioned before some edge into it, not at or after it). */
   dying: Array<ReadonlySet<string> | undefined>;
-  /** Whether `name` is live at `node`. */
+  /** Whether the node or one after it mentions `name`. */
   liveAt(node: number, name: string): boolean;
+  /** The functions called at the node or after it (what they read is asked only for a fact about to die). */
+  callsAfter(node: number): string[];
 }
 
 /** The names each node mentions (identifiers and field names) and the functions it calls; per CFG. */
 interface NodeMentions {
   names: string[];
   calls: string[];
-}
-const mentionsByCfg = new WeakMap<Cfg, NodeMentions[]>();
-
-function mentionsOf(cfg: Cfg): NodeMentions[] {
-  let m = mentionsByCfg.get(cfg);
-  if (m) return m;
-  m = cfg.nodes.map((n) => nodeMentions(n));
-  mentionsByCfg.set(cfg, m);
-  return m;
 }
 
 function nodeMentions(n: CfgNode): NodeMentions {
@@ -47,72 +40,100 @@ function nodeMentions(n: CfgNode): NodeMentions {
   return { names: [...names], calls: [...calls] };
 }
 
-/**
- * The names that die on entering each node of `cfg`. `calleeReads(name)`: the globals a same-file function's
- * conditions read, with its callees' (undefined for a function of another file: it is not explored, so what it
- * reads decides nothing here).
- */
-export function liveness(cfg: Cfg, calleeReads: (name: string) => ReadonlySet<string> | undefined): Liveness {
-  const mentions = mentionsOf(cfg);
-  // Bit sets over the names the function and its callees mention.
-  const index = new Map<string, number>();
-  const ids = (names: Iterable<string>) => {
-    const out: number[] = [];
-    for (const n of names) {
-      let i = index.get(n);
-      if (i === undefined) index.set(n, (i = index.size));
-      out.push(i);
-    }
-    return out;
-  };
-  const own = mentions.map((m) => {
-    const list = ids(m.names);
-    for (const c of m.calls) {
-      const reads = calleeReads(c);
-      if (reads) list.push(...ids(reads));
-    }
-    return list;
-  });
-  const words = (index.size + 31) >>> 5;
-  const count = cfg.nodes.length;
-  const live = new Uint32Array(count * words);
-  const gen = new Uint32Array(count * words);
-  own.forEach((list, n) => {
-    for (const i of list) gen[n * words + (i >>> 5)] |= 1 << (i & 31);
-  });
-  // Backward: live(n) = gen(n) ∪ live(successors), to a fixpoint (loops).
-  for (let changed = true; changed; ) {
-    changed = false;
-    for (let n = count - 1; n >= 0; n--) {
-      const base = n * words;
-      for (let w = 0; w < words; w++) {
-        let v = gen[base + w];
-        for (const s of cfg.nodes[n].next) v |= live[s * words + w];
-        v >>>= 0; // as the array holds it (bit 31 makes `|` negative)
-        if (v !== live[base + w]) {
-          live[base + w] = v;
-          changed = true;
+const livenessByCfg = new WeakMap<Cfg, Liveness>();
+
+/** What each node of `cfg` and the nodes after it mention and call (per CFG: it reads nothing else). */
+export function liveness(cfg: Cfg): Liveness {
+  let l = livenessByCfg.get(cfg);
+  if (!l) livenessByCfg.set(cfg, (l = compute(cfg)));
+  return l;
+}
+
+/** Bit sets per node over a vocabulary, closed backwards over the CFG: at a node, what it or a later node has. */
+class Backward {
+  readonly index = new Map<string, number>();
+  private words = 0;
+  private bits = new Uint32Array(0);
+
+  constructor(cfg: Cfg, own: string[][]) {
+    const ids = own.map((list) => list.map((n) => {
+      let i = this.index.get(n);
+      if (i === undefined) this.index.set(n, (i = this.index.size));
+      return i;
+    }));
+    const words = (this.words = (this.index.size + 31) >>> 5);
+    const count = cfg.nodes.length;
+    const gen = new Uint32Array(count * words);
+    ids.forEach((list, n) => {
+      for (const i of list) gen[n * words + (i >>> 5)] |= 1 << (i & 31);
+    });
+    const bits = (this.bits = new Uint32Array(count * words));
+    // live(n) = gen(n) ∪ live(successors), to a fixpoint (loops).
+    for (let changed = true; changed; ) {
+      changed = false;
+      for (let n = count - 1; n >= 0; n--) {
+        const base = n * words;
+        for (let w = 0; w < words; w++) {
+          let v = gen[base + w];
+          for (const s of cfg.nodes[n].next) v |= bits[s * words + w];
+          v >>>= 0; // as the array holds it (bit 31 makes `|` negative)
+          if (v !== bits[base + w]) {
+            bits[base + w] = v;
+            changed = true;
+          }
         }
       }
     }
   }
-  const names: string[] = [];
-  for (const [name, i] of index) names[i] = name;
-  const dying: Liveness['dying'] = new Array(count);
+
+  has(node: number, name: string): boolean {
+    const i = this.index.get(name);
+    return i !== undefined && (this.bits[node * this.words + (i >>> 5)] & (1 << (i & 31))) !== 0;
+  }
+
+  /** The names set at `node`. */
+  at(node: number): string[] {
+    const out: string[] = [];
+    for (const [name, i] of this.index) if (this.bits[node * this.words + (i >>> 5)] & (1 << (i & 31))) out.push(name);
+    return out;
+  }
+
+  /** The names set at `from` and not at `to`. */
+  gone(from: number, to: number): string[] {
+    const out: string[] = [];
+    for (let w = 0; w < this.words; w++) {
+      const bits = this.bits[from * this.words + w] & ~this.bits[to * this.words + w];
+      if (!bits) continue;
+      this.names ??= [...this.index.keys()];
+      for (let b = 0; b < 32; b++) if (bits & (1 << b)) out.push(this.names[w * 32 + b]);
+    }
+    return out;
+  }
+  private names: string[] | undefined;
+}
+
+function compute(cfg: Cfg): Liveness {
+  const mentions = cfg.nodes.map(nodeMentions);
+  const names = new Backward(cfg, mentions.map((m) => m.names));
+  const calls = new Backward(cfg, mentions.map((m) => m.calls));
+  const dying: Liveness['dying'] = new Array(cfg.nodes.length);
   for (const p of cfg.nodes) {
     for (const n of p.next) {
-      for (let w = 0; w < words; w++) {
-        const gone = live[p.id * words + w] & ~live[n * words + w];
-        if (!gone) continue;
+      for (const name of names.gone(p.id, n)) {
         let set = dying[n] as Set<string> | undefined;
         if (!set) dying[n] = set = new Set();
-        for (let b = 0; b < 32; b++) if (gone & (1 << b)) set.add(names[w * 32 + b]);
+        set.add(name);
       }
     }
   }
-  const liveAt = (node: number, name: string) => {
-    const i = index.get(name);
-    return i !== undefined && (live[node * words + (i >>> 5)] & (1 << (i & 31))) !== 0;
+  const callsMemo = new Map<number, string[]>();
+  return {
+    dying,
+    liveAt: (node, name) => names.has(node, name),
+    callsAfter: (node) => {
+      let c = callsMemo.get(node);
+      if (!c) callsMemo.set(node, (c = calls.at(node)));
+      return c;
+    },
   };
-  return { dying, liveAt };
 }
