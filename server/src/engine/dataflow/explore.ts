@@ -1744,10 +1744,10 @@ function rootName(path: string): string {
 /**
  * `st` without its facts (known integers, comparisons, function designators) about the globals that die here
  * (`live`: nothing after reads them), and its remembered conditions none of whose names the function still
- * `mentioned`; not a global whose address is held (`p = &g`: `*p`
- * still reads it). A global the path knows makes every same-file callee that assigns one be explored rather than
- * summarised, and doubles the states after its test. Locals' facts are left to widening: dropping them too changed
- * which paths of large functions their budget reaches, for no time measured on git.
+ * `mentioned`; not a global whose address is held (`p = &g`: `*p` still reads it). A global the path knows makes
+ * every same-file callee that assigns one be explored rather than summarised, and doubles the states after its test.
+ * Locals' facts are left to widening: dropping them too changed which paths of large functions their budget
+ * reaches, for no time measured on git.
  */
 function withoutDeadFacts(st: State, dying: ReadonlySet<string>, mentioned: (name: string) => boolean, live: (name: string) => boolean): State {
   let out: State | undefined;
