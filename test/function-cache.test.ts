@@ -7,6 +7,24 @@ import { functionKeys } from '../server/src/engine/function-keys';
 import { FunctionResultCache } from '../server/src/engine/function-cache';
 import { isLargeFunction } from '../server/src/engine/parse/function-size';
 
+/** The runs `engine` explores from now on, as `function:function the site is in`; `take()` returns and forgets them. */
+function exploredRuns(engine: Engine): { take(): string[] } {
+  let explored: string[] = [];
+  const exploreFunction = engine.exploreFunction.bind(engine);
+  engine.exploreFunction = (...args: Parameters<Engine['exploreFunction']>) => {
+    const runs = exploreFunction(...args);
+    explored.push(...runs.map((r) => `${r.fn.name}:${r.owner.name}`));
+    return runs;
+  };
+  return {
+    take: () => {
+      const out = explored;
+      explored = [];
+      return out;
+    },
+  };
+}
+
 const SOURCE = `#include <stdlib.h>
 int a, b, c;
 int keep(int n) {
@@ -63,21 +81,14 @@ int use(int n) {
 
 test('an edit in one helper explores again the runs of its callers that read it, and keeps the others', async () => {
   const engine = await Engine.create();
-  let explored: string[] = [];
-  const exploreFunction = engine.exploreFunction.bind(engine);
-  engine.exploreFunction = (...args: Parameters<Engine['exploreFunction']>) => {
-    const runs = exploreFunction(...args);
-    explored.push(...runs.map((r) => `${r.fn.name}:${r.owner.name}`));
-    return runs;
-  };
+  const explored = exploredRuns(engine);
   const cache = new FunctionResultCache();
   const rules = (text: string) => engine.analyze(engine.prepare('use.c', text), undefined, cache).findings.map((f) => `${f.span.line + 1}:${f.rule}`);
   assert.deepEqual(rules(HELPERS), ['20:leak-on-error-path']);
-  assert.deepEqual(explored.sort(), ['make_a:make_a', 'make_b:make_b', 'use:make_a', 'use:make_b']);
-  explored = [];
+  assert.deepEqual(explored.take().sort(), ['make_a:make_a', 'make_b:make_b', 'use:make_a', 'use:make_b']);
   const edited = HELPERS.replace('memset(a, 0, n)', 'memset(a, 1, n)');
   assert.deepEqual(rules(edited), ['20:leak-on-error-path']);
-  assert.deepEqual(explored.sort(), ['make_a:make_a', 'use:make_a'], 'the run of make_b\'s allocation from use is kept');
+  assert.deepEqual(explored.take().sort(), ['make_a:make_a', 'use:make_a'], 'the run of make_b\'s allocation from use is kept');
   assert.deepEqual(rules(edited), engine.analyzeText('use.c', edited).findings.map((f) => `${f.span.line + 1}:${f.rule}`));
 });
 
@@ -108,23 +119,16 @@ int parse_type(int k) {
 
 test('a caller does not reach a helper\'s allocation through a large function: an edit in it explores only it', async () => {
   const engine = await Engine.create();
-  let explored: string[] = [];
-  const exploreFunction = engine.exploreFunction.bind(engine);
-  engine.exploreFunction = (...args: Parameters<Engine['exploreFunction']>) => {
-    const runs = exploreFunction(...args);
-    explored.push(...runs.map((r) => `${r.fn.name}:${r.owner.name}`));
-    return runs;
-  };
+  const explored = exploredRuns(engine);
   const cache = new FunctionResultCache();
   const prepared = engine.prepare('parse.c', LARGE_BETWEEN);
   assert.ok(isLargeFunction(prepared.functions.get('parse_group')!), 'the fixture\'s parse_group is large');
   const rules = (text: string) => engine.analyze(engine.prepare('parse.c', text), undefined, cache).findings.map((f) => `${f.span.line + 1}:${f.rule}`);
   assert.deepEqual(rules(LARGE_BETWEEN), []);
-  assert.deepEqual(explored.sort(), ['new_node:new_node', 'parse_group:new_node']);
-  explored = [];
+  assert.deepEqual(explored.take().sort(), ['new_node:new_node', 'parse_group:new_node']);
   const edited = LARGE_BETWEEN.replace('k == 7)', 'k == 77)');
   assert.deepEqual(rules(edited), []);
-  assert.deepEqual(explored, ['parse_group:new_node'], 'parse_type is not explored again');
+  assert.deepEqual(explored.take(), ['parse_group:new_node'], 'parse_type is not explored again');
 });
 
 // A large static function with a realloc: its callers do not follow it, so their text is not part of its key.
@@ -146,21 +150,14 @@ int push(struct buf *b) {
 
 test('an edit in a caller of a large static function with a realloc does not explore that function again', async () => {
   const engine = await Engine.create();
-  let explored: string[] = [];
-  const exploreFunction = engine.exploreFunction.bind(engine);
-  engine.exploreFunction = (...args: Parameters<Engine['exploreFunction']>) => {
-    const runs = exploreFunction(...args);
-    explored.push(...runs.map((r) => `${r.fn.name}:${r.owner.name}`));
-    return runs;
-  };
+  const explored = exploredRuns(engine);
   const cache = new FunctionResultCache();
   const rules = (text: string) => engine.analyze(engine.prepare('grow.c', text), undefined, cache).findings.map((f) => `${f.span.line + 1}:${f.rule}`);
   const before = rules(LARGE_REALLOC);
-  assert.deepEqual(explored, ['grow:grow']);
-  explored = [];
+  assert.deepEqual(explored.take(), ['grow:grow']);
   const edited = LARGE_REALLOC.replace('b->data[0] = 1;', 'b->data[0] = 2;');
   assert.deepEqual(rules(edited), before);
-  assert.deepEqual(explored, [], 'grow is not explored again');
+  assert.deepEqual(explored.take(), [], 'grow is not explored again');
 });
 
 // A global tested once (`verbose`), then calls of a helper that assigns a global: once the test is behind, the path's
@@ -186,19 +183,12 @@ int run(int n) {
 
 test('a global no condition reads again is forgotten: an edit in a helper that assigns globals does not explore its caller again', async () => {
   const engine = await Engine.create();
-  let explored: string[] = [];
-  const exploreFunction = engine.exploreFunction.bind(engine);
-  engine.exploreFunction = (...args: Parameters<Engine['exploreFunction']>) => {
-    const runs = exploreFunction(...args);
-    explored.push(...runs.map((r) => `${r.fn.name}:${r.owner.name}`));
-    return runs;
-  };
+  const explored = exploredRuns(engine);
   const cache = new FunctionResultCache();
   const rules = (text: string) => engine.analyze(engine.prepare('run.c', text), undefined, cache).findings.map((f) => `${f.span.line + 1}:${f.rule}`);
   assert.deepEqual(rules(GLOBAL_TESTED_ONCE), []);
-  assert.deepEqual(explored, ['run:run']);
-  explored = [];
+  assert.deepEqual(explored.take(), ['run:run']);
   const edited = GLOBAL_TESTED_ONCE.replace('counter = 0', 'counter = 1');
   assert.deepEqual(rules(edited), []);
-  assert.deepEqual(explored, [], 'run is not explored again');
+  assert.deepEqual(explored.take(), [], 'run is not explored again');
 });
