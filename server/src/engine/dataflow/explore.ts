@@ -151,7 +151,7 @@ export class SiteExplorer {
         return exits;
       }
       let [id, st] = work.pop()!;
-      if (this.depth === 0 && cfg === this.top) {
+      if (this.depth === 0 && cfg === this.top && st.env.globalKeys > 0) {
         const dying = liveness(cfg).dying[id];
         if (dying) st = withoutDeadFacts(st, dying, (name) => liveness(cfg).liveAt(id, name), (name) => this.readAfter(cfg, id, name));
       }

@@ -46,16 +46,25 @@ export interface StateIdentity {
  * The environment: variable keys to abstract values, with the order-independent hash of its entries kept up to
  * date on every write, so that a state's identity does not walk the environment.
  */
+/** `g:x…` or `?…`. */
+function isGlobalKey(k: string): boolean {
+  const c = k.charCodeAt(0);
+  return c === 63 /* ? */ || (c === 103 /* g */ && k.charCodeAt(1) === 58 /* : */);
+}
+
 export class Env {
   private readonly map: Map<string, Value>;
   sum = 0;
   xor = 0;
+  /** How many of its keys are globals' (`g:…`) or remembered conditions (`?…`): only those can die (liveness.ts). */
+  globalKeys = 0;
 
   constructor(from?: Env) {
     if (from) {
       this.map = new Map(from.map);
       this.sum = from.sum;
       this.xor = from.xor;
+      this.globalKeys = from.globalKeys;
     } else this.map = new Map();
   }
 
@@ -71,6 +80,7 @@ export class Env {
   set(k: string, v: Value): this {
     const old = this.map.get(k);
     if (old !== undefined) this.unmix(entryHash(k, old));
+    else if (isGlobalKey(k)) this.globalKeys++;
     this.map.set(k, v);
     this.mix(entryHash(k, v));
     return this;
@@ -79,6 +89,7 @@ export class Env {
     const old = this.map.get(k);
     if (old === undefined) return false;
     this.unmix(entryHash(k, old));
+    if (isGlobalKey(k)) this.globalKeys--;
     return this.map.delete(k);
   }
   keys(): IterableIterator<string> {
