@@ -7,6 +7,16 @@ import { functionKeys } from '../server/src/engine/function-keys';
 import { FunctionResultCache } from '../server/src/engine/function-cache';
 import { isLargeFunction } from '../server/src/engine/parse/function-size';
 
+/** An engine, the runs it explores, and `rules(text)`: the findings (`line:rule`) of `file` with that text,
+ *  analysed with one result cache across calls (as the language server does edit by edit). */
+async function analysedWithCache(file: string): Promise<{ engine: Engine; explored: { take(): string[] }; rules: (text: string) => string[] }> {
+  const engine = await Engine.create();
+  const explored = exploredRuns(engine);
+  const cache = new FunctionResultCache();
+  const rules = (text: string) => engine.analyze(engine.prepare(file, text), undefined, cache).findings.map((f) => `${f.span.line + 1}:${f.rule}`);
+  return { engine, explored, rules };
+}
+
 /** The runs `engine` explores from now on, as `function:function the site is in`; `take()` returns and forgets them. */
 function exploredRuns(engine: Engine): { take(): string[] } {
   let explored: string[] = [];
@@ -80,10 +90,7 @@ int use(int n) {
 `;
 
 test('an edit in one helper explores again the runs of its callers that read it, and keeps the others', async () => {
-  const engine = await Engine.create();
-  const explored = exploredRuns(engine);
-  const cache = new FunctionResultCache();
-  const rules = (text: string) => engine.analyze(engine.prepare('use.c', text), undefined, cache).findings.map((f) => `${f.span.line + 1}:${f.rule}`);
+  const { engine, explored, rules } = await analysedWithCache('use.c');
   assert.deepEqual(rules(HELPERS), ['20:leak-on-error-path']);
   assert.deepEqual(explored.take().sort(), ['make_a:make_a', 'make_b:make_b', 'use:make_a', 'use:make_b']);
   const edited = HELPERS.replace('memset(a, 0, n)', 'memset(a, 1, n)');
@@ -118,12 +125,9 @@ int parse_type(int k) {
 `;
 
 test('a caller does not reach a helper\'s allocation through a large function: an edit in it explores only it', async () => {
-  const engine = await Engine.create();
-  const explored = exploredRuns(engine);
-  const cache = new FunctionResultCache();
+  const { engine, explored, rules } = await analysedWithCache('parse.c');
   const prepared = engine.prepare('parse.c', LARGE_BETWEEN);
   assert.ok(isLargeFunction(prepared.functions.get('parse_group')!), 'the fixture\'s parse_group is large');
-  const rules = (text: string) => engine.analyze(engine.prepare('parse.c', text), undefined, cache).findings.map((f) => `${f.span.line + 1}:${f.rule}`);
   assert.deepEqual(rules(LARGE_BETWEEN), []);
   assert.deepEqual(explored.take().sort(), ['new_node:new_node', 'parse_group:new_node']);
   const edited = LARGE_BETWEEN.replace('k == 7)', 'k == 77)');
@@ -149,10 +153,7 @@ int push(struct buf *b) {
 `;
 
 test('an edit in a caller of a large static function with a realloc does not explore that function again', async () => {
-  const engine = await Engine.create();
-  const explored = exploredRuns(engine);
-  const cache = new FunctionResultCache();
-  const rules = (text: string) => engine.analyze(engine.prepare('grow.c', text), undefined, cache).findings.map((f) => `${f.span.line + 1}:${f.rule}`);
+  const { explored, rules } = await analysedWithCache('grow.c');
   const before = rules(LARGE_REALLOC);
   assert.deepEqual(explored.take(), ['grow:grow']);
   const edited = LARGE_REALLOC.replace('b->data[0] = 1;', 'b->data[0] = 2;');
@@ -182,10 +183,7 @@ int run(int n) {
 `;
 
 test('a global no condition reads again is forgotten: an edit in a helper that assigns globals does not explore its caller again', async () => {
-  const engine = await Engine.create();
-  const explored = exploredRuns(engine);
-  const cache = new FunctionResultCache();
-  const rules = (text: string) => engine.analyze(engine.prepare('run.c', text), undefined, cache).findings.map((f) => `${f.span.line + 1}:${f.rule}`);
+  const { explored, rules } = await analysedWithCache('run.c');
   assert.deepEqual(rules(GLOBAL_TESTED_ONCE), []);
   assert.deepEqual(explored.take(), ['run:run']);
   const edited = GLOBAL_TESTED_ONCE.replace('counter = 0', 'counter = 1');

@@ -1752,6 +1752,13 @@ function rootName(path: string): string {
 function withoutDeadFacts(st: State, dying: ReadonlySet<string>, mentioned: (name: string) => boolean, live: (name: string) => boolean): State {
   let out: State | undefined;
   let addressed: Set<string> | undefined;
+  const addressHeld = (name: string) => {
+    if (!addressed) {
+      addressed = new Set();
+      for (const [, a] of st.env) if (a.k === 'addr' && a.key.startsWith('g:')) addressed.add(rootName(a.key.slice(2)));
+    }
+    return addressed.has(name);
+  };
   for (const [k, v] of st.env) {
     if (!(v.k === 'int' || v.k === 'nonzero' || v.k === 'cmp' || v.k === 'fn')) continue;
     let dead = false;
@@ -1761,15 +1768,9 @@ function withoutDeadFacts(st: State, dying: ReadonlySet<string>, mentioned: (nam
       dead = names.some((n) => dying.has(n)) && !names.some(mentioned);
     } else if (k.startsWith('g:')) {
       const name = rootName(k.slice(2));
-      dead = dying.has(name) && !live(name);
+      dead = dying.has(name) && !live(name) && !addressHeld(name);
     }
-    if (!dead) continue;
-    if (!addressed) {
-      addressed = new Set();
-      for (const [, a] of st.env) if (a.k === 'addr') addressed.add(rootName(a.key.replace(/^\*?(?:\d+|g):/, '')));
-    }
-    if (addressed.has(rootName(k.replace(/^\*?(?:\d+|g):/, '')))) continue;
-    deleteVar((out ??= cloneState(st)), k);
+    if (dead) deleteVar((out ??= cloneState(st)), k);
   }
   return out ?? st;
 }

@@ -118,10 +118,10 @@ export function castMacros(text: string): string[] {
  * A value macro of the same shape (`#define LIMIT (INT_MAX)`) is never followed by an operand, so it stays.
  */
 export function maskCastMacros(text: string, names = castMacros(text)): string {
-  const own = names.length ? `\\b(?:${names.join('|')})\\b(?=[ \\t]*[A-Za-z_&*("])` : undefined;
-  const use = !text.includes('_CAST') ? own && new RegExp(own, 'g') : new RegExp(own ? `${own}|${HEADER_CAST_MACRO}` : HEADER_CAST_MACRO, 'g');
-  if (!use) return text;
-  return text.replace(use, (m, offset: number) => {
+  const patterns = names.length ? [`\\b(?:${names.join('|')})\\b(?=[ \\t]*[A-Za-z_&*("])`] : [];
+  if (text.includes('_CAST')) patterns.push(HEADER_CAST_MACRO);
+  if (patterns.length === 0) return text;
+  return text.replace(new RegExp(patterns.join('|'), 'g'), (m, offset: number) => {
     // Not the definition itself.
     const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
     return /^[ \t]*#/.test(text.slice(lineStart, offset)) ? m : ' '.repeat(m.length);
