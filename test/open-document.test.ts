@@ -38,3 +38,15 @@ test('a run that fails (the engine did not load, or threw) rejects its requests 
   }
   assert.equal(doc.analysing, false);
 });
+
+test('an edit of a file-level constant outside every function re-analyses the functions that test it', async () => {
+  const source = '#include <stdlib.h>\nstatic const int flag = 1;\nint f(void)\n{\n    char *p = malloc(4);\n    if (flag)\n        return -1;\n    free(p);\n    return 0;\n}\n';
+  const engine = Engine.create();
+  const doc = new OpenDocument('file:///t.c', '/t.c', source, 1, engine);
+  const rules = async (d: OpenDocument) => (await d.analysis(DEFAULT_CONFIG)).result.findings.map((f) => `${f.span.line + 1}:${f.rule}`);
+  assert.deepEqual(await rules(doc), ['7:leak-on-error-path']);
+  const at = source.split('\n')[1].indexOf('1');
+  doc.applyChanges([{ range: { start: { line: 1, character: at }, end: { line: 1, character: at + 1 } }, text: '0' }], 2);
+  assert.deepEqual(await rules(doc), [], 'the early return no longer runs');
+  assert.deepEqual(await rules(doc), await rules(new OpenDocument('file:///t.c', '/t.c', doc.currentText, 1, engine)));
+});

@@ -167,8 +167,10 @@ export class Engine {
       const catalogue = inferred?.allocators.length ? this.catalogueFor(config, inferred) : factsCatalogue;
       const unionTypes = unionTypeNames(tree.rootNode);
       kept?.beginRound(source, parsed.changedFrom, parsed.change, unionTypes);
+      kept?.carryMemos(candidates);
+      const outside = kept?.outsideFunctions(candidates);
       stats.functions = candidates.length;
-      const facts = collectFileFacts(tree, source, candidates, fileKnowledge(tree.rootNode, candidates, text, factsCatalogue));
+      const facts = collectFileFacts(tree, source, candidates, fileKnowledge(tree.rootNode, candidates, text, factsCatalogue, outside), outside);
       const annotations = readAnnotations(tree.rootNode, source);
       if (annotations) facts.annotations = annotations;
       const copies = new Map<FunctionCandidate, FunctionSyntax>();
@@ -178,10 +180,13 @@ export class Engine {
       const copy = (c: FunctionCandidate) => {
         let fs = copies.get(c);
         if (fs) return fs;
-        // The language server keeps copies across edits: an unchanged function is only moved.
-        fs = kept
-          ? kept.copy(c.start, c.end, c.start - (source.lastIndexOf('\n', c.start - 1) + 1), c.node.startPosition.row, () => source.slice(c.start, c.end), () => toFunctionSyntax(c, source, unionTypes, linesOf()))
-          : toFunctionSyntax(c, source, unionTypes, linesOf());
+        // The language server keeps copies across edits: an unchanged function is only moved, and the one an edit
+        // changed is copied with an index of its own lines.
+        if (kept) {
+          const lineStart = source.lastIndexOf('\n', c.start - 1) + 1;
+          const row = c.node.startPosition.row;
+          fs = kept.copy(c.start, c.end, c.start - lineStart, row, () => source.slice(c.start, c.end), () => toFunctionSyntax(c, source, unionTypes, lines ?? new LineIndex(source, lineStart, c.end, row)));
+        } else fs = toFunctionSyntax(c, source, unionTypes, linesOf());
         copies.set(c, fs);
         return fs;
       };
@@ -571,7 +576,7 @@ export class Engine {
     if (p.unusable) return { file: p.file, findings: [], stats: p.stats, unusable: p.unusable };
     p = this.withInferred(p, projectFacts, mentions);
     const ctx = this.contextFor(p, projectFacts);
-    const context = cache ? contextDigest(p, ctx) : undefined;
+    const context = cache ? contextDigest(p, ctx, projectFacts) : undefined;
     const keys = context !== undefined ? functionKeys(p, ctx, context) : undefined;
     const places = cache ? functionPlaces(p) : undefined;
     const findings: Finding[] = [];

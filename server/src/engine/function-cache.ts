@@ -61,6 +61,8 @@ interface Entry {
   sites: number;
   /** What choosing the runs read (which helpers' allocations to follow). */
   dependencies: Dependency[];
+  /** What the entry and all its runs read, each once (runs read mostly the same): checked first. */
+  read: Dependency[];
   /** Analyses since the entry was last used. */
   age: number;
 }
@@ -97,9 +99,9 @@ export class FunctionResultCache {
     const same = (d: Dependency) => digest(d) === d.digest;
     let partial: { entry: Entry; valid: CachedRun[] } | undefined;
     for (const e of this.entries.get(key) ?? []) {
-      const valid = e.runs.filter((r) => r.dependencies.every(same));
-      if (valid.length < e.runs.length || !e.dependencies.every(same)) {
+      if (!e.read.every(same)) {
         // The entry that keeps the most runs.
+        const valid = e.runs.filter((r) => r.dependencies.every(same));
         if (!partial || valid.length > partial.valid.length) partial = { entry: e, valid };
         continue;
       }
@@ -129,7 +131,7 @@ export class FunctionResultCache {
         id: r.id, dependencies: r.dependencies,
         findings: r.findings.map((f) => ({ finding: f, spans: spansOf(f).map(([span, file]) => anchored(span, file === f.file)) })),
       })),
-      anchors, runCount, sites, dependencies, age: 0,
+      anchors, runCount, sites, dependencies, read: distinctReads([dependencies, ...runs.map((r) => r.dependencies)]), age: 0,
     };
     // Newest first; an older entry of the same key stays while it is young (its helpers may be typed back).
     this.entries.set(key, [entry, ...(this.entries.get(key) ?? [])].slice(0, KEPT_PER_KEY));
@@ -147,6 +149,13 @@ export class FunctionResultCache {
 }
 
 /** Every span of a finding with its file, in a fixed order (primary, allocation, related). */
+/** Each dependency of the lists once (by function and kind: those read in one analysis have the same digest). */
+function distinctReads(lists: Dependency[][]): Dependency[] {
+  const byRead = new Map<string, Dependency>();
+  for (const list of lists) for (const d of list) byRead.set(`${d.name}\0${d.kind}`, d);
+  return [...byRead.values()];
+}
+
 function spansOf(f: Finding): Array<[Span, string]> {
   return [[f.span, f.file], ...(f.allocation ? [[f.allocation.span, f.file] as [Span, string]] : []), ...f.related.map((r): [Span, string] => [r.span, r.file])];
 }

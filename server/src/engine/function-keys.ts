@@ -3,6 +3,7 @@
 // functions of the file (`Dependency`).
 import { createHash } from 'node:crypto';
 import type { PreparedFile } from './analyze';
+import type { ConstantFacts } from './dataflow/facts';
 import type { FunctionSyntax } from './parse/functions';
 import { calleeName } from './parse/syntax';
 import type { ExploreContext } from './dataflow/explore';
@@ -20,11 +21,24 @@ import { identifiersOf } from './function-selection';
  * the names in force that it mentions (`mentionedContext`) are looked up on every analysis, as one edit can make a
  * name relevant.
  */
-export function contextDigest(p: PreparedFile, ctx: ExploreContext): string {
-  return createHash('sha1').update(JSON.stringify([
-    p.config, ctx.facts.globals, ctx.facts.functions, ctx.facts.noreturn, ctx.facts.transparent, p.inferred ?? null, [...ctx.functions.keys()],
+export function contextDigest(p: PreparedFile, ctx: ExploreContext, project: ConstantFacts): string {
+  const own = p.facts;
+  return createHash('sha1').update(projectDigest(project)).update(JSON.stringify([
+    p.config, p.file, own.variables, own.functions, own.written, own.noreturn, own.staticNoreturn ?? null, own.transparent, p.inferred ?? null, [...ctx.functions.keys()],
   ])).digest('base64');
 }
+
+/** The facts of the other files of the run (the workspace index's: the same object across a document's edits). */
+function projectDigest(project: ConstantFacts): string {
+  let digest = projectDigests.get(project);
+  if (digest === undefined) {
+    const { globals, functions, noreturn, staticNoreturn, transparent } = project;
+    digest = createHash('sha1').update(JSON.stringify([[...globals], [...functions], [...noreturn], [...(staticNoreturn ?? [])], [...transparent]])).digest('base64');
+    projectDigests.set(project, digest);
+  }
+  return digest;
+}
+const projectDigests = new WeakMap<ConstantFacts, string>();
 
 interface KeyMemo {
   context: string;
@@ -102,15 +116,15 @@ function sameCopies(a: readonly FunctionSyntax[] | undefined, b: readonly Functi
 }
 
 function keyOf(base: string, fn: FunctionSyntax, p: PreparedFile, ctx: ExploreContext, context: string): string {
-  const names = namesInForce(p, ctx, context).digest;
+  const mentioned = mentionedContext(fn, p, ctx, context);
   const memo = finalKeys.get(fn);
-  if (memo?.base === base && memo.names === names) return memo.key;
-  const key = createHash('sha1').update(base).update(mentionedContext(fn, p, ctx, context)).digest('base64');
-  finalKeys.set(fn, { base, names, key });
+  if (memo?.base === base && memo.mentioned === mentioned) return memo.key;
+  const key = createHash('sha1').update(base).update(mentioned).digest('base64');
+  finalKeys.set(fn, { base, mentioned, key });
   return key;
 }
-/** Per copy: its key, from the base and the names in force it was made with. */
-const finalKeys = new WeakMap<FunctionSyntax, { base: string; names: string; key: string }>();
+/** Per copy: its key, from the base and what it mentions of the names in force. */
+const finalKeys = new WeakMap<FunctionSyntax, { base: string; mentioned: string; key: string }>();
 
 /**
  * The configuration, facts and names in force that a function's text mentions: part of its own key, and of the
@@ -121,6 +135,12 @@ function mentionedContext(fn: FunctionSyntax, p: PreparedFile, ctx: ExploreConte
   const index = namesInForce(p, ctx, context);
   const memo = mentionedContexts.get(fn);
   if (memo?.names === index.digest) return memo.text;
+  // Made with other names in force: the same text, unless the function mentions a name whose entries changed.
+  const changed = memo && index.changedSince(memo.names);
+  if (changed && ![...changed].some((name) => identifiersOf(fn).has(name))) {
+    memo!.names = index.digest;
+    return memo!.text;
+  }
   const text = mentionedIn(fn, index.byName());
   mentionedContexts.set(fn, { names: index.digest, text });
   return text;
@@ -174,14 +194,39 @@ function namesInForce(p: PreparedFile, ctx: ExploreContext, context: string): Na
     add('nonnull', p.inferred?.nonnull, self);
     return (index = made);
   };
-  namesByContext.set(ctx, (names = { byName, digest }));
+  const since = new Map<string, ReadonlySet<string> | undefined>();
+  const changedSince = (earlier: string) => {
+    if (since.has(earlier)) return since.get(earlier);
+    const was = recentNames.get(earlier);
+    let changed: Set<string> | undefined;
+    // Only relevant names and statics are outside `context`: with the same context, only they can differ.
+    if (was?.context === context) {
+      changed = new Set();
+      for (const [before, now] of [[was.relevant, ctx.relevant], [was.statics, p.unreleasedStatics]]) {
+        for (const n of before) if (!now.has(n)) changed.add(n);
+        for (const n of now) if (!before.has(n)) changed.add(n);
+      }
+    }
+    since.set(earlier, changed);
+    return changed;
+  };
+  recentNames.delete(digest);
+  recentNames.set(digest, { context, relevant: ctx.relevant, statics: p.unreleasedStatics });
+  if (recentNames.size > RECENT_NAMES) recentNames.delete(recentNames.keys().next().value!);
+  namesByContext.set(ctx, (names = { byName, digest, changedSince }));
   return names;
 }
 interface NamesInForce {
   byName(): Map<string, Array<[string, unknown]>>;
   /** Of everything in it (a copy's `mentionedContext` is kept while it is the same). */
   digest: string;
+  /** The names whose entries may differ from those of the names in force of digest `earlier` (undefined: not known). */
+  changedSince(earlier: string): ReadonlySet<string> | undefined;
 }
+/** The names in force of the last analyses, by digest: an edit usually changes a few relevant names, and a function
+ *  that mentions none of them keeps its `mentionedContext`. */
+const recentNames = new Map<string, { context: string; relevant: ReadonlySet<string>; statics: ReadonlySet<string> }>();
+const RECENT_NAMES = 8;
 const namesByContext = new WeakMap<ExploreContext, NamesInForce>();
 
 const sortedIdentifierLists = new WeakMap<FunctionSyntax, string[]>();

@@ -32,6 +32,7 @@ export interface SelectionMemo {
 }
 const IDENTIFIERS = Symbol('identifiers');
 const TESTS = Symbol('tests');
+const MENTIONED = Symbol('mentioned functions');
 const MAX_KEPT_TESTS = 8;
 
 /** How deep the same-file functions an analysed function mentions are followed (the dataflow inlines to depth 3). */
@@ -103,6 +104,16 @@ export function selectFunctions(candidates: readonly FunctionSpan[], text: strin
     copied.add(i);
     plan.copyOrder.push(i);
   };
+  const namesKey = memo?.key([...byName.keys()].join(','));
+  /** The file's functions that candidate `i` mentions, in the order of its identifiers. */
+  const mentionedOf = (i: number, ids: ReadonlySet<string>): string[] => {
+    const m = memo?.of(i);
+    const kept = m?.get(MENTIONED) as { names: string; mentioned: string[] } | undefined;
+    if (kept && kept.names === namesKey) return kept.mentioned;
+    const mentioned = [...ids].filter((id) => byName.has(id));
+    if (m && namesKey !== undefined) m.set(MENTIONED, { names: namesKey, mentioned });
+    return mentioned;
+  };
   const want = (i: number, depth: number) => {
     const c = candidates[i];
     if (named.has(c.name) && depth > 0) return;
@@ -123,9 +134,9 @@ export function selectFunctions(candidates: readonly FunctionSpan[], text: strin
       }
       plan.identifiers.set(i, ids);
     }
-    for (const id of ids) {
-      const callee = byName.get(id);
-      if (callee !== undefined && callee !== i && !named.has(id)) want(callee, depth + 1);
+    for (const id of mentionedOf(i, ids)) {
+      const callee = byName.get(id)!;
+      if (callee !== i && !named.has(id)) want(callee, depth + 1);
     }
   };
   candidates.forEach((_, i) => {

@@ -38,13 +38,15 @@ export function followedFromCallers(g: FunctionSyntax, catalogue: Catalogue): bo
  */
 export function handedBackCalls(g: FunctionSyntax, catalogue: Catalogue): Syntax[] {
   const memo = handedBack.get(g);
-  if (memo?.catalogue === catalogue) return memo.calls;
+  // Reading the body first: a kept copy that moved since moves its nodes, the calls handed out among them.
+  const body = g.body;
+  if (memo?.catalogue === catalogue && memo.body === body) return memo.calls;
   const calls = handedBackOf(g, catalogue);
-  handedBack.set(g, { catalogue, calls });
+  handedBack.set(g, { catalogue, body, calls });
   return calls;
 }
 /** Asked for every caller of a helper: kept per copy of the helper and catalogue in force. */
-const handedBack = new WeakMap<FunctionSyntax, { catalogue: Catalogue; calls: Syntax[] }>();
+const handedBack = new WeakMap<FunctionSyntax, { catalogue: Catalogue; body: Syntax; calls: Syntax[] }>();
 
 function handedBackOf(g: FunctionSyntax, catalogue: Catalogue): Syntax[] {
   const calls = allocationCalls(g.body, catalogue);

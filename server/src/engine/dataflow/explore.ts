@@ -53,7 +53,7 @@ export interface ExploreContext {
 
 const STATES_PER_NODE = 6;
 /** Steps for all the sites of one function together; each site gets its share (at least MIN_SITE_STEPS). */
-const FUNCTION_STEP_BUDGET = 30000;
+const FUNCTION_STEP_BUDGET = 20000;
 const MIN_SITE_STEPS = 2000;
 const MAX_SITE_STEPS = 5000;
 /** An inferred die-wrapper's untested result (`s = xstrdup(…)`) can only leak, and it is everywhere (git holds one
@@ -162,7 +162,9 @@ export class SiteExplorer {
       let facts = agreement[id];
       if (!facts) agreement[id] = facts = new FactAgreement();
       if (set.size >= STATES_PER_NODE) {
-        st = facts.widen(st);
+        const widened = facts.widen(st, set);
+        if (!widened) continue;
+        st = widened;
         key = stateIdentity(st);
         if (set.has(key)) continue;
       }
@@ -1721,6 +1723,7 @@ const conditionTexts = new WeakMap<Syntax, string>();
 
 /** An assignment to `name` makes remembered conditions that read it stale. */
 function forgetConditionsOn(name: string, st: State): void {
+  if (st.env.conditionKeys === 0) return;
   for (const k of st.env.keys()) {
     if (k.charCodeAt(0) !== 63 /* ? */) continue;
     const names = k.slice(1, k.indexOf('|')).split(',');

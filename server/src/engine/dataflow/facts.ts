@@ -1,7 +1,7 @@
 // Constants that decide branches: `static const int STATIC_CONST_TRUE = 1;`, a never-written `static int
 // staticFive = 5;`, `int globalTrue = 1;` in another file, helpers whose body is `return 1;`.
 import type { Node as TsNode, Tree } from 'web-tree-sitter';
-import { hasStaticStorage, isStaticDefinition, type FunctionCandidate } from '../parse/functions';
+import { hasStaticStorage, isStaticDefinition, memoised, type FunctionCandidate } from '../parse/functions';
 import type { Inferred } from './wrappers';
 import { mergeAnnotations, type Annotations, type FileAnnotations } from '../catalogue/annotations';
 import { CallGraph } from '../context/call-graph';
@@ -81,34 +81,19 @@ function isWritten(id: TsNode): boolean {
   return parent.type === 'pointer_expression' && parent.childForFieldName('operator')?.type === '&' && is('argument');
 }
 
-/** `source`: the text `tree` was parsed from. */
-export function collectFileFacts(tree: Tree, source: string, functions: FunctionCandidate[], knowledge: { noreturn: Set<string>; transparent: Set<string>; forwards?: Array<[string, string]> }): FileFacts {
-  const variables: FileFacts['variables'] = [];
-  for (const d of tree.rootNode.namedChildren) {
-    if (!d || d.type !== 'declaration') continue;
-    const isStatic = hasStaticStorage(d);
-    const isExtern = d.namedChildren.some((k) => k?.type === 'storage_class_specifier' && k.text === 'extern');
-    const isConst = d.namedChildren.some((k) => k?.type === 'type_qualifier' && k.text === 'const');
-    if (isExtern) continue;
-    for (const decl of d.childrenForFieldName('declarator')) {
-      if (!decl || decl.type !== 'init_declarator') continue;
-      const name = decl.childForFieldName('declarator');
-      if (name?.type !== 'identifier') continue;
-      const v = constantValue(decl.childForFieldName('value'));
-      if (v !== undefined) variables.push([name.text, v, isStatic, isConst]);
-    }
+/** `source`: the text `tree` was parsed from. `outside`: a memo of what lies outside the file's functions, kept by the
+ *  language server while an edit changes only the inside of one function (file-knowledge.ts). */
+export function collectFileFacts(tree: Tree, source: string, functions: FunctionCandidate[], knowledge: { noreturn: Set<string>; transparent: Set<string>; forwards?: Array<[string, string]> }, outside?: Map<unknown, unknown>): FileFacts {
+  let variables = outside?.get(VARIABLES) as FileFacts['variables'] | undefined;
+  if (!variables) {
+    variables = constantVariables(tree);
+    outside?.set(VARIABLES, variables);
   }
   const constFunctions: FileFacts['functions'] = [];
   for (const f of functions) {
     if (f.looseBody) continue;
-    const body = f.node.childForFieldName('body');
-    if (!body || body.namedChildCount !== 1) continue;
-    const ret = body.namedChild(0);
-    if (ret?.type !== 'return_statement') continue;
-    const v = constantValue(ret.namedChild(0));
-    if (v === undefined) continue;
-    const isStatic = hasStaticStorage(f.node);
-    constFunctions.push([f.name, v, isStatic]);
+    const v = memoised(f, CONSTANT_RESULT, () => constantResult(f));
+    if (v !== undefined) constFunctions.push([f.name, v, isStaticDefinition(f)]);
   }
   const written = new Set<string>();
   if (variables.length > 0) {
@@ -132,6 +117,37 @@ export function collectFileFacts(tree: Tree, source: string, functions: Function
   if (staticNoreturn.length) facts.staticNoreturn = staticNoreturn;
   if (knowledge.forwards?.length) facts.forwards = knowledge.forwards;
   return facts;
+}
+
+const VARIABLES = Symbol('constant variables');
+const CONSTANT_RESULT = Symbol('constant result');
+
+/** The file's variables initialised with a constant: `[name, value, static, const]`. */
+function constantVariables(tree: Tree): FileFacts['variables'] {
+  const variables: FileFacts['variables'] = [];
+  for (const d of tree.rootNode.namedChildren) {
+    if (!d || d.type !== 'declaration') continue;
+    const isStatic = hasStaticStorage(d);
+    const isExtern = d.namedChildren.some((k) => k?.type === 'storage_class_specifier' && k.text === 'extern');
+    const isConst = d.namedChildren.some((k) => k?.type === 'type_qualifier' && k.text === 'const');
+    if (isExtern) continue;
+    for (const decl of d.childrenForFieldName('declarator')) {
+      if (!decl || decl.type !== 'init_declarator') continue;
+      const name = decl.childForFieldName('declarator');
+      if (name?.type !== 'identifier') continue;
+      const v = constantValue(decl.childForFieldName('value'));
+      if (v !== undefined) variables.push([name.text, v, isStatic, isConst]);
+    }
+  }
+  return variables;
+}
+
+/** The constant a function body of one `return CONSTANT;` returns. */
+function constantResult(f: FunctionCandidate): number | undefined {
+  const body = f.node.childForFieldName('body');
+  if (!body || body.namedChildCount !== 1) return undefined;
+  const ret = body.namedChild(0);
+  return ret?.type === 'return_statement' ? constantValue(ret.namedChild(0)) : undefined;
 }
 
 /** Functions that never return, declared or inferred in any file, closed over the forwarders of all files (a macro

@@ -12,27 +12,79 @@ function names(n: Syntax | undefined, into: Set<string>): void {
   });
 }
 
-/** Names whose integer values may decide a branch or a returned status, in these functions. */
-export function relevantNames(functionList: Iterable<FunctionSyntax>): Set<string> {
+/** Names whose integer values may decide a branch or a returned status, in these functions: those their conditions,
+ *  returns and helper calls read, and what flows into one of those by assignment (`x = y; if (x)`), at any depth. */
+export function relevantNames(functionList: Iterable<FunctionSyntax>): ReadonlySet<string> {
   const functions = [...functionList];
   const local = new Set<string>();
   for (const fn of functions) local.add(fn.name);
   const localKey = [...local].join(',');
-  const relevant = new Set<string>();
-  const assignments: Array<[string, Set<string>]> = [];
-  for (const fn of functions) {
-    const own = relevanceIn(fn, local, localKey);
-    for (const n of own.names) relevant.add(n);
-    for (const a of own.assignments) assignments.push(a);
+  const found = new Set(functions.map((fn) => relevanceIn(fn, local, localKey)));
+  let totals = totalsByFunctions.get(localKey);
+  if (!totals) {
+    totals = new RelevanceTotals();
+    totalsByFunctions.set(localKey, totals);
+    if (totalsByFunctions.size > KEPT_TOTALS) totalsByFunctions.delete(totalsByFunctions.keys().next().value!);
   }
-  // What flows into a relevant variable is relevant too (`x = y; if (x)`).
-  for (let round = 0; round < 3; round++) {
-    const before = relevant.size;
-    for (const [target, value] of assignments) if (relevant.has(target)) for (const n of value) relevant.add(n);
-    if (relevant.size === before) break;
-  }
-  return relevant;
+  totals.update(found);
+  return totals.closure();
 }
+
+/**
+ * What the functions' relevance adds up to, kept from one analysis of a document to the next (by the names of its
+ * functions): after an edit only the edited function's part is taken out and put in again.
+ */
+class RelevanceTotals {
+  private counted = new Set<FunctionRelevance>();
+  /** How many functions read each name directly. */
+  private readonly direct = new Map<string, number>();
+  /** For each assigned variable, the names its values read, counted. */
+  private readonly flows = new Map<string, Map<string, number>>();
+
+  /** The last closure, while no name or flow came or went. */
+  private last: Set<string> | undefined;
+
+  update(found: ReadonlySet<FunctionRelevance>): void {
+    for (const r of this.counted) if (!found.has(r)) this.count(r, -1);
+    for (const r of found) if (!this.counted.has(r)) this.count(r, 1);
+    this.counted = new Set(found);
+  }
+
+  private count(r: FunctionRelevance, by: number): void {
+    for (const n of r.names) this.add(this.direct, n, by);
+    for (const [target, read] of r.assignments) {
+      let names = this.flows.get(target);
+      if (!names) this.flows.set(target, (names = new Map()));
+      for (const n of read) this.add(names, n, by);
+      if (names.size === 0) this.flows.delete(target);
+    }
+  }
+
+  private add(counts: Map<string, number>, name: string, by: number): void {
+    const n = (counts.get(name) ?? 0) + by;
+    if (n === 0) counts.delete(name);
+    else counts.set(name, n);
+    if (n === 0 || n === by) this.last = undefined; // a name or flow came or went
+  }
+
+  /** The names read directly, and what flows into them (the same set while they are the same: not to be changed). */
+  closure(): ReadonlySet<string> {
+    if (this.last) return this.last;
+    const relevant = new Set(this.direct.keys());
+    const queue = [...relevant];
+    while (queue.length) {
+      const names = this.flows.get(queue.pop()!);
+      if (names) for (const n of names.keys()) if (!relevant.has(n)) {
+        relevant.add(n);
+        queue.push(n);
+      }
+    }
+    return (this.last = relevant);
+  }
+}
+const totalsByFunctions = new Map<string, RelevanceTotals>();
+/** Documents analysed in turn keep their totals (each is found by its functions' names). */
+const KEPT_TOTALS = 4;
 
 interface FunctionRelevance {
   /** The functions of the file it was found with (a call of one of them passes relevant names). */

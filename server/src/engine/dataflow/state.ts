@@ -58,6 +58,8 @@ export class Env {
   xor = 0;
   /** How many of its keys are globals' (`g:…`) or remembered conditions (`?…`): only those can die (liveness.ts). */
   globalKeys = 0;
+  /** How many are remembered conditions (an assignment forgets those that read the variable). */
+  conditionKeys = 0;
 
   constructor(from?: Env) {
     if (from) {
@@ -65,6 +67,7 @@ export class Env {
       this.sum = from.sum;
       this.xor = from.xor;
       this.globalKeys = from.globalKeys;
+      this.conditionKeys = from.conditionKeys;
     } else this.map = new Map();
   }
 
@@ -80,7 +83,10 @@ export class Env {
   set(k: string, v: Value): this {
     const old = this.map.get(k);
     if (old !== undefined) this.unmix(entryHash(k, old));
-    else if (isGlobalKey(k)) this.globalKeys++;
+    else if (isGlobalKey(k)) {
+      this.globalKeys++;
+      if (k.charCodeAt(0) === 63 /* ? */) this.conditionKeys++;
+    }
     this.map.set(k, v);
     this.mix(entryHash(k, v));
     return this;
@@ -89,7 +95,10 @@ export class Env {
     const old = this.map.get(k);
     if (old === undefined) return false;
     this.unmix(entryHash(k, old));
-    if (isGlobalKey(k)) this.globalKeys--;
+    if (isGlobalKey(k)) {
+      this.globalKeys--;
+      if (k.charCodeAt(0) === 63 /* ? */) this.conditionKeys--;
+    }
     return this.map.delete(k);
   }
   keys(): IterableIterator<string> {
@@ -110,7 +119,7 @@ export class Env {
 }
 
 export class State {
-  env = new Env();
+  env: Env;
   phase: Phase = 'before';
   /** Set on the node that makes the allocation: which world the next evaluation of the site enters. */
   arming: 'success' | 'failure' | null = null;
@@ -147,12 +156,16 @@ export class State {
   /** The environment is shared with another state: copy it before writing (`envOf`). */
   envShared = false;
 
+  /** `env`: given by `clone` (shared), else a new empty one. */
+  constructor(env?: Env) {
+    this.env = env ?? new Env();
+  }
+
   /** A copy that shares the environment until one of the two writes to it (most steps do not). Copies every field
    *  but the identity, one by one (faster than a spread): a field added to State must be copied here too. */
   clone(): State {
-    const c = new State();
+    const c = new State(this.env);
     this.envShared = true;
-    c.env = this.env;
     c.envShared = true;
     c.phase = this.phase;
     c.arming = this.arming;
@@ -281,23 +294,27 @@ const FAIL_KINDS: Record<FailKind, number> = { null: 1, err: 2, errOrNull: 3, ma
 /** The identity of `s` (see StateIdentity), taken on first use. */
 export function stateIdentity(s: State): StateIdentity {
   if (s.identity !== undefined) return s.identity;
+  return (s.identity = identityWith(s, s.env.size, s.env.sum, s.env.xor));
+}
+
+/** The identity of `s` with an environment of that size and those hashes. */
+function identityWith(s: State, envSize: number, envSum: number, envXor: number): StateIdentity {
   const flags = PHASES[s.phase] | (s.arming === null ? 0 : s.arming === 'success' ? 4 : 8) | ((s.failKind === null ? 0 : FAIL_KINDS[s.failKind]) << 4)
     | (+s.released << 8) | (+s.escaped << 9) | (+s.tested << 10) | (+s.statusTested << 11) | (+s.noticed << 12) | (+s.crashed << 13) | (+s.errorPath << 14);
   const undetected = s.undetected.length === 0 ? '' : s.undetected.join(';');
-  const env = s.env;
   let h = Math.imul(flags ^ 0x9e3779b9, 0x85ebca6b);
   h = Math.imul(h ^ s.pendingUse, 0x01000193);
   h = Math.imul(h ^ s.firstJump, 0x01000193);
   h = Math.imul(h ^ s.returnNode, 0x01000193);
   h = Math.imul(h ^ s.siteFrame, 0x01000193);
-  h = Math.imul(h ^ env.size, 0x01000193);
-  h = Math.imul(h ^ env.sum, 0x01000193);
-  h = Math.imul(h ^ env.xor, 0x01000193);
+  h = Math.imul(h ^ envSize, 0x01000193);
+  h = Math.imul(h ^ envSum, 0x01000193);
+  h = Math.imul(h ^ envXor, 0x01000193);
   if (undetected) h = Math.imul(h ^ hash(undetected), 0x01000193);
-  return (s.identity = {
+  return {
     hash: h >>> 0, flags, pendingUse: s.pendingUse, firstJump: s.firstJump, returnNode: s.returnNode, siteFrame: s.siteFrame, undetected,
-    envSize: env.size, envSum: env.sum, envXor: env.xor,
-  });
+    envSize, envSum, envXor,
+  };
 }
 
 function sameIdentity(a: StateIdentity, b: StateIdentity): boolean {
@@ -360,43 +377,62 @@ function sameFact(a: Value, b: Value): boolean {
  */
 export class FactAgreement {
   private agreed: Map<number, Map<string, Value>> | undefined;
-  private pending: State[] | undefined = [];
+  /** The property codes and environments of the states seen so far (not the states: fewer objects stay alive
+   *  through the exploration, and each one that does costs every young-generation collection a copy). */
+  private pendingCodes: number[] | undefined = [];
+  private pendingEnvs: Env[] = [];
 
   observe(s: State): void {
-    if (this.pending) this.pending.push(s);
-    else this.observeNow(this.agreed!, s);
+    if (this.pendingCodes) {
+      this.pendingCodes.push(propertyCode(s));
+      this.pendingEnvs.push(s.env);
+    } else this.observeNow(this.agreed!, propertyCode(s), s.env);
   }
 
-  private observeNow(agreed: Map<number, Map<string, Value>>, s: State): void {
-    const pk = propertyCode(s);
+  private observeNow(agreed: Map<number, Map<string, Value>>, pk: number, env: Env): void {
     const prev = agreed.get(pk);
     if (!prev) {
       const facts = new Map<string, Value>();
-      for (const [k, v] of s.env) if (isFact(v)) facts.set(k, v);
+      for (const [k, v] of env) if (isFact(v)) facts.set(k, v);
       agreed.set(pk, facts);
       return;
     }
     for (const [k, v] of prev) {
-      const cur = s.env.get(k);
+      const cur = env.get(k);
       if (!cur || !sameFact(cur, v)) prev.delete(k);
     }
   }
 
-  widen(s: State): State {
-    if (this.pending) {
+  /** `s` with only the agreed facts, or undefined when `seen` has that state already (most widened states are: the
+   *  environment is then not copied). */
+  widen(s: State, seen: StateSet): State | undefined {
+    if (this.pendingCodes) {
       const agreed = new Map<number, Map<string, Value>>();
-      for (const p of this.pending) this.observeNow(agreed, p);
+      for (let i = 0; i < this.pendingCodes.length; i++) this.observeNow(agreed, this.pendingCodes[i], this.pendingEnvs[i]);
       this.agreed = agreed;
-      this.pending = undefined;
+      this.pendingCodes = undefined;
+      this.pendingEnvs = [];
     }
     const agreed = this.agreed!.get(propertyCode(s));
     if (!agreed) return s; // the first state of its kind here: nothing to disagree with yet
-    const w = cloneState(s);
-    for (const [k, v] of w.env) {
+    let dropped: string[] | undefined;
+    let sum = s.env.sum;
+    let xor = s.env.xor;
+    for (const [k, v] of s.env) {
       if (!isFact(v)) continue;
       const a = agreed.get(k);
-      if (!a || !sameFact(a, v)) deleteVar(w, k);
+      if (a && sameFact(a, v)) continue;
+      (dropped ??= []).push(k);
+      const h = entryHash(k, v);
+      sum = (sum - (h >>> 0) + 0x100000000) % 0x100000000;
+      xor ^= h;
     }
+    if (!dropped) return s;
+    const identity = identityWith(s, s.env.size - dropped.length, sum, xor);
+    if (seen.has(identity)) return undefined;
+    const w = cloneState(s);
+    for (const k of dropped) deleteVar(w, k);
+    w.identity = identity;
     return w;
   }
 }

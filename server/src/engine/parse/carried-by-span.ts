@@ -31,6 +31,11 @@ export class CarriedBySpan {
     this.version = text;
   }
 
+  /** The change from the last version, when memos are carried from it. */
+  get carriedChange(): TextChange | undefined {
+    return this.change;
+  }
+
   /** The memo of the function at `start`..`end` of the new version (empty if it is new or its text changed). */
   at(start: number, end: number): Map<unknown, unknown> {
     const asked = this.next.get(start);

@@ -3,7 +3,7 @@
 // wrapper macros (`#define BE(e, v) __builtin_expect(e, v)`), which are transparent in conditions.
 import type { Node as TsNode } from 'web-tree-sitter';
 import type { Catalogue } from '../catalogue/catalogue';
-import type { FunctionCandidate } from './functions';
+import { memoised, type FunctionCandidate } from './functions';
 
 export interface FileKnowledge {
   noreturn: Set<string>;
@@ -27,40 +27,39 @@ function declaredName(n: TsNode | null): string | undefined {
   return undefined;
 }
 
-export function fileKnowledge(root: TsNode, functions: FunctionCandidate[], text: string, catalogue: Catalogue): FileKnowledge {
-  const noreturn = new Set<string>();
-  const transparent = new Set<string>();
-  const macros: Array<[string, string]> = [];
-  const forwards: Array<[string, string]> = [];
+/** What the file's top-level declarations and macros (outside its functions) say, before it is resolved. */
+interface OutsideKnowledge {
+  noreturn: string[];
+  transparent: string[];
+  /** Macros that call one function (`[macro, callee]`). */
+  macros: Array<[string, string]>;
   /** Macros that may return from the function they are used in (openssh's `TEST_CHECK`). */
-  const returning: string[] = [];
-  // Top-level declarations and macros, also inside #if/#ifdef blocks (`#if __GNUC__ >= 3 / #define BE(e, v) …`).
-  const topLevel: TsNode[] = [];
-  const collect = (n: TsNode, depth: number) => {
-    for (const d of n.namedChildren) {
-      if (!d) continue;
-      if (depth < 8 && /^preproc_(if|ifdef|else|elif|elifdef)$/.test(d.type)) collect(d, depth + 1);
-      else topLevel.push(d);
-    }
-  };
-  collect(root, 0);
-  for (const d of topLevel) {
-    if ((d.type === 'declaration' || d.type === 'ERROR') && NORETURN_ATTRIBUTE.test(d.text)) {
-      // `void fatal(const char *) NORETURN;` does not parse as a declaration: an ERROR holding the declarator.
-      const declarator = d.type === 'declaration' ? d.childForFieldName('declarator') : d.namedChildren.find((k) => k?.type === 'function_declarator') ?? null;
-      const name = declaredName(declarator);
-      if (name) noreturn.add(name);
-    } else if (d.type === 'preproc_function_def' && /^\(?\s*__builtin_expect\s*\(/.test(d.childForFieldName('value')?.text ?? '')) {
-      const name = d.childForFieldName('name')?.text;
-      if (name) transparent.add(name);
-    } else if (d.type === 'preproc_function_def' || d.type === 'preproc_def') {
-      const name = d.childForFieldName('name')?.text;
-      const value = d.childForFieldName('value')?.text ?? '';
-      if (name && /\breturn\b/.test(value)) returning.push(name);
-      const callee = d.type === 'preproc_function_def' ? MACRO_CALL.exec(value)?.[1] : /^\s*([A-Za-z_]\w*)\s*$/.exec(value)?.[1];
-      if (name && callee && callee !== name && !KEYWORDS.has(callee)) macros.push([name, callee]);
-    }
+  returning: string[];
+  /** Function pointers initialised with a function (`[pointer, function]`). */
+  pointerInits: Array<[string, string]>;
+}
+
+/** How a function's body ends: the function its last statement calls, and whether its body says `return`. */
+interface Ending {
+  callee: string | undefined;
+  saysReturn: boolean;
+}
+
+/**
+ * `outside`: a memo of what lies outside the file's functions, kept by the language server while an edit changes
+ * only the inside of one function (`FunctionCopies.outsideFunctions`); a candidate's own findings are kept in its
+ * carried memo.
+ */
+export function fileKnowledge(root: TsNode, functions: FunctionCandidate[], text: string, catalogue: Catalogue, outside?: Map<unknown, unknown>): FileKnowledge {
+  let top = outside?.get(OUTSIDE) as OutsideKnowledge | undefined;
+  if (!top) {
+    top = outsideKnowledge(root);
+    outside?.set(OUTSIDE, top);
   }
+  const noreturn = new Set(top.noreturn);
+  const transparent = new Set(top.transparent);
+  const { macros, returning } = top;
+  const forwards: Array<[string, string]> = [];
   for (const c of functions) {
     const header = text.slice(c.start, Math.min(c.end, c.start + 300)).split('{')[0];
     if (NORETURN_ATTRIBUTE.test(header)) noreturn.add(c.name);
@@ -73,19 +72,8 @@ export function fileKnowledge(root: TsNode, functions: FunctionCandidate[], text
     changed = false;
     for (const c of functions) {
       if (noreturn.has(c.name) || c.looseBody) continue;
-      const body = c.node.childForFieldName('body');
-      // The last statement, not a trailing `/* NOTREACHED */` comment.
-      let last: TsNode | null | undefined = null;
-      for (let i = (body?.namedChildCount ?? 0) - 1; i >= 0 && body; i--) {
-        const k = body.namedChild(i);
-        if (k && k.type !== 'comment') {
-          last = k;
-          break;
-        }
-      }
-      const call = last?.type === 'expression_statement' ? last.namedChild(0) : null;
-      const callee = call?.type === 'call_expression' ? call.childForFieldName('function')?.text : undefined;
-      if (!callee || /\breturn\b/.test(body!.text) || (returnsVia && returnsVia.test(body!.text))) continue;
+      const { callee, saysReturn } = memoised(c, ENDING, () => endingOf(c));
+      if (!callee || saysReturn || (returnsVia && returnsVia.test(c.node.childForFieldName('body')!.text))) continue;
       if (!ends(callee)) {
         if (round === 0) forwards.push([c.name, callee]);
         continue;
@@ -102,17 +90,68 @@ export function fileKnowledge(root: TsNode, functions: FunctionCandidate[], text
   for (const [name, callee] of macros) if (!noreturn.has(name)) forwards.push([name, callee]);
   // A function pointer initialised with a function that does not return (redis' `static void
   // (*zmalloc_oom_handler)(size_t) = zmalloc_default_oom;`): a handler installed in its place keeps that contract.
+  for (const [pointer, value] of top.pointerInits) if (ends(value)) noreturn.add(pointer);
+  const unresolved = forwards.filter(([name]) => !noreturn.has(name));
+  return unresolved.length ? { noreturn, transparent, forwards: unresolved } : { noreturn, transparent };
+}
+const OUTSIDE = Symbol('file knowledge outside functions');
+const ENDING = Symbol('ending');
+
+function endingOf(c: FunctionCandidate): Ending {
+  const body = c.node.childForFieldName('body');
+  // The last statement, not a trailing `/* NOTREACHED */` comment.
+  let last: TsNode | null | undefined = null;
+  for (let i = (body?.namedChildCount ?? 0) - 1; i >= 0 && body; i--) {
+    const k = body.namedChild(i);
+    if (k && k.type !== 'comment') {
+      last = k;
+      break;
+    }
+  }
+  const call = last?.type === 'expression_statement' ? last.namedChild(0) : null;
+  const callee = call?.type === 'call_expression' ? call.childForFieldName('function')?.text : undefined;
+  return { callee, saysReturn: callee !== undefined && /\breturn\b/.test(body!.text) };
+}
+
+function outsideKnowledge(root: TsNode): OutsideKnowledge {
+  const out: OutsideKnowledge = { noreturn: [], transparent: [], macros: [], returning: [], pointerInits: [] };
+  // Top-level declarations and macros, also inside #if/#ifdef blocks (`#if __GNUC__ >= 3 / #define BE(e, v) …`).
+  const topLevel: TsNode[] = [];
+  const collect = (n: TsNode, depth: number) => {
+    for (const d of n.namedChildren) {
+      if (!d) continue;
+      if (depth < 8 && /^preproc_(if|ifdef|else|elif|elifdef)$/.test(d.type)) collect(d, depth + 1);
+      else topLevel.push(d);
+    }
+  };
+  collect(root, 0);
+  for (const d of topLevel) {
+    if ((d.type === 'declaration' || d.type === 'ERROR') && NORETURN_ATTRIBUTE.test(d.text)) {
+      // `void fatal(const char *) NORETURN;` does not parse as a declaration: an ERROR holding the declarator.
+      const declarator = d.type === 'declaration' ? d.childForFieldName('declarator') : d.namedChildren.find((k) => k?.type === 'function_declarator') ?? null;
+      const name = declaredName(declarator);
+      if (name) out.noreturn.push(name);
+    } else if (d.type === 'preproc_function_def' && /^\(?\s*__builtin_expect\s*\(/.test(d.childForFieldName('value')?.text ?? '')) {
+      const name = d.childForFieldName('name')?.text;
+      if (name) out.transparent.push(name);
+    } else if (d.type === 'preproc_function_def' || d.type === 'preproc_def') {
+      const name = d.childForFieldName('name')?.text;
+      const value = d.childForFieldName('value')?.text ?? '';
+      if (name && /\breturn\b/.test(value)) out.returning.push(name);
+      const callee = d.type === 'preproc_function_def' ? MACRO_CALL.exec(value)?.[1] : /^\s*([A-Za-z_]\w*)\s*$/.exec(value)?.[1];
+      if (name && callee && callee !== name && !KEYWORDS.has(callee)) out.macros.push([name, callee]);
+    }
+  }
   for (const d of topLevel) {
     if (d.type !== 'declaration') continue;
     for (const init of d.childrenForFieldName('declarator')) {
       if (init?.type !== 'init_declarator') continue;
       const value = init.childForFieldName('value');
       const pointer = /^\(\s*\*\s*([A-Za-z_]\w*)\s*\)/.exec(init.childForFieldName('declarator')?.text ?? '');
-      if (pointer && value?.type === 'identifier' && ends(value.text)) noreturn.add(pointer[1]);
+      if (pointer && value?.type === 'identifier') out.pointerInits.push([pointer[1], value.text]);
     }
   }
-  const unresolved = forwards.filter(([name]) => !noreturn.has(name));
-  return unresolved.length ? { noreturn, transparent, forwards: unresolved } : { noreturn, transparent };
+  return out;
 }
 
 const KEYWORDS = new Set(['if', 'while', 'for', 'switch', 'return', 'sizeof', 'do']);

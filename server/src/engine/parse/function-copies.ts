@@ -1,8 +1,7 @@
 // Copies of functions kept between analyses of one document (the language server): a function whose text did not
 // change is not copied out of the tree again — copying crosses into wasm for every node — only moved to where it
 // now starts.
-import type { FunctionSyntax } from './functions';
-import type { Syntax } from './syntax';
+import { CopiedFunction, type FunctionSyntax } from './functions';
 import type { FunctionSpan, SelectionMemo } from '../function-selection';
 import { CarriedBySpan, type TextChange } from './carried-by-span';
 
@@ -26,6 +25,41 @@ export class FunctionCopies {
     this.found.begin(source, from, change);
     this.unionKey = [...unionTypes].join(',');
   }
+
+  /** Gives each candidate of this round the memo carried with its text (`FunctionCandidate.memo`). */
+  carryMemos(candidates: ReadonlyArray<FunctionSpan & { memo?: Map<unknown, unknown> }>): void {
+    for (const c of candidates) c.memo = this.found.at(c.start, c.end);
+  }
+
+  /**
+   * The memo of what lies outside the file's functions: kept from the last round when this round's change lies
+   * inside one function and every function lies where the change put it (the text outside them is the same), else
+   * new.
+   */
+  outsideFunctions(candidates: readonly FunctionSpan[]): Map<unknown, unknown> {
+    const change = this.found.carriedChange;
+    const last = this.lastSpans;
+    let same = change !== undefined && last !== undefined && last.length === candidates.length * 2;
+    if (same) {
+      const delta = change!.newEnd - change!.oldEnd;
+      let inside = false;
+      for (let i = 0; i < candidates.length && same; i++) {
+        const { start, end } = candidates[i];
+        const within = start <= change!.start && change!.newEnd <= end;
+        inside ||= within;
+        const oldStart = start >= change!.newEnd ? start - delta : start;
+        const oldEnd = end >= change!.newEnd ? end - delta : end;
+        same = (end <= change!.start || start >= change!.newEnd || within) && last![2 * i] === oldStart && last![2 * i + 1] === oldEnd;
+      }
+      same &&= inside;
+    }
+    if (!same) this.outside = new Map();
+    this.lastSpans = candidates.flatMap((c) => [c.start, c.end]);
+    return this.outside;
+  }
+  private outside = new Map<unknown, unknown>();
+  /** The spans of the last round's functions, start and end in turn. */
+  private lastSpans: number[] | undefined;
 
   /** Function selection's memory of the candidates' texts, for this round. */
   selectionMemo(candidates: readonly FunctionSpan[]): SelectionMemo {
@@ -88,22 +122,8 @@ interface KnownCopy {
 function moveTo(fs: FunctionSyntax, start: number, line: number): FunctionSyntax {
   const dOffset = start - fs.start;
   const dLine = line - fs.line;
-  if (dOffset !== 0 || dLine !== 0) {
-    move(fs.body, dOffset, dLine);
-    fs.start += dOffset;
-    fs.end += dOffset;
-    fs.line += dLine;
-    fs.endLine += dLine;
-    fs.closeLine += dLine;
-    fs.headerLine += dLine;
-  }
+  if (dOffset === 0 && dLine === 0) return fs;
+  if (!(fs instanceof CopiedFunction)) throw new Error(`a kept copy of ${fs.name} cannot move`);
+  fs.moveBy(dOffset, dLine);
   return fs;
-}
-
-function move(n: Syntax, dOffset: number, dLine: number): void {
-  n.start += dOffset;
-  n.end += dOffset;
-  n.line += dLine;
-  n.endLine += dLine;
-  for (const c of n.children) move(c, dOffset, dLine);
 }

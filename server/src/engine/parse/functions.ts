@@ -15,7 +15,7 @@ export interface FunctionSyntax {
   locals: Set<string>;
   /** Locals of a union type: all their members are one place. */
   unionLocals: Set<string>;
-  body: Syntax;
+  readonly body: Syntax;
   /** The whole definition's range, and the closing brace (where falling off the end leaves). */
   start: number;
   end: number;
@@ -38,6 +38,18 @@ export interface FunctionCandidate {
   looseBody?: TsNode[];
   start: number;
   end: number;
+  /** What was found in its text, carried from one version of a document to the next (the language server:
+   *  carried-by-span.ts); `memoised` reads it. */
+  memo?: Map<unknown, unknown>;
+}
+
+/** `compute()`, kept in the candidate's carried memo under `key` when it has one. */
+export function memoised<T>(c: FunctionCandidate, key: symbol, compute: () => T): T {
+  if (!c.memo) return compute();
+  if (c.memo.has(key)) return c.memo.get(key) as T;
+  const value = compute();
+  c.memo.set(key, value);
+  return value;
 }
 
 const CONTAINERS = new Set([
@@ -213,11 +225,86 @@ export function toFunctionSyntax(c: FunctionCandidate, source: string, unionType
   const { locals, unionLocals } = declaredNames(body, unionTypes);
   const closeLine = body.endLine;
   const closeCol = Math.max(0, body.endCol - 1);
-  return {
+  return new CopiedFunction({
     name: c.name, isStatic, returns, params, locals, unionLocals, body,
     start: c.start, end: c.end, line: def.startPosition.row, endLine: body.endLine, closeLine, closeCol,
     text: source.slice(c.start, c.end), headerLine: def.startPosition.row, recovered: !!c.looseBody || def.hasError,
-  };
+  });
+}
+
+/**
+ * A function copied out of the tree. The language server keeps copies across edits and moves them when only their
+ * place changed (`moveBy`): the definition's own positions at once, its body's nodes when the body is next read.
+ * After a character typed near the top of a large file, most functions move and few of them are read again.
+ */
+export class CopiedFunction implements FunctionSyntax {
+  name: string;
+  isStatic: boolean;
+  returns: ReturnKind;
+  params: string[];
+  locals: Set<string>;
+  unionLocals: Set<string>;
+  start: number;
+  end: number;
+  line: number;
+  endLine: number;
+  closeLine: number;
+  closeCol: number;
+  text: string;
+  headerLine: number;
+  recovered: boolean;
+  private syntax: Syntax;
+  /** How far the body's nodes still have to move. */
+  private offsetDue = 0;
+  private linesDue = 0;
+
+  constructor(f: FunctionSyntax) {
+    this.name = f.name;
+    this.isStatic = f.isStatic;
+    this.returns = f.returns;
+    this.params = f.params;
+    this.locals = f.locals;
+    this.unionLocals = f.unionLocals;
+    this.syntax = f.body;
+    this.start = f.start;
+    this.end = f.end;
+    this.line = f.line;
+    this.endLine = f.endLine;
+    this.closeLine = f.closeLine;
+    this.closeCol = f.closeCol;
+    this.text = f.text;
+    this.headerLine = f.headerLine;
+    this.recovered = f.recovered;
+  }
+
+  get body(): Syntax {
+    if (this.offsetDue !== 0 || this.linesDue !== 0) {
+      moveSyntax(this.syntax, this.offsetDue, this.linesDue);
+      this.offsetDue = 0;
+      this.linesDue = 0;
+    }
+    return this.syntax;
+  }
+
+  /** Moves the function by `dOffset` characters and `dLine` lines. */
+  moveBy(dOffset: number, dLine: number): void {
+    this.start += dOffset;
+    this.end += dOffset;
+    this.line += dLine;
+    this.endLine += dLine;
+    this.closeLine += dLine;
+    this.headerLine += dLine;
+    this.offsetDue += dOffset;
+    this.linesDue += dLine;
+  }
+}
+
+function moveSyntax(n: Syntax, dOffset: number, dLine: number): void {
+  n.start += dOffset;
+  n.end += dOffset;
+  n.line += dLine;
+  n.endLine += dLine;
+  for (const c of n.children) moveSyntax(c, dOffset, dLine);
 }
 
 /** The parameter names of a function candidate, before it is copied out (call-graph facts read them). */
@@ -233,5 +320,6 @@ export function hasStaticStorage(node: TsNode): boolean {
 
 /** A function definition declared `static` (one recovered from an ERROR region is taken as not). */
 export function isStaticDefinition(c: FunctionCandidate): boolean {
-  return !c.looseBody && hasStaticStorage(c.node);
+  return memoised(c, STATIC_DEFINITION, () => !c.looseBody && hasStaticStorage(c.node));
 }
+const STATIC_DEFINITION = Symbol('static definition');
