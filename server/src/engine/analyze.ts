@@ -7,7 +7,7 @@ import { positionAt } from './text-position';
 import { findFunctions, hasStaticStorage, isStaticDefinition, toFunctionSyntax, unionTypeNames, type FunctionCandidate, type FunctionSyntax } from './parse/functions';
 import { hasConditionalDirectives, maskAttributes, maskConditionals } from './parse/preprocessor-mask';
 import { applyLineMasks, lineMasksOf, reapplyLineMasks, type LineMasks } from './parse/line-masks';
-import { editBetween, spanningChange } from './parse/text-edit';
+import { editBetween, spanningChange, type KnownSame } from './parse/text-edit';
 import type { TextChange } from './parse/carried-by-span';
 import { walk, child, unwrap, calleeName, type Syntax } from './parse/syntax';
 import { Catalogue } from './catalogue/catalogue';
@@ -304,15 +304,17 @@ export class Engine {
    * Parses `text` for analysis. Code a preprocessor-less parser only half understands is parsed again with
    * brace-breaking #if branches and stray attributes blanked out (offsets stay the same), keeping whichever parses
    * better. With `previous` (the last parse of this document, which this call consumes), the masks it needed are
-   * applied again and tree-sitter re-parses only what changed.
+   * applied again and tree-sitter re-parses only what changed (`known`: what `text` is known to share with the
+   * previous text, from the edits applied to it).
    */
-  parseSource(text: string, previous?: ParsedSource): ParsedSource | undefined {
+  parseSource(text: string, previous?: ParsedSource, known?: KnownSame): ParsedSource | undefined {
     // The file's own cast and statement macros are masked from the start: where they are used, the parse is wrong,
     // not just worse. After an edit, only the lines it can change are masked again (line-masks.ts).
     let masks = previous?.masks ?? [];
     const tried = new Set(previous?.tried ?? []);
     let lineMasks = previous?.lineMasks;
-    let source = previous && lineMasks && !masks.length ? reapplyLineMasks(previous, text, lineMasks) : undefined;
+    const kept: KnownSame = { prefix: 0, suffix: 0 };
+    let source = previous && lineMasks && !masks.length ? reapplyLineMasks(previous, text, lineMasks, known, kept) : undefined;
     if (source === undefined) {
       lineMasks = lineMasksOf(text);
       source = masks.reduce((s, mask) => mask(s), applyLineMasks(text, lineMasks));
@@ -320,11 +322,11 @@ export class Engine {
     let tree: Tree | null;
     let change: TextChange | undefined;
     if (previous) {
-      const edit = editBetween(previous.source, source);
+      const edit = editBetween(previous.source, source, kept);
       previous.tree.edit(edit);
       tree = this.parse(source, previous.tree);
       previous.tree.delete();
-      change = spanningChange(edit, previous.text, text);
+      change = spanningChange(edit, previous.text, text, known);
     } else tree = this.parse(source);
     if (!tree) return undefined;
     for (const mask of [hasConditionalDirectives(text) ? maskConditionals : undefined, maskAttributes]) {

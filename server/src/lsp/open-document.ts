@@ -11,6 +11,7 @@ import { NO_FACTS, type ConstantFacts } from '../engine/dataflow/facts';
 import { FunctionCopies } from '../engine/parse/function-copies';
 import { mayHaveContexts, mayHaveContextsAfterEdit } from '../engine/context/call-graph-facts';
 import { TextIdentifiers } from '../engine/parse/text-identifiers';
+import type { KnownSame } from '../engine/parse/text-edit';
 
 export interface Analysis {
   version: number;
@@ -42,6 +43,9 @@ export class OpenDocument {
   private contextSpellings: { text: string; config: FailpathConfig; value: boolean } | undefined;
   /** The text's identifiers, kept up to date by the edits (made on the first analysis). */
   private identifiers: TextIdentifiers | undefined;
+  /** What the edits since the last analysis began left the same at the start and the end of its text (undefined:
+   *  no edit since): the parse looks for the change there, not through the whole text. */
+  private unchanged: KnownSame | undefined;
 
   constructor(readonly uri: string, readonly file: string, private text: string, private version: number, private readonly engineReady: Promise<Engine>) {}
 
@@ -66,10 +70,13 @@ export class OpenDocument {
       if (!('range' in change)) {
         this.text = change.text;
         this.identifiers = undefined; // counted again when asked
+        this.unchanged = { prefix: 0, suffix: 0 };
         continue;
       }
       const start = offsetAt(this.text, change.range.start.line, change.range.start.character);
       const end = offsetAt(this.text, change.range.end.line, change.range.end.character);
+      const u = this.unchanged;
+      this.unchanged = { prefix: Math.min(u?.prefix ?? start, start), suffix: Math.min(u?.suffix ?? this.text.length - end, this.text.length - end) };
       this.identifiers?.replace(this.text, start, end, change.text);
       this.text = this.text.slice(0, start) + change.text + this.text.slice(end);
     }
@@ -115,10 +122,12 @@ export class OpenDocument {
       const version = this.version;
       const started = performance.now();
       const text = this.text;
+      const known = this.unchanged ?? { prefix: text.length, suffix: text.length };
+      this.unchanged = undefined;
       // tree-sitter edits the last tree where the text differs and re-parses only that part.
-      this.parsed = engine.parseSource(text, this.parsed);
+      this.parsed = engine.parseSource(text, this.parsed, known);
       // The file's own call graph only when it may hold a context (else the workspace index's facts about it do).
-      const mayHave = this.contextSpellings && this.contextSpellings.config === config ? mayHaveContextsAfterEdit(this.contextSpellings, text, config) : mayHaveContexts(text, config);
+      const mayHave = this.contextSpellings && this.contextSpellings.config === config ? mayHaveContextsAfterEdit(this.contextSpellings, text, config, known) : mayHaveContexts(text, config);
       this.contextSpellings = { text, config, value: mayHave };
       const callGraph = mayHave || !!projectFacts.callGraph?.contextsIn(this.file).length;
       // With the workspace's wrappers this file calls in its catalogue (from the document's identifiers).

@@ -15,7 +15,7 @@ import type { LineIndex } from '../parse/line-index';
 import { child, isWholeCopy, walk, type Syntax } from '../parse/syntax';
 import { allocationSleeps, gfpSleeps, looksLikeGfp, type Sleeps } from './gfp';
 import { MAY_ENTER_ATOMIC } from './atomic-regions';
-import { commonPrefix, commonSuffix } from '../parse/text-edit';
+import { commonPrefix, commonSuffix, type KnownSame } from '../parse/text-edit';
 import { lineEndOf, lineStartOf } from '../text-position';
 
 /** A place, compactly (these facts are kept for every call of a run): 0-based line, column, end line, end column. */
@@ -125,10 +125,10 @@ export function mayHaveContexts(text: string, config: FailpathConfig): boolean {
  * spellings can only have gained one where it changed: the lines of the change are read again, with the nearest
  * line with code on either side (a lock's name and its `(` may have blank lines between them).
  */
-export function mayHaveContextsAfterEdit(before: { text: string; value: boolean }, text: string, config: FailpathConfig): boolean {
+export function mayHaveContextsAfterEdit(before: { text: string; value: boolean }, text: string, config: FailpathConfig, known?: KnownSame): boolean {
   if (before.value || config.noAlloc.length > 0) return mayHaveContexts(text, config);
-  const from = commonPrefix(before.text, text);
-  const to = text.length - commonSuffix(before.text, text, from);
+  const from = commonPrefix(before.text, text, known?.prefix);
+  const to = text.length - commonSuffix(before.text, text, from, known?.suffix);
   let start = lineStartOf(text, from);
   while (start > 0) {
     start = lineStartOf(text, start - 1);

@@ -8,10 +8,28 @@ import type { TextChange } from './carried-by-span';
 /** Below this many characters, the rest is compared one character at a time. */
 const SCAN = 64;
 
-/** The length of the longest common prefix of `a` and `b`. */
-export function commonPrefix(a: string, b: string): number {
-  let lo = 0;
-  let hi = Math.min(a.length, b.length);
+/**
+ * What is known, without comparing, of two versions of a text: they have at least `prefix` characters in common at
+ * the start and at least `suffix` at the end (the language server knows it from the edits it applied).
+ */
+export interface KnownSame {
+  prefix: number;
+  suffix: number;
+}
+
+/** The length of the longest common prefix of `a` and `b`, which share at least their first `known` characters:
+ *  found near `known` first (a window that doubles), so an edit far into a large text costs little. */
+export function commonPrefix(a: string, b: string, known = 0): number {
+  const max = Math.min(a.length, b.length);
+  let lo = Math.min(known, max);
+  let hi = max;
+  for (let step = SCAN; lo + step < hi; step *= 2) {
+    if (a.slice(lo, lo + step) !== b.slice(lo, lo + step)) {
+      hi = lo + step;
+      break;
+    }
+    lo += step;
+  }
   while (hi - lo > SCAN) {
     const mid = (lo + hi) >> 1;
     if (a.slice(lo, mid) === b.slice(lo, mid)) lo = mid;
@@ -21,10 +39,19 @@ export function commonPrefix(a: string, b: string): number {
   return lo;
 }
 
-/** The length of the longest common suffix of `a` and `b` that leaves the first `prefix` characters of both. */
-export function commonSuffix(a: string, b: string, prefix = 0): number {
-  let lo = 0;
-  let hi = Math.min(a.length, b.length) - prefix;
+/** The length of the longest common suffix of `a` and `b` that leaves the first `prefix` characters of both; they
+ *  share at least their last `known` characters. */
+export function commonSuffix(a: string, b: string, prefix = 0, known = 0): number {
+  const max = Math.min(a.length, b.length) - prefix;
+  let lo = Math.max(0, Math.min(known, max));
+  let hi = max;
+  for (let step = SCAN; lo + step < hi; step *= 2) {
+    if (a.slice(a.length - lo - step, a.length - lo) !== b.slice(b.length - lo - step, b.length - lo)) {
+      hi = lo + step;
+      break;
+    }
+    lo += step;
+  }
   while (hi - lo > SCAN) {
     const mid = (lo + hi) >> 1;
     if (a.slice(a.length - mid, a.length - lo) === b.slice(b.length - mid, b.length - lo)) lo = mid;
@@ -35,9 +62,9 @@ export function commonSuffix(a: string, b: string, prefix = 0): number {
 }
 
 /** The tree-sitter edit that turns `before` into `after`. */
-export function editBetween(before: string, after: string): Edit {
-  const start = commonPrefix(before, after);
-  const suffix = commonSuffix(before, after, start);
+export function editBetween(before: string, after: string, known?: KnownSame): Edit {
+  const start = commonPrefix(before, after, known?.prefix);
+  const suffix = commonSuffix(before, after, start, known?.suffix);
   const { line, column } = positionAt(before, start);
   const startPosition = { row: line, column };
   return {
@@ -59,8 +86,8 @@ function pointAfter(text: string, from: number, at: { row: number; column: numbe
 
 /** The span that holds both the parsed source's `edit` and the change of the text itself (masks blank some of the
  *  text, so an edit there changes the text alone; neither moves an offset, so both shift what follows alike). */
-export function spanningChange(edit: Edit, before: string, after: string): TextChange {
-  const start = Math.min(edit.startIndex, commonPrefix(before, after));
-  const oldEnd = Math.max(edit.oldEndIndex, before.length - commonSuffix(before, after, start));
+export function spanningChange(edit: Edit, before: string, after: string, known?: KnownSame): TextChange {
+  const start = Math.min(edit.startIndex, commonPrefix(before, after, known?.prefix));
+  const oldEnd = Math.max(edit.oldEndIndex, before.length - commonSuffix(before, after, start, known?.suffix));
   return { start, oldEnd, newEnd: oldEnd + after.length - before.length };
 }
