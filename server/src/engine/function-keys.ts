@@ -141,17 +141,17 @@ function mentionedContext(fn: FunctionSyntax, p: PreparedFile, ctx: ExploreConte
     memo!.names = index.digest;
     return memo!.text;
   }
-  const text = mentionedIn(fn, index.byName());
+  const text = mentionedIn(fn, index.entriesOf);
   mentionedContexts.set(fn, { names: index.digest, text });
   return text;
 }
 /** Per copy, with the digest of the names in force it was made with (the same on most edits). */
 const mentionedContexts = new WeakMap<FunctionSyntax, { names: string; text: string }>();
 
-function mentionedIn(fn: FunctionSyntax, index: Map<string, Array<[string, unknown]>>): string {
+function mentionedIn(fn: FunctionSyntax, entriesOf: NamesInForce['entriesOf']): string {
   const parts: string[] = [];
   for (const id of sortedIdentifiers(fn)) {
-    const entries = index.get(id);
+    const entries = entriesOf(id);
     if (!entries) continue;
     const texts = entries.map(([kind, x]) => `${kind}:${typeof x === 'string' ? x : JSON.stringify(x)}`);
     // Sorted: the lists are rebuilt on every analysis, and an edit elsewhere can change their order, not what they hold.
@@ -161,15 +161,16 @@ function mentionedIn(fn: FunctionSyntax, index: Map<string, Array<[string, unkno
 }
 
 /** Everything in force that a function can mention, by name: relevant names, unreleased statics, facts, inferred
- *  functions. Once per analysis (its context); the index is made only when a copy's `mentionedContext` is not kept. */
+ *  functions. Once per analysis (its context); each name is looked up where it may be, when a copy's
+ *  `mentionedContext` is not kept. */
 function namesInForce(p: PreparedFile, ctx: ExploreContext, context: string): NamesInForce {
   let names = namesByContext.get(ctx);
   if (names) return names;
   // The facts and inferred names are in `context` (contextDigest) already.
   const digest = createHash('sha1').update(context).update([...ctx.relevant].join('\0')).update('\0\0').update([...p.unreleasedStatics].join('\0')).digest('base64');
-  let index: Map<string, Array<[string, unknown]>> | undefined;
-  const byName = () => {
-    if (index) return index;
+  let inferred: Map<string, Array<[string, unknown]>> | undefined;
+  const inferredByName = () => {
+    if (inferred) return inferred;
     const made = new Map<string, Array<[string, unknown]>>();
     const add = <T>(kind: string, list: Iterable<T> | undefined, name: (x: T) => string) => {
       for (const x of list ?? []) {
@@ -179,20 +180,26 @@ function namesInForce(p: PreparedFile, ctx: ExploreContext, context: string): Na
         entries.push([kind, x]);
       }
     };
-    const self = (n: string) => n;
-    add('relevant', ctx.relevant, self);
-    add('static', p.unreleasedStatics, self);
-    // The facts in force (this file's, with the other files' of the run), whatever file they came from.
-    add('global', ctx.facts.globals, (g) => g[0]);
-    add('function', ctx.facts.functions, (f) => f[0]);
-    add('noreturn', ctx.facts.noreturn, self);
-    add('transparent', ctx.facts.transparent, self);
     add('allocator', p.inferred?.allocators, (a) => a.name);
     add('releaser', p.inferred?.releasers, (r) => r.name);
     add('effects', p.inferred?.effects, (e) => e.name);
     add('keeps', p.inferred?.keeps, (k) => k.name);
-    add('nonnull', p.inferred?.nonnull, self);
-    return (index = made);
+    add('nonnull', p.inferred?.nonnull, (n) => n);
+    return (inferred = made);
+  };
+  const entriesOf = (n: string): Array<[string, unknown]> | undefined => {
+    const out: Array<[string, unknown]> = [];
+    if (ctx.relevant.has(n)) out.push(['relevant', n]);
+    if (p.unreleasedStatics.has(n)) out.push(['static', n]);
+    // The facts in force (this file's, with the other files' of the run), whatever file they came from.
+    const global = ctx.facts.globals.get(n);
+    if (global !== undefined) out.push(['global', [n, global]]);
+    const constant = ctx.facts.functions.get(n);
+    if (constant !== undefined) out.push(['function', [n, constant]]);
+    if (ctx.facts.noreturn.has(n)) out.push(['noreturn', n]);
+    if (ctx.facts.transparent.has(n)) out.push(['transparent', n]);
+    out.push(...(inferredByName().get(n) ?? []));
+    return out.length ? out : undefined;
   };
   const since = new Map<string, ReadonlySet<string> | undefined>();
   const changedSince = (earlier: string) => {
@@ -213,11 +220,12 @@ function namesInForce(p: PreparedFile, ctx: ExploreContext, context: string): Na
   recentNames.delete(digest);
   recentNames.set(digest, { context, relevant: ctx.relevant, statics: p.unreleasedStatics });
   if (recentNames.size > RECENT_NAMES) recentNames.delete(recentNames.keys().next().value!);
-  namesByContext.set(ctx, (names = { byName, digest, changedSince }));
+  namesByContext.set(ctx, (names = { entriesOf, digest, changedSince }));
   return names;
 }
 interface NamesInForce {
-  byName(): Map<string, Array<[string, unknown]>>;
+  /** What is in force under one name (`[kind, entry]`), or undefined. */
+  entriesOf(name: string): Array<[string, unknown]> | undefined;
   /** Of everything in it (a copy's `mentionedContext` is kept while it is the same). */
   digest: string;
   /** The names whose entries may differ from those of the names in force of digest `earlier` (undefined: not known). */

@@ -10,8 +10,31 @@ import { isLargeFunction } from './parse/function-size';
 
 /** The same-file functions a function's text mentions (calls, or takes the address of). */
 export function mentionedFunctions(f: FunctionSyntax, ctx: ExploreContext): string[] {
-  return [...identifiersOf(f)].filter((n) => n !== f.name && ctx.functions.has(n));
+  const names = functionNamesOf(ctx);
+  const memo = mentioned.get(f);
+  if (memo?.names === names) return memo.list;
+  const list = [...identifiersOf(f)].filter((n) => n !== f.name && ctx.functions.has(n));
+  mentioned.set(f, { names, list });
+  return list;
 }
+/** Per copy, with the names of the file's functions it was found among (one string object per set of names). */
+const mentioned = new WeakMap<FunctionSyntax, { names: string; list: string[] }>();
+
+/** The names of the file's functions as one string, the same object for the same names (compared by identity). */
+function functionNamesOf(ctx: ExploreContext): string {
+  let names = functionNames.get(ctx);
+  if (names === undefined) {
+    const text = [...ctx.functions.keys()].join('\0');
+    names = canonicalNames.get(text) ?? text;
+    canonicalNames.delete(names);
+    canonicalNames.set(names, names);
+    if (canonicalNames.size > 8) canonicalNames.delete(canonicalNames.keys().next().value!);
+    functionNames.set(ctx, names);
+  }
+  return names;
+}
+const functionNames = new WeakMap<ExploreContext, string>();
+const canonicalNames = new Map<string, string>();
 
 /** A caller follows the allocations of a helper that hands one back only when it has at most this many: a helper
  *  with more builds something of its own (libxml2's xmlSchemaFormatItemForReport: 62 string operations into
