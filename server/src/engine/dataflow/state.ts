@@ -63,7 +63,10 @@ export class Env {
 
   constructor(from?: Env) {
     if (from) {
-      this.map = new Map(from.map);
+      // Entry by entry: faster than `new Map(from.map)` for the small maps states have.
+      const map = new Map<string, Value>();
+      from.map.forEach((v, k) => map.set(k, v));
+      this.map = map;
       this.sum = from.sum;
       this.xor = from.xor;
       this.globalKeys = from.globalKeys;
