@@ -1,5 +1,5 @@
 // The `failpath` command, run as a user runs it: exit codes, the three formats, options, bad input.
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -11,6 +11,7 @@ const root = path.resolve(__dirname, '..', '..');
 const cli = path.join(root, 'dist', 'cli.js');
 const run = (args: string[], cwd = root) => spawnSync(process.execPath, [cli, ...args], { cwd, encoding: 'utf8', timeout: 120_000 });
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'failpath-cli-'));
+after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 const write = (name: string, content: string | Buffer) => {
   const p = path.join(tmp, name);
   fs.mkdirSync(path.dirname(p), { recursive: true });

@@ -15,9 +15,12 @@ import type { Finding } from '../server/src/engine/findings';
 const examples = path.join(ROOT, 'examples');
 const confparse = path.join(examples, 'libc', 'confparse.c');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'failpath-lsp-'));
+/** Files opened on their own (no workspace folder holds them). */
+const loose = fs.mkdtempSync(path.join(os.tmpdir(), 'failpath-loose-'));
 const clients: TestClient[] = [];
 after(async () => {
   await Promise.all(clients.map((c) => c.stop()));
+  for (const dir of [tmp, loose]) fs.rmSync(dir, { recursive: true, force: true });
 });
 async function start(options?: Parameters<typeof TestClient.start>[0]): Promise<TestClient> {
   const c = await TestClient.start(options);
@@ -32,7 +35,7 @@ const spanPlace = (s: Finding['span']) => place(s.line, s.col, s.endLine, s.endC
 const diagnosticPlaces = (ds: Diagnostic[]) => ds.map((d) => `${d.code}:${d.message}@${rangePlace(d.range)} ${(d.relatedInformation ?? []).map((r) => rangePlace(r.location.range)).join(',')}`).sort();
 /** A C file of these lines in the system's temporary directory, opened in the client. */
 const openLines = (c: TestClient, name: string, lines: string[]) => {
-  const file = path.join(os.tmpdir(), `failpath-${name}-${process.pid}.c`);
+  const file = path.join(loose, `${name}.c`);
   fs.writeFileSync(file, lines.join('\n'));
   return { file, uri: c.open(file) };
 };
@@ -287,7 +290,7 @@ test('blank edits in the edited function itself, line breaks too, reuse its find
 
 test('"ignore on this line" on a line that already ends in a // comment goes on the line above', async () => {
   const c = await start();
-  const file = path.join(os.tmpdir(), `failpath-ignore-${process.pid}.c`);
+  const file = path.join(loose, 'ignore.c');
   fs.writeFileSync(file, '#include <stdlib.h>\nint f(void)\n{\n    char *p = malloc(4);\n    p[0] = 1; // the first byte\n    free(p);\n    return 0;\n}\n');
   const uri = c.open(file);
   const d = (await c.diagnostics(uri)).find((x) => x.code === 'unchecked-alloc');
@@ -466,7 +469,7 @@ test('a file with parse errors still gets the findings of what parsed; a 5 MB fi
 });
 
 test('workspace audit: every file with progress, then from the cache', async () => {
-  const storage = fs.mkdtempSync(path.join(os.tmpdir(), 'failpath-storage-'));
+  const storage = fs.mkdtempSync(path.join(loose, 'storage-'));
   const c = await start({ initializationOptions: { storagePath: storage } });
   const first = await c.connection.sendRequest<{ files: Array<{ uri: string; diagnostics: Diagnostic[] }>; stats: { files: number; fromCache: number } }>('failpath/auditWorkspace', { folders: [examples] });
   assert.equal(first.stats.files, 8);

@@ -23,6 +23,7 @@ test('Neovim: diagnostics, a quick fix applied, a CodeLens', { skip }, () => {
     cwd: dir, encoding: 'utf8', timeout: 60_000,
     env: { ...process.env, FAILPATH_CMD: `${process.execPath} ${path.join(root, 'dist', 'cli.js')} lsp --stdio`, XDG_CACHE_HOME: path.join(dir, 'cache'), XDG_STATE_HOME: path.join(dir, 'state'), XDG_CONFIG_HOME: path.join(dir, 'config') },
   });
+  fs.rmSync(dir, { recursive: true, force: true });
   assert.equal(r.status, 0, `${r.stderr}\n${r.stdout}`);
   const seen = JSON.parse(r.stdout.trim().split('\n').pop()!);
   assert.deepEqual(seen.before, ['9:unchecked-alloc']);

@@ -115,6 +115,7 @@ async function launch(options: { harnessOut?: string } = {}): Promise<CodeServer
 
 test('VS Code (code-server): squiggle, Problems, quick fix, CodeLens and failure path, workspace audit', { skip, timeout: 300_000 }, async () => {
   const cs = await launch();
+  let passed = false;
   const page = cs.page;
   const shot = async (name: string) => page.screenshot({ path: path.join(artifacts, `vscode-${name}.png`) });
   try {
@@ -185,16 +186,19 @@ test('VS Code (code-server): squiggle, Problems, quick fix, CodeLens and failure
     await report.waitFor({ timeout: 60_000 });
     assert.match((await report.textContent()) ?? '', /\d+ findings in 8 files/);
     await shot('4-audit-report');
+    passed = true;
   } catch (e) {
     await shot('failure');
     throw new Error(`${(e as Error).message}\ncode-server log: ${path.join(cs.tmp, 'code-server.log')}`);
   } finally {
     await cs.stop();
+    if (passed) fs.rmSync(cs.tmp, { recursive: true, force: true }); // kept when the test failed: its log
   }
 });
 
 test('VS Code (code-server): the extension-host suite (mocha) passes', { skip, timeout: 300_000 }, async () => {
-  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'failpath-suite-')), 'result.json');
+  const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'failpath-suite-'));
+  const out = path.join(outDir, 'result.json');
   // The extension host starts once a window connects; the harness then runs the suite and writes the outcome.
   const cs = await launch({ harnessOut: out });
   try {
@@ -207,4 +211,5 @@ test('VS Code (code-server): the extension-host suite (mocha) passes', { skip, t
   } finally {
     await cs.stop();
   }
+  for (const dir of [cs.tmp, outDir]) fs.rmSync(dir, { recursive: true, force: true }); // kept only when the test failed
 });
