@@ -1,7 +1,7 @@
 // Copies of functions kept between analyses of one document (the language server): a function whose text did not
 // change is not copied out of the tree again — copying crosses into wasm for every node — only moved to where it
 // now starts.
-import { CopiedFunction, type FunctionSyntax } from './functions';
+import type { FunctionSyntax } from './functions';
 import type { FunctionSpan, SelectionMemo } from '../function-selection';
 import { CarriedBySpan, type TextChange } from './carried-by-span';
 
@@ -122,8 +122,6 @@ interface KnownCopy {
 function moveTo(fs: FunctionSyntax, start: number, line: number): FunctionSyntax {
   const dOffset = start - fs.start;
   const dLine = line - fs.line;
-  if (dOffset === 0 && dLine === 0) return fs;
-  if (!(fs instanceof CopiedFunction)) throw new Error(`a kept copy of ${fs.name} cannot move`);
-  fs.moveBy(dOffset, dLine);
+  if (dOffset !== 0 || dLine !== 0) fs.moveBy(dOffset, dLine);
   return fs;
 }

@@ -6,7 +6,8 @@ import { LineIndex } from './line-index';
 
 export type ReturnKind = 'void' | 'pointer' | 'bool' | 'int' | 'other';
 
-export interface FunctionSyntax {
+/** What a function copied out of the tree holds besides its body. */
+interface FunctionFields {
   name: string;
   isStatic: boolean;
   returns: ReturnKind;
@@ -15,7 +16,6 @@ export interface FunctionSyntax {
   locals: Set<string>;
   /** Locals of a union type: all their members are one place. */
   unionLocals: Set<string>;
-  readonly body: Syntax;
   /** The whole definition's range, and the closing brace (where falling off the end leaves). */
   start: number;
   end: number;
@@ -28,6 +28,54 @@ export interface FunctionSyntax {
   /** Line of the first token of the definition (for `/* failpath: no-alloc *\/` markers above it). */
   headerLine: number;
   recovered: boolean;
+}
+
+/**
+ * A function copied out of the tree into the dataflow's own syntax. The language server keeps copies across edits
+ * and moves them when only their place changed (`moveBy`): the definition's own positions at once, its body's nodes
+ * when the body is next read. After a character typed near the top of a large file, most functions move and few of
+ * them are read again.
+ */
+export interface FunctionSyntax extends FunctionFields {}
+export class FunctionSyntax {
+  private readonly syntax: Syntax;
+  /** How far the body's nodes still have to move. */
+  private offsetDue = 0;
+  private linesDue = 0;
+
+  constructor(fields: FunctionFields, body: Syntax) {
+    Object.assign(this, fields);
+    this.syntax = body;
+  }
+
+  get body(): Syntax {
+    if (this.offsetDue !== 0 || this.linesDue !== 0) {
+      moveSyntax(this.syntax, this.offsetDue, this.linesDue);
+      this.offsetDue = 0;
+      this.linesDue = 0;
+    }
+    return this.syntax;
+  }
+
+  /** Moves the function by `dOffset` characters and `dLine` lines. */
+  moveBy(dOffset: number, dLine: number): void {
+    this.start += dOffset;
+    this.end += dOffset;
+    this.line += dLine;
+    this.endLine += dLine;
+    this.closeLine += dLine;
+    this.headerLine += dLine;
+    this.offsetDue += dOffset;
+    this.linesDue += dLine;
+  }
+}
+
+function moveSyntax(n: Syntax, dOffset: number, dLine: number): void {
+  n.start += dOffset;
+  n.end += dOffset;
+  n.line += dLine;
+  n.endLine += dLine;
+  for (const c of n.children) moveSyntax(c, dOffset, dLine);
 }
 
 /** A function definition found cheaply, before its body is copied out of the tree. */
@@ -225,86 +273,11 @@ export function toFunctionSyntax(c: FunctionCandidate, source: string, unionType
   const { locals, unionLocals } = declaredNames(body, unionTypes);
   const closeLine = body.endLine;
   const closeCol = Math.max(0, body.endCol - 1);
-  return new CopiedFunction({
-    name: c.name, isStatic, returns, params, locals, unionLocals, body,
+  return new FunctionSyntax({
+    name: c.name, isStatic, returns, params, locals, unionLocals,
     start: c.start, end: c.end, line: def.startPosition.row, endLine: body.endLine, closeLine, closeCol,
     text: source.slice(c.start, c.end), headerLine: def.startPosition.row, recovered: !!c.looseBody || def.hasError,
-  });
-}
-
-/**
- * A function copied out of the tree. The language server keeps copies across edits and moves them when only their
- * place changed (`moveBy`): the definition's own positions at once, its body's nodes when the body is next read.
- * After a character typed near the top of a large file, most functions move and few of them are read again.
- */
-export class CopiedFunction implements FunctionSyntax {
-  name: string;
-  isStatic: boolean;
-  returns: ReturnKind;
-  params: string[];
-  locals: Set<string>;
-  unionLocals: Set<string>;
-  start: number;
-  end: number;
-  line: number;
-  endLine: number;
-  closeLine: number;
-  closeCol: number;
-  text: string;
-  headerLine: number;
-  recovered: boolean;
-  private syntax: Syntax;
-  /** How far the body's nodes still have to move. */
-  private offsetDue = 0;
-  private linesDue = 0;
-
-  constructor(f: FunctionSyntax) {
-    this.name = f.name;
-    this.isStatic = f.isStatic;
-    this.returns = f.returns;
-    this.params = f.params;
-    this.locals = f.locals;
-    this.unionLocals = f.unionLocals;
-    this.syntax = f.body;
-    this.start = f.start;
-    this.end = f.end;
-    this.line = f.line;
-    this.endLine = f.endLine;
-    this.closeLine = f.closeLine;
-    this.closeCol = f.closeCol;
-    this.text = f.text;
-    this.headerLine = f.headerLine;
-    this.recovered = f.recovered;
-  }
-
-  get body(): Syntax {
-    if (this.offsetDue !== 0 || this.linesDue !== 0) {
-      moveSyntax(this.syntax, this.offsetDue, this.linesDue);
-      this.offsetDue = 0;
-      this.linesDue = 0;
-    }
-    return this.syntax;
-  }
-
-  /** Moves the function by `dOffset` characters and `dLine` lines. */
-  moveBy(dOffset: number, dLine: number): void {
-    this.start += dOffset;
-    this.end += dOffset;
-    this.line += dLine;
-    this.endLine += dLine;
-    this.closeLine += dLine;
-    this.headerLine += dLine;
-    this.offsetDue += dOffset;
-    this.linesDue += dLine;
-  }
-}
-
-function moveSyntax(n: Syntax, dOffset: number, dLine: number): void {
-  n.start += dOffset;
-  n.end += dOffset;
-  n.line += dLine;
-  n.endLine += dLine;
-  for (const c of n.children) moveSyntax(c, dOffset, dLine);
+  }, body);
 }
 
 /** The parameter names of a function candidate, before it is copied out (call-graph facts read them). */
