@@ -50,3 +50,15 @@ test('an edit of a file-level constant outside every function re-analyses the fu
   assert.deepEqual(await rules(doc), [], 'the early return no longer runs');
   assert.deepEqual(await rules(doc), await rules(new OpenDocument('file:///t.c', '/t.c', doc.currentText, 1, engine)));
 });
+
+test('an edit that makes a helper end in exit() makes it noreturn for its callers (what the file says outside its functions is kept)', async () => {
+  const source = '#include <stdlib.h>\nvoid note(void);\nstatic void die(void)\n{\n    note();\n}\nint f(void)\n{\n    char *p = malloc(4);\n    if (!p)\n        die();\n    p[0] = 0;\n    free(p);\n    return 0;\n}\n';
+  const engine = Engine.create();
+  const doc = new OpenDocument('file:///t.c', '/t.c', source, 1, engine);
+  const rules = async (d: OpenDocument) => (await d.analysis(DEFAULT_CONFIG)).result.findings.map((f) => `${f.span.line + 1}:${f.rule}`);
+  const before = await rules(doc);
+  assert.ok(before.includes('12:unchecked-alloc'), `die() returns: p is used when malloc failed (${before})`);
+  doc.applyChanges([{ range: { start: { line: 4, character: 4 }, end: { line: 4, character: 11 } }, text: 'exit(1);' }], 2);
+  assert.deepEqual(await rules(doc), [], 'die() no longer returns');
+  assert.deepEqual(await rules(doc), await rules(new OpenDocument('file:///t.c', '/t.c', doc.currentText, 1, engine)));
+});

@@ -168,7 +168,7 @@ export class Engine {
       const unionTypes = unionTypeNames(tree.rootNode);
       kept?.beginRound(source, parsed.changedFrom, parsed.change, unionTypes);
       kept?.carryMemos(candidates);
-      const outside = kept?.outsideFunctions(candidates);
+      const outside = kept?.outsideFunctions(candidates, (i) => !candidates[i].looseBody && !insideError(candidates[i].node));
       stats.functions = candidates.length;
       const facts = collectFileFacts(tree, source, candidates, fileKnowledge(tree.rootNode, candidates, text, factsCatalogue, outside), outside);
       const annotations = readAnnotations(tree.rootNode, source);
@@ -910,6 +910,12 @@ function normalise(s: string): string {
 
 /** Errors that break the file's structure: top-level ERROR regions, statements outside any function. Errors
  *  inside a function body (an odd macro) are local and not worth a second parse. */
+/** Whether a node lies in an ERROR region (error recovery's). */
+function insideError(n: TsNode): boolean {
+  for (let p = n.parent; p; p = p.parent) if (p.type === 'ERROR') return true;
+  return false;
+}
+
 function brokenStructure(tree: Tree): number {
   let n = 0;
   for (const c of tree.rootNode.namedChildren) {

@@ -33,10 +33,10 @@ export class FunctionCopies {
 
   /**
    * The memo of what lies outside the file's functions: kept from the last round when this round's change lies
-   * inside one function and every function lies where the change put it (the text outside them is the same), else
-   * new.
+   * inside one function that `standsAlone` (not inside an ERROR region, whose text is read as a declaration too)
+   * and every function lies where the change put it (the text outside them is the same), else new.
    */
-  outsideFunctions(candidates: readonly FunctionSpan[]): Map<unknown, unknown> {
+  outsideFunctions(candidates: readonly FunctionSpan[], standsAlone: (i: number) => boolean): Map<unknown, unknown> {
     const change = this.found.carriedChange;
     const last = this.lastSpans;
     let same = change !== undefined && last !== undefined && last.length === candidates.length * 2;
@@ -49,7 +49,7 @@ export class FunctionCopies {
         inside ||= within;
         const oldStart = start >= change!.newEnd ? start - delta : start;
         const oldEnd = end >= change!.newEnd ? end - delta : end;
-        same = (end <= change!.start || start >= change!.newEnd || within) && last![2 * i] === oldStart && last![2 * i + 1] === oldEnd;
+        same = (end <= change!.start || start >= change!.newEnd || (within && standsAlone(i))) && last![2 * i] === oldStart && last![2 * i + 1] === oldEnd;
       }
       same &&= inside;
     }
