@@ -148,7 +148,6 @@ export class FunctionResultCache {
   }
 }
 
-/** Every span of a finding with its file, in a fixed order (primary, allocation, related). */
 /** Each dependency of the lists once (by function and kind: those read in one analysis have the same digest). */
 function distinctReads(lists: Dependency[][]): Dependency[] {
   const byRead = new Map<string, Dependency>();
@@ -156,6 +155,7 @@ function distinctReads(lists: Dependency[][]): Dependency[] {
   return [...byRead.values()];
 }
 
+/** Every span of a finding with its file, in a fixed order (primary, allocation, related). */
 function spansOf(f: Finding): Array<[Span, string]> {
   return [[f.span, f.file], ...(f.allocation ? [[f.allocation.span, f.file] as [Span, string]] : []), ...f.related.map((r): [Span, string] => [r.span, r.file])];
 }
