@@ -1,15 +1,14 @@
 // The engine's entry point: source text → findings. Two phases, so that a multi-file run can share facts:
 // `prepare` parses and copies out what the analysis needs (the tree is freed), `analyze` runs the dataflow.
-import type { Edit, Node as TsNode, Parser, Range, Tree } from 'web-tree-sitter';
+import type { Node as TsNode, Parser, Range, Tree } from 'web-tree-sitter';
 import { createCParser } from './parse/parser';
 import { FunctionCopies } from './parse/function-copies';
-import { positionAt } from './text-position';
 import { findFunctions, hasStaticStorage, isStaticDefinition, toFunctionSyntax, unionTypeNames, type FunctionCandidate, type FunctionSyntax } from './parse/functions';
 import { hasConditionalDirectives, maskAttributes, maskConditionals } from './parse/preprocessor-mask';
 import { applyLineMasks, lineMasksOf, reapplyLineMasks, type LineMasks } from './parse/line-masks';
 import { editBetween, spanningChange, type KnownSame } from './parse/text-edit';
 import type { TextChange } from './parse/carried-by-span';
-import { walk, child, unwrap, calleeName, type Syntax } from './parse/syntax';
+import { walk, child, unwrap, type Syntax } from './parse/syntax';
 import { Catalogue } from './catalogue/catalogue';
 import { DEFAULT_CONFIG, type FailpathConfig, type Severity } from './config/config';
 import { buildCfg } from './cfg/build';

@@ -9,7 +9,6 @@ import { spanKey, spanOf, type FailurePath, type Span } from './dataflow/outcome
 import { findFunctions, toFunctionSyntax, type FunctionSyntax } from './parse/functions';
 import { calleeName, callArgs, child, unwrap, walk, type Syntax } from './parse/syntax';
 import { LineIndex } from './parse/line-index';
-import type { Cfg } from './cfg/cfg';
 import type { Catalogue } from './catalogue/catalogue';
 
 export interface SimulatedPath {

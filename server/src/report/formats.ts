@@ -95,5 +95,5 @@ export function formatSarif(r: RunReport): string {
       columnKind: 'utf16CodeUnits',
     }],
   };
-  return JSON.stringify(sarif, (k, v) => (v === undefined ? undefined : v), 2) + '\n';
+  return JSON.stringify(sarif, (_k, v) => (v === undefined ? undefined : v), 2) + '\n';
 }

@@ -8,7 +8,7 @@ import type { Catalogue } from '../catalogue/catalogue';
 import type { Cfg, CfgNode } from '../cfg/cfg';
 import { unwrapCondition } from '../cfg/build';
 import type { AllocationSite } from './site';
-import { cloneState, deleteVar, FactAgreement, setVar, holders, initialState, stateIdentity, StateSet, valueKey, type State, type Value } from './state';
+import { cloneState, deleteVar, FactAgreement, isFact, setVar, holders, initialState, stateIdentity, StateSet, valueKey, type State, type Value } from './state';
 import { spanKey, spanOf, type SiteOutcome, type Span, type TestKind } from './outcome';
 import type { ConstantFacts } from './facts';
 import type { CalleeSummary } from './callee-summary';
@@ -1721,13 +1721,16 @@ function conditionText(n: Syntax): string {
 }
 const conditionTexts = new WeakMap<Syntax, string>();
 
+/** The names a remembered condition's key (`conditionMemoKey`) reads. */
+function conditionNames(key: string): string[] {
+  return key.slice(1, key.indexOf('|')).split(',');
+}
+
 /** An assignment to `name` makes remembered conditions that read it stale. */
 function forgetConditionsOn(name: string, st: State): void {
   if (st.env.conditionKeys === 0) return;
   for (const k of st.env.keys()) {
-    if (k.charCodeAt(0) !== 63 /* ? */) continue;
-    const names = k.slice(1, k.indexOf('|')).split(',');
-    if (names.includes(name)) deleteVar(st, k);
+    if (k.charCodeAt(0) === 63 /* ? */ && conditionNames(k).includes(name)) deleteVar(st, k);
   }
 }
 
@@ -1763,11 +1766,11 @@ function withoutDeadFacts(st: State, dying: ReadonlySet<string>, mentioned: (nam
     return addressed.has(name);
   };
   for (const [k, v] of st.env) {
-    if (!(v.k === 'int' || v.k === 'nonzero' || v.k === 'cmp' || v.k === 'fn')) continue;
+    if (!isFact(v)) continue;
     let dead = false;
     if (k.charCodeAt(0) === 63 /* ? */) {
       // A remembered condition is asked again only as the same text: by the function itself.
-      const names = k.slice(1, k.indexOf('|')).split(',');
+      const names = conditionNames(k);
       dead = names.some((n) => dying.has(n)) && !names.some(mentioned);
     } else if (k.startsWith('g:')) {
       const name = rootName(k.slice(2));

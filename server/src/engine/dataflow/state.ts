@@ -116,7 +116,7 @@ export class Env {
     this.xor ^= h;
   }
   private unmix(h: number): void {
-    this.sum = (this.sum - (h >>> 0) + 0x100000000) % 0x100000000;
+    this.sum = sumWithout(this.sum, h);
     this.xor ^= h;
   }
 }
@@ -277,6 +277,11 @@ function valueHash(v: Value): number {
   return h;
 }
 
+/** An environment's sum of entry hashes without one entry's. */
+function sumWithout(sum: number, h: number): number {
+  return (sum - (h >>> 0) + 0x100000000) % 0x100000000;
+}
+
 function entryHash(k: string, v: Value): number {
   return Math.imul(keyHash(k) ^ 0x9e3779b9, 0x85ebca6b) ^ valueHash(v);
 }
@@ -352,7 +357,7 @@ export class StateSet {
 /** The facts a node widens: known integers and deferred comparisons (they decide branches), and function
  *  designators (a call through the pointer goes to that function). A run of `if (old->cb) new->cb = cbSplit;` would
  *  otherwise keep a state per combination of the functions stored. */
-function isFact(v: Value): boolean {
+export function isFact(v: Value): boolean {
   return v.k === 'int' || v.k === 'nonzero' || v.k === 'cmp' || v.k === 'fn';
 }
 
@@ -427,7 +432,7 @@ export class FactAgreement {
       if (a && sameFact(a, v)) continue;
       (dropped ??= []).push(k);
       const h = entryHash(k, v);
-      sum = (sum - (h >>> 0) + 0x100000000) % 0x100000000;
+      sum = sumWithout(sum, h);
       xor ^= h;
     }
     if (!dropped) return s;
