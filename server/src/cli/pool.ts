@@ -1,9 +1,10 @@
-// Runs the engine's phases over many files, in-process (`--jobs 1`) or on worker threads: prepare every file (parse,
-// facts), merge the facts of all files, summarise each file for wrapper inference with the merged facts and resolve
+// Runs the engine's phases over many files, in-process (`--jobs 1`) or on N threads (the main thread and N - 1 worker
+// threads, which take their files from shared queues): prepare every file (parse, facts), merge the facts of all files, summarise each file for wrapper inference with the merged facts and resolve
 // the summaries in file order, then analyse each file where it was prepared. With a `ResultCache` (`--cache DIR`),
 // a file whose text, configuration and merged facts did not change is taken from the cache at each phase.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
+import { EventEmitter } from 'node:events';
 import { Worker, isMainThread, parentPort } from 'node:worker_threads';
 import { Engine, type PreparedFile, type FileResult } from '../engine/analyze';
 import { mergeFacts, type ConstantFacts, type FileFacts } from '../engine/dataflow/facts';
@@ -23,18 +24,53 @@ export interface Job {
 }
 
 type ToWorker =
-  | { type: 'prepare'; job: Job }
+  | { type: 'prepare'; jobs: Job[]; next: SharedArrayBuffer } // the jobs it takes from the shared counter
   | { type: 'facts'; facts: SerializedFacts }
   | { type: 'summarise'; files: string[] } // wrapper summaries of files it prepared, with the merged facts
   | { type: 'inferred'; inferred: Inferred }
-  | { type: 'analyze'; files: string[] }
-  | { type: 'steal'; job: Job } // prepare and analyze a file it did not prepare
+  | { type: 'analyze'; work: SharedWork; own: number }
   | { type: 'drop'; files: string[] }; // prepared for their summaries only: the analysis came from the cache
 type FromWorker =
   | { type: 'prepared'; file: string; facts: FileFacts; cost: number }
   | { type: 'results'; results: FileResult[] }
   | { type: 'summaries'; summaries: Array<[string, InferenceFacts]> }
+  | { type: 'done' } // the last answer to a prepare, summarise or analyze request
   | { type: 'failed'; file: string; error: string };
+
+/**
+ * Phase 2's files, taken by the threads themselves (Atomics on `heads`), so that no thread waits for the main
+ * thread between two files: one queue per thread of the files it prepared, heaviest first, and a last one of files
+ * no thread prepared. A thread takes the head of its own queue, then the head of the queue with the most work left
+ * (parsing that file again costs far less than leaving a core idle).
+ */
+interface SharedWork {
+  queues: Job[][];
+  costs: number[][];
+  heads: SharedArrayBuffer; // an Int32Array: the next index of each queue
+}
+
+/** The next file for thread `own`, and whether it prepared it; undefined when every queue is taken. */
+function takeWork(work: SharedWork, own: number, heads: Int32Array, left: number[][]): { job: Job; prepared: boolean } | undefined {
+  const i = Atomics.add(heads, own, 1);
+  if (i < work.queues[own].length) return { job: work.queues[own][i], prepared: true };
+  for (;;) {
+    let victim = -1;
+    for (let q = 0; q < work.queues.length; q++) {
+      const h = Atomics.load(heads, q);
+      if (q !== own && h < work.queues[q].length && (victim < 0 || left[q][h] > left[victim][Atomics.load(heads, victim)])) victim = q;
+    }
+    if (victim < 0) return undefined;
+    const j = Atomics.add(heads, victim, 1);
+    if (j < work.queues[victim].length) return { job: work.queues[victim][j], prepared: false };
+  }
+}
+
+/** left[i] = the cost of the queue from index i on. */
+function costLeft(costs: number[]): number[] {
+  const left = new Array<number>(costs.length + 1).fill(0);
+  for (let i = costs.length - 1; i >= 0; i--) left[i] = left[i + 1] + costs[i];
+  return left;
+}
 
 interface SerializedFacts {
   globals: [string, number][];
@@ -75,6 +111,9 @@ class Share {
   drop(file: string): void {
     this.prepared.delete(file);
   }
+  dropAll(): void {
+    this.prepared.clear();
+  }
   /** A worker's prepared files take their call-graph facts from the merged graph it was sent (the same facts, one
    *  copy instead of two). */
   adopt(graph: CallGraph): void {
@@ -92,6 +131,17 @@ function analysisCost(p: PreparedFile): number {
   let bytes = 0;
   for (const fn of p.analysed) bytes += fn.end - fn.start;
   return bytes;
+}
+
+/** A guess of the size of a function phase 2 adds to a file's analysis: one that calls another file's wrapper. */
+const GUESSED_FUNCTION_BYTES = 1500;
+
+/** Phase 2 also analyses a file's functions that call other files' wrappers, which phase 1 could not know: their
+ *  share of the cost, guessed from the calls the file's call-graph facts list (a file with none is light). */
+function inferredCallCost(facts: FileFacts, wrappers: ReadonlySet<string>): number {
+  let functions = 0;
+  for (const fn of facts.calls?.functions ?? []) if (fn.calls.some((c) => wrappers.has(c.callee))) functions++;
+  return functions * GUESSED_FUNCTION_BYTES;
 }
 
 function fileSize(file: string): number {
@@ -147,42 +197,41 @@ class InProcess implements Backend {
 }
 
 class Threads implements Backend {
-  private started: Worker[] | undefined;
-  /** The merged facts each worker was sent (they are sent once; the call graph is large). */
+  private started: Array<Worker | LocalWorker> | undefined;
+  /** The merged facts each thread was sent (they are sent once; the call graph is large). */
   private readonly factsSent: Array<ConstantFacts | undefined>;
-  /** The files each worker prepared and has not analysed yet. */
+  /** The files each thread prepared and has not analysed yet. */
   private readonly held: Array<Set<string>>;
   constructor(private readonly threads: number) {
     this.held = Array.from({ length: threads }, () => new Set());
     this.factsSent = Array.from({ length: threads }, () => undefined);
   }
 
-  private sendFacts(i: number, facts: ConstantFacts, send: (m: ToWorker) => void): void {
+  /** Started on first use: a run the cache answers entirely starts none. The main thread is the first. */
+  private get workers(): Array<Worker | LocalWorker> {
+    return (this.started ??= [new LocalWorker(), ...Array.from({ length: this.threads - 1 }, () => new Worker(__filename, { workerData: { failpathWorker: true } }))]);
+  }
+
+  private sendFacts(i: number, facts: ConstantFacts): void {
     if (this.factsSent[i] === facts) return;
     this.factsSent[i] = facts;
-    send({ type: 'facts', facts: serialize(facts) });
-  }
-  /** Started on first use: a run the cache answers entirely starts none. */
-  private get workers(): Worker[] {
-    return (this.started ??= Array.from({ length: this.threads }, () => new Worker(__filename, { workerData: { failpathWorker: true } })));
+    const w = this.workers[i];
+    if (w instanceof LocalWorker) w.useFacts(facts);
+    else w.postMessage({ type: 'facts', facts: serialize(facts) } satisfies ToWorker);
   }
 
   async prepare(jobs: Job[], progress: () => void) {
-    if (jobs.length === 0) return new Map<string, { facts: FileFacts; cost: number }>();
-    // Largest first, to whichever worker is free: a large file last would leave the others idle at the end.
-    const bySize = jobs.map((job) => ({ job, size: fileSize(job.file) })).sort((a, b) => b.size - a.size).map((x) => x.job);
     const out = new Map<string, { facts: FileFacts; cost: number }>();
-    let next = 0;
-    await Promise.all(this.workers.map((w, i) => this.converse(w, (send) => {
-      if (next >= bySize.length) return false;
-      send({ type: 'prepare', job: bySize[next++] });
-      return true;
-    }, (m) => {
+    if (jobs.length === 0) return out;
+    // Largest first: a large file last would leave the others idle at the end.
+    const bySize = jobs.map((job) => ({ job, size: fileSize(job.file) })).sort((a, b) => b.size - a.size).map((x) => x.job);
+    const next = new SharedArrayBuffer(4);
+    await this.everyThread((w) => w.postMessage({ type: 'prepare', jobs: bySize, next }), (m, i) => {
       if (m.type !== 'prepared') return;
       out.set(m.file, { facts: m.facts, cost: m.cost });
       this.held[i].add(m.file);
       progress();
-    })));
+    });
     return out;
   }
 
@@ -190,71 +239,35 @@ class Threads implements Backend {
     const wanted = new Set(files);
     const out = new Map<string, InferenceFacts>();
     if (files.length === 0) return out;
-    await Promise.all(this.workers.map((w, i) => {
-      let sent = false;
-      return this.converse(w, (send) => {
-        if (sent) return false;
-        sent = true;
-        this.sendFacts(i, facts, send);
-        send({ type: 'summarise', files: [...this.held[i]].filter((f) => wanted.has(f)) });
-        return true;
-      }, (m) => {
-        if (m.type === 'summaries') for (const [file, s] of m.summaries) out.set(file, s);
-      });
-    }));
+    await this.everyThread((w, i) => {
+      this.sendFacts(i, facts);
+      w.postMessage({ type: 'summarise', files: [...this.held[i]].filter((f) => wanted.has(f)) });
+    }, (m) => {
+      if (m.type === 'summaries') for (const [file, s] of m.summaries) out.set(file, s);
+    });
     return out;
   }
 
   async analyze(jobs: Job[], cost: Map<string, number>, facts: ConstantFacts, progress: () => void) {
-    // The files with nothing to analyse in one batch per worker, then the others one at a time, the heaviest first;
-    // a worker with none left takes the heaviest file of the queue with the most work left (work stealing: it
-    // parses that file again, which costs far less than analysing a heavy one), so one heavy file does not leave
-    // the other core idle. Files no worker prepared are shared out the same way.
-    const wanted = new Map(jobs.map((j) => [j.file, j]));
-    const queues = this.held.map((held) => [...held].filter((f) => wanted.has(f)).map((file) => ({ file, cost: cost.get(file) ?? 0 })));
-    const light = queues.map((q) => q.filter((f) => f.cost === 0).map((f) => f.file));
-    for (const q of queues) {
-      const heavy = q.filter((f) => f.cost > 0).sort((a, b) => b.cost - a.cost);
-      q.length = 0;
-      q.push(...heavy);
-    }
-    const unprepared = jobs.filter((j) => !cost.has(j.file)).map((j) => ({ file: j.file, cost: fileSize(j.file) }));
-    const remaining = (q: Array<{ cost: number }>) => q.reduce((sum, f) => sum + f.cost, 0);
     const results: FileResult[] = [];
     if (jobs.length === 0) return results;
-    await Promise.all(this.workers.map((w, i) => {
-      let started = false;
-      return this.converse(w, (send) => {
-        if (!started) {
-          started = true;
-          this.sendFacts(i, facts, send); // also to workers that summarised nothing
-          send({ type: 'inferred', inferred: facts.inferred! });
-          if (light[i].length) {
-            send({ type: 'analyze', files: light[i] });
-            for (const f of light[i]) this.held[i].delete(f);
-            return true;
-          }
-        }
-        const own = queues[i].shift();
-        if (own !== undefined) {
-          this.held[i].delete(own.file);
-          send({ type: 'analyze', files: [own.file] });
-          return true;
-        }
-        const victim = [...queues.keys()].reduce((best, j) => (remaining(queues[j]) > remaining(queues[best]) ? j : best), 0);
-        const stolen = queues[victim].shift() ?? unprepared.shift();
-        if (stolen === undefined) return false;
-        this.held[victim].delete(stolen.file); // the victim's copy is dropped with the worker
-        send({ type: 'steal', job: wanted.get(stolen.file)! });
-        return true;
-      }, (m) => {
-        if (m.type !== 'results') return;
-        for (const r of m.results) {
-          results.push(r);
-          progress();
-        }
-      });
-    }));
+    const byFile = new Map(jobs.map((j) => [j.file, j]));
+    const queues = this.held.map((held) => [...held].filter((f) => byFile.has(f)).map((file) => ({ file, cost: cost.get(file) ?? 0 })));
+    queues.push(jobs.filter((j) => !cost.has(j.file)).map((j) => ({ file: j.file, cost: fileSize(j.file) })));
+    for (const q of queues) q.sort((a, b) => b.cost - a.cost);
+    for (const held of this.held) for (const file of byFile.keys()) held.delete(file);
+    const work: SharedWork = { queues: queues.map((q) => q.map((f) => byFile.get(f.file)!)), costs: queues.map((q) => q.map((f) => f.cost)), heads: new SharedArrayBuffer(4 * queues.length) };
+    await this.everyThread((w, i) => {
+      this.sendFacts(i, facts);
+      w.postMessage({ type: 'inferred', inferred: facts.inferred! });
+      w.postMessage({ type: 'analyze', work, own: i });
+    }, (m) => {
+      if (m.type !== 'results') return;
+      for (const r of m.results) {
+        results.push(r);
+        progress();
+      }
+    });
     return results;
   }
 
@@ -272,29 +285,27 @@ class Threads implements Backend {
     await Promise.all((this.started ?? []).map((w) => w.terminate()));
   }
 
-  /** Feeds one worker: `next` sends the next request (false: nothing left), called once at the start and after
-   *  every answer; `onAnswer` sees each answer. Resolves when `next` has nothing left. */
-  private converse(w: Worker, next: (send: (m: ToWorker) => void) => boolean, onAnswer: (m: FromWorker) => void): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      const send = (m: ToWorker) => w.postMessage(m);
-      const finish = () => {
+  /** Starts one request on every thread (`start` sends it) and resolves when each has answered `done`; `onAnswer`
+   *  sees the answers before it. */
+  private everyThread(start: (w: Worker | LocalWorker, i: number) => void, onAnswer: (m: FromWorker, i: number) => void): Promise<void> {
+    return Promise.all(this.workers.map((w, i) => new Promise<void>((resolve, reject) => {
+      const stop = () => {
         w.off('message', onMessage);
         w.off('error', reject);
-        resolve();
       };
       const onMessage = (m: FromWorker) => {
         if (m.type === 'failed') {
-          w.off('message', onMessage);
+          stop();
           reject(new Error(`${m.file}: ${m.error}`));
-          return;
-        }
-        onAnswer(m);
-        if (!next(send)) finish();
+        } else if (m.type === 'done') {
+          stop();
+          resolve();
+        } else onAnswer(m, i);
       };
       w.on('message', onMessage);
       w.once('error', reject);
-      if (!next(send)) finish();
-    });
+      start(w, i);
+    }))).then(() => undefined);
   }
 }
 
@@ -357,7 +368,8 @@ export async function runJobs(jobs: Job[], options: PoolOptions): Promise<FileRe
     }
     const needed = new Set(todo.map((j) => j.file));
     backend.drop([...prepared.keys()].filter((f) => !needed.has(f)));
-    const cost = new Map([...prepared].filter(([f]) => needed.has(f)).map(([f, p]) => [f, p.cost]));
+    const wrappers = new Set(merged.inferred.allocators.map((w) => w.name));
+    const cost = new Map([...prepared].filter(([f]) => needed.has(f)).map(([f, p]) => [f, p.cost + inferredCallCost(entries.get(f)!.facts, wrappers)]));
     const fresh = new Map((await backend.analyze(todo, cost, merged, progress)).map((r) => [r.file, r]));
     for (let i = todo.length; i < jobs.length; i++) progress();
     const results: FileResult[] = [];
@@ -383,39 +395,107 @@ export function defaultJobs(): number {
   return typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
 }
 
+/** What a thread's share does with one request: the loop of a worker thread, and of the main thread's own share.
+ *  `handle` pauses after each file (the main thread reads the workers' answers there). */
+class Server {
+  private facts: ConstantFacts | undefined;
+  constructor(private readonly share: Share) {}
+  /** The merged facts as they are (the main thread's own share: nothing to copy). */
+  useFacts(facts: ConstantFacts): void {
+    this.facts = facts;
+    this.share.adopt(facts.callGraph!);
+  }
+  *handle(m: ToWorker, reply: (m: FromWorker) => void): Generator<void, void> {
+    let file = '';
+    try {
+      if (m.type === 'prepare') {
+        const next = new Int32Array(m.next);
+        for (let i = Atomics.add(next, 0, 1); i < m.jobs.length; i = Atomics.add(next, 0, 1)) {
+          file = m.jobs[i].file;
+          reply({ type: 'prepared', file, ...this.share.prepare(m.jobs[i]) });
+          yield;
+        }
+        reply({ type: 'done' });
+      } else if (m.type === 'facts') {
+        this.useFacts({
+          globals: new Map(m.facts.globals), functions: new Map(m.facts.functions), noreturn: new Set(m.facts.noreturn), staticNoreturn: new Set(m.facts.staticNoreturn), transparent: new Set(m.facts.transparent),
+          callGraph: new CallGraph(m.facts.callGraph),
+        });
+      } else if (m.type === 'summarise') {
+        const summaries: Array<[string, InferenceFacts]> = [];
+        for (file of m.files) summaries.push([file, this.share.summarise(file, this.facts!)]);
+        reply({ type: 'summaries', summaries });
+        reply({ type: 'done' });
+      } else if (m.type === 'inferred') {
+        this.facts!.inferred = m.inferred;
+      } else if (m.type === 'analyze') {
+        const heads = new Int32Array(m.work.heads);
+        const left = m.work.costs.map(costLeft);
+        for (let taken = takeWork(m.work, m.own, heads, left); taken; taken = takeWork(m.work, m.own, heads, left)) {
+          file = taken.job.file;
+          reply({ type: 'results', results: [taken.prepared ? this.share.analyze(file, this.facts!) : this.share.steal(taken.job, this.facts!)] });
+          yield;
+        }
+        this.share.dropAll(); // what others took from this thread's queue
+        reply({ type: 'done' });
+      } else if (m.type === 'drop') {
+        for (const f of m.files) this.share.drop(f);
+      }
+    } catch (e) {
+      reply({ type: 'failed', file, error: (e as Error).stack ?? String(e) });
+    }
+  }
+}
+
+/**
+ * The main thread's share of a multi-threaded run, spoken to like a worker: `--jobs N` runs N - 1 worker threads
+ * and this, so a run pays for one engine (wasm, compiled code, young generation) less. It works a file per turn of
+ * the event loop, so the workers' answers are read between two of its files; the workers never wait for it (they
+ * take their files from the shared queues themselves).
+ */
+class LocalWorker extends EventEmitter {
+  private readonly queue: Array<Iterator<void> | ((server: Server) => Iterator<void> | void)> = [];
+  private running = false;
+  private readonly server: Promise<Server> = Engine.create().then((e) => new Server(new Share(e)));
+
+  postMessage(m: ToWorker): void {
+    this.enqueue((server) => server.handle(m, (answer) => this.emit('message', answer)));
+  }
+  /** The merged facts without a copy (they are this thread's own). */
+  useFacts(facts: ConstantFacts): void {
+    this.enqueue((server) => server.useFacts(facts));
+  }
+  async terminate(): Promise<void> {
+    this.queue.length = 0;
+  }
+  private enqueue(request: (server: Server) => Iterator<void> | void): void {
+    this.queue.push(request);
+    if (this.running) return;
+    this.running = true;
+    void this.server.then((server) => setImmediate(() => this.step(server)));
+  }
+  /** One file of the request at the head of the queue (or the whole of a request that is not per file). */
+  private step(server: Server): void {
+    const head = this.queue[0];
+    if (head === undefined) {
+      this.running = false;
+      return;
+    }
+    const work = typeof head === 'function' ? head(server) : head;
+    if (work && !work.next().done) this.queue[0] = work;
+    else this.queue.shift();
+    setImmediate(() => this.step(server));
+  }
+}
+
 /** Worker thread entry: the same bundle, started with workerData.failpathWorker. */
 export function startWorkerIfNeeded(workerData: unknown): boolean {
   if (isMainThread || !(workerData as { failpathWorker?: boolean })?.failpathWorker || !parentPort) return false;
   const port = parentPort;
-  const ready = Engine.create().then((e) => new Share(e));
-  let facts: ConstantFacts | undefined;
+  const ready = Engine.create().then((e) => new Server(new Share(e)));
   port.on('message', async (m: ToWorker) => {
-    const share = await ready;
-    let file = m.type === 'prepare' || m.type === 'steal' ? m.job.file : '';
-    try {
-      if (m.type === 'prepare') port.postMessage({ type: 'prepared', file, ...share.prepare(m.job) } satisfies FromWorker);
-      else if (m.type === 'facts') {
-        facts = {
-          globals: new Map(m.facts.globals), functions: new Map(m.facts.functions), noreturn: new Set(m.facts.noreturn), staticNoreturn: new Set(m.facts.staticNoreturn), transparent: new Set(m.facts.transparent),
-          callGraph: new CallGraph(m.facts.callGraph),
-        };
-        share.adopt(facts.callGraph!);
-      } else if (m.type === 'summarise') {
-        const summaries: Array<[string, InferenceFacts]> = [];
-        for (file of m.files) summaries.push([file, share.summarise(file, facts!)]);
-        port.postMessage({ type: 'summaries', summaries } satisfies FromWorker);
-      } else if (m.type === 'inferred') {
-        facts!.inferred = m.inferred;
-      } else if (m.type === 'analyze') {
-        const results: FileResult[] = [];
-        for (file of m.files) results.push(share.analyze(file, facts!));
-        port.postMessage({ type: 'results', results } satisfies FromWorker);
-      } else if (m.type === 'drop') {
-        for (const f of m.files) share.drop(f);
-      } else port.postMessage({ type: 'results', results: [share.steal(m.job, facts!)] } satisfies FromWorker);
-    } catch (e) {
-      port.postMessage({ type: 'failed', file, error: (e as Error).stack ?? String(e) } satisfies FromWorker);
-    }
+    const server = await ready;
+    for (const _ of server.handle(m, (answer) => port.postMessage(answer))); // eslint-disable-line @typescript-eslint/no-unused-vars
   });
   return true;
 }

@@ -2,6 +2,7 @@
 import * as path from 'node:path';
 import * as fs from 'node:fs';
 import { Parser, Language, type Tree } from 'web-tree-sitter';
+import { useCursorExports } from './tree-walk';
 
 let ready: Promise<Language> | undefined;
 
@@ -18,7 +19,10 @@ function locate(file: string, pkg: string): string {
 export function loadLanguage(): Promise<Language> {
   ready ??= (async () => {
     const runtime = locate('tree-sitter.wasm', 'web-tree-sitter');
-    await Parser.init({ locateFile: () => runtime });
+    // The options object becomes the emscripten module: tree walks call its cursor exports directly.
+    const module = { locateFile: () => runtime };
+    await Parser.init(module);
+    useCursorExports(module);
     return Language.load(locate('tree-sitter-c.wasm', 'tree-sitter-c'));
   })();
   return ready;

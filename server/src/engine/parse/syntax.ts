@@ -2,6 +2,7 @@
 // property is slow, and the dataflow visits nodes many times: each function is copied once, with one cursor walk.
 import type { Node as TsNode } from 'web-tree-sitter';
 import { LineIndex } from './line-index';
+import { TreeWalk } from './tree-walk';
 
 export interface Syntax {
   id: number;
@@ -44,16 +45,16 @@ const namedTypes: Array<boolean | undefined> = [];
  *  positions come from `lines`, namedness from the type id, and MISSING tokens are only looked for under a
  *  node that has an error. */
 export function toSyntax(root: TsNode, source: string, maxDepth = 400, lines: LineIndex = new LineIndex(source)): Syntax {
-  const types = root.tree.language.types;
+  const { types, fields } = root.tree.language;
   const mayMiss = root.hasError;
-  const cursor = root.walk();
+  const cursor = TreeWalk.from(root);
   const make = (type: string): Syntax => {
-    const start = cursor.startIndex;
-    const end = cursor.endIndex;
+    const start = cursor.startIndex();
+    const end = cursor.endIndex();
     const line = lines.line(start);
     const endLine = lines.line(end);
     return {
-      id: nextId++, type, field: cursor.currentFieldName, start, end,
+      id: nextId++, type, field: fields[cursor.fieldId()] ?? null, start, end,
       line, col: lines.column(start, line), endLine, endCol: lines.column(end, endLine), children: NO_CHILDREN,
       // Present from the start (most nodes get one of them): every node then has one shape, which keeps the
       // dataflow's property reads monomorphic and spares leaves a separate property store.
@@ -61,20 +62,20 @@ export function toSyntax(root: TsNode, source: string, maxDepth = 400, lines: Li
     };
   };
   const typeOf = (typeId: number) => types[typeId] || 'ERROR';
-  const top = make(typeOf(cursor.nodeTypeId));
+  const top = make(typeOf(cursor.typeId()));
   const stack: Syntax[] = [top];
   let depth = 0;
   let cut = false;
   // Iterative pre-order walk over all children (anonymous ones give operators).
-  if (cursor.gotoFirstChild()) {
+  if (cursor.firstChild()) {
     depth = 1;
     for (;;) {
       const parent = stack[stack.length - 1];
-      const typeId = cursor.nodeTypeId;
+      const typeId = cursor.typeId();
       const type = typeOf(typeId);
       let named = namedTypes[typeId];
-      if (named === undefined) named = namedTypes[typeId] = cursor.nodeIsNamed;
-      const missing = mayMiss && cursor.nodeIsMissing;
+      if (named === undefined) named = namedTypes[typeId] = cursor.isNamed();
+      const missing = mayMiss && cursor.isMissing();
       let descended = false;
       if (missing) parent.hasMissingChild = true;
       if (named && type !== 'comment') {
@@ -82,7 +83,7 @@ export function toSyntax(root: TsNode, source: string, maxDepth = 400, lines: Li
         if (missing) node.missing = true;
         if (parent.children === NO_CHILDREN) parent.children = [node];
         else parent.children.push(node);
-        if (depth < maxDepth && cursor.gotoFirstChild()) {
+        if (depth < maxDepth && cursor.firstChild()) {
           stack.push(node);
           depth++;
           descended = true;
@@ -94,9 +95,9 @@ export function toSyntax(root: TsNode, source: string, maxDepth = 400, lines: Li
         parent.op = type;
       }
       if (descended) continue;
-      while (!cursor.gotoNextSibling()) {
-        if (!cursor.gotoParent() || depth <= 1) {
-          cursor.delete();
+      while (!cursor.nextSibling()) {
+        if (!cursor.parent() || depth <= 1) {
+          cursor.done();
           return finish(top, source, cut);
         }
         depth--;
@@ -108,7 +109,7 @@ export function toSyntax(root: TsNode, source: string, maxDepth = 400, lines: Li
       }
     }
   }
-  cursor.delete();
+  cursor.done();
   return finish(top, source, cut);
 }
 
