@@ -4,6 +4,7 @@
 // a file whose text, configuration and merged facts did not change is taken from the cache at each phase.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
+import * as v8 from 'node:v8';
 import { EventEmitter } from 'node:events';
 import { Worker, isMainThread, parentPort } from 'node:worker_threads';
 import { Engine, type PreparedFile, type FileResult } from '../engine/analyze';
@@ -92,12 +93,16 @@ class Share {
   /** `text`: the file's text when the caller has read it already (the cache hashes it). */
   prepare(job: Job, text = readSource(job.file)): { facts: FileFacts; cost: number } {
     const p = this.engine.prepare(job.file, text, job.config, undefined, undefined, { summariseWrappers: true });
-    this.prepared.set(job.file, p);
+    // Until phase 2 the file holds only what summarising it reads; phase 2 parses what it analyses again.
+    this.prepared.set(job.file, this.engine.keepForSummaries(p));
     return { facts: p.facts, cost: analysisCost(p) };
   }
   /** Between the phases: what the file's small pointer functions return (wrapper inference). */
   summarise(file: string, facts: ConstantFacts): InferenceFacts {
-    return this.engine.summariseWrappers(this.prepared.get(file)!, facts);
+    const p = this.prepared.get(file)!;
+    const summaries = this.engine.summariseWrappers(p, facts);
+    this.prepared.set(file, { ...this.engine.withoutCopies(p), paramSummaries: undefined });
+    return summaries;
   }
   analyze(file: string, facts: ConstantFacts): FileResult {
     const p = this.prepared.get(file)!;
@@ -316,7 +321,16 @@ export interface PoolOptions {
   cache?: ResultCache;
 }
 
+/**
+ * How much a heap may grow past what the last full collection kept before the next one. V8 lets it grow up to four
+ * times on a machine with this much memory; a run holds its facts and throws much more away, so that factor, per
+ * thread, was most of the peak memory (git: 450–520 MB with two threads, 340 MB with this; BENCHMARKS.md). The flag is
+ * read at every full collection, by every thread's heap.
+ */
+const HEAP_GROWING_PERCENT = 25;
+
 export async function runJobs(jobs: Job[], options: PoolOptions): Promise<FileResult[]> {
+  v8.setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
   const threads = Math.max(1, Math.min(options.jobs, jobs.length));
   const order = new Map(jobs.map((j, i) => [j.file, i]));
   const byFile = new Map(jobs.map((j) => [j.file, j]));

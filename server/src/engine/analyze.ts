@@ -72,6 +72,12 @@ export interface PreparedFile {
   /** Phase 1 of a multi-file run: every function's range, so that phase 2 can copy more without parsing the file
    *  again (`prepareAgain`). */
   outline?: FileOutline;
+  /** Its copies were let go between the phases (`withoutCopies`): phase 2 parses the functions it analyses again,
+   *  from the outline. */
+  copiesReleased?: boolean;
+  /** The names relevant in the whole file (relevance.ts), computed before its copies were cut down to those that
+   *  summarising it reads (`keepForSummaries`). */
+  relevant?: ReadonlySet<string>;
   /** Kernel code: functions that may enter an atomic section (blocking-alloc-in-atomic follows their locks). */
   atomicCandidates?: FunctionSyntax[];
 }
@@ -265,7 +271,7 @@ export class Engine {
    * ranges), so the file is not parsed twice. Undefined when that cannot be done (a function recovered from an
    * ERROR region, a range that parses differently alone): the caller prepares the file again.
    */
-  private prepareAgain(p: PreparedFile, inferred: Inferred): PreparedFile | undefined {
+  private prepareAgain(p: PreparedFile, inferred: Inferred | undefined): PreparedFile | undefined {
     const outline = p.outline;
     if (!outline) return undefined;
     const plan = this.plan(outline.functions, p.text, outline.source, p.config, inferred);
@@ -296,7 +302,7 @@ export class Engine {
       }
     }
     const { functions, analysed } = this.copyPlan(plan, (i) => copies.get(i) ?? have.get(outline.functions[i].start)!);
-    return { ...p, functions, analysed, inferred, outline: undefined, wrapperCandidates: undefined, releaserCandidates: undefined };
+    return { ...p, functions, analysed, inferred, outline: undefined, wrapperCandidates: undefined, releaserCandidates: undefined, copiesReleased: undefined, relevant: undefined };
   }
 
   /**
@@ -385,7 +391,7 @@ export class Engine {
     const effects = new Map((p.inferred?.effects ?? []).filter((e) => !catalogue.describes(e.name) || catalogue.allocator(e.name)?.profile === 'inferred').map((e) => [e.name, e]));
     const ctx: ExploreContext = {
       catalogue, facts, functions: p.functions, unreleasedStatics: p.unreleasedStatics, knowledge, effects,
-      relevant: relevantNames(new Set([...p.functions.values(), ...p.analysed])),
+      relevant: p.relevant ?? relevantNames(new Set([...p.functions.values(), ...p.analysed])),
       cfgOf: (fn) => {
         ctx.onRead?.(fn, 'text');
         return cfgFor(fn);
@@ -517,12 +523,53 @@ export class Engine {
    */
   withInferred(p: PreparedFile, projectFacts: ConstantFacts, mentions?: Mentions): PreparedFile {
     const inferred = this.inferredFor(p, projectFacts, mentions);
+    if (p.copiesReleased) return this.prepareWithInferred(p, inferred);
     if (!inferred) return p;
     // Releasers alone do not change which functions are analysed: only a called wrapper makes a file prepared again.
     if (inferred.allocators.length === 0) return { ...p, inferred };
+    return this.prepareWithInferred(p, inferred);
+  }
+
+  /** Phase 2's copies of a file prepared in phase 1 (`prepareAgain`, or the whole file again when that cannot be). */
+  private prepareWithInferred(p: PreparedFile, inferred: Inferred | undefined): PreparedFile {
     const again = this.prepareAgain(p, inferred) ?? this.prepare(p.file, p.text, p.config, undefined, undefined, { inferred });
     again.facts = p.facts; // what the file told the others stays what it was
     return again;
+  }
+
+  /**
+   * A phase-1 file without its function copies, for the wait between the phases: the copies are most of what a
+   * run holds, and phase 2 parses the functions it analyses from the outline (tree-sitter's included ranges) as
+   * it does the ones other files' wrappers add. The parameter summaries stay until the file is summarised.
+   */
+  withoutCopies(p: PreparedFile): PreparedFile {
+    if (!p.outline || p.unusable) return p;
+    return { ...p, functions: new Map(), analysed: [], wrapperCandidates: undefined, releaserCandidates: undefined, copiesReleased: true, relevant: undefined };
+  }
+
+  /**
+   * A phase-1 file with only the copies summarising it reads (`summariseWrappers`): its wrapper and releaser
+   * candidates and the same-file functions they mention, to any depth (inlined, or taken by address), with the
+   * names relevant in the whole file computed now, from all its copies. The summaries are those of the whole file.
+   */
+  keepForSummaries(p: PreparedFile): PreparedFile {
+    const fns = p.wrapperCandidates ?? [];
+    const releasers = p.releaserCandidates ?? [];
+    if (fns.length === 0 && releasers.length === 0) return this.withoutCopies(p);
+    if (!p.outline || p.unusable) return p;
+    const relevant = relevantNames(new Set([...p.functions.values(), ...p.analysed, ...fns]));
+    const kept = new Map<string, FunctionSyntax>();
+    const mentioning = [...fns, ...releasers];
+    for (let fn = mentioning.pop(); fn; fn = mentioning.pop()) {
+      for (const name of identifiersOf(fn)) {
+        const g = p.functions.get(name);
+        if (g && !kept.has(name)) {
+          kept.set(name, g);
+          mentioning.push(g);
+        }
+      }
+    }
+    return { ...p, functions: kept, analysed: [], copiesReleased: true, relevant };
   }
 
   /** The other files' wrappers and releasers that apply in this file, or undefined when none does (or the file was
