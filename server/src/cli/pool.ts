@@ -322,15 +322,19 @@ export interface PoolOptions {
 }
 
 /**
- * How much a heap may grow past what the last full collection kept before the next one. V8 lets it grow up to four
- * times on a machine with this much memory; a run holds its facts and throws much more away, so that factor, per
- * thread, was most of the peak memory (git: 450–520 MB with two threads, 340 MB with this; BENCHMARKS.md). The flag is
- * read at every full collection, by every thread's heap.
+ * V8 settings for a run, measured on git and FreeRDP (BENCHMARKS.md, "Speed and memory"; flags are process-wide and
+ * read by every thread's heap and compiler, so they are set before the workers start):
+ * - How much a heap may grow past what the last full collection kept before the next one. V8 lets it grow up to
+ *   four times on a machine with this much memory; a run throws away far more than it holds, so that factor, per
+ *   thread, was most of the peak memory (git: 430–520 MB with two threads; 320–360 MB with 25%).
+ * - How much bytecode the optimising compiler inlines into one function (920 by default). The explorer's functions
+ *   are large and see many shapes of values: TurboFan compiled and recompiled them for ~9 s of a background
+ *   thread's CPU on git, which with two threads competes with the analysis. With 300, ~5.6 s, and 6–11% less time.
  */
-const HEAP_GROWING_PERCENT = 25;
+const V8_FLAGS = ['--heap-growing-percent=25', '--max-inlined-bytecode-size-cumulative=300'];
 
 export async function runJobs(jobs: Job[], options: PoolOptions): Promise<FileResult[]> {
-  v8.setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
+  for (const flag of V8_FLAGS) v8.setFlagsFromString(flag);
   const threads = Math.max(1, Math.min(options.jobs, jobs.length));
   const order = new Map(jobs.map((j, i) => [j.file, i]));
   const byFile = new Map(jobs.map((j) => [j.file, j]));
