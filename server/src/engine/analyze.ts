@@ -110,6 +110,29 @@ export interface FileResult {
   unusable?: string;
 }
 
+/** Name indexes of the run's inferred lists (by list: they are made once per run). */
+const nameIndexes = new WeakMap<readonly unknown[], Map<string, number[]>>();
+
+/** The entries of `list` that a file mentions, in the list's order, looked up from the smaller side: a run infers
+ *  thousands of callee effects, and a file mentions hundreds of names (the language server's counted identifiers
+ *  are only asked). */
+function mentionedIn<T extends { name: string }>(list: readonly T[], mentioned: Mentions): T[] {
+  if (!(mentioned instanceof Set) || list.length <= mentioned.size) return list.filter((t) => mentioned.has(t.name));
+  let index = nameIndexes.get(list);
+  if (!index) {
+    index = new Map();
+    for (let i = 0; i < list.length; i++) {
+      const at = index.get(list[i].name);
+      if (at) at.push(i);
+      else index.set(list[i].name, [i]);
+    }
+    nameIndexes.set(list, index);
+  }
+  const found: number[] = [];
+  for (const name of mentioned) for (const i of index.get(name) ?? []) found.push(i);
+  return found.sort((a, b) => a - b).map((i) => list[i]);
+}
+
 /** Files larger than this are not parsed (a generated table, not code a person maintains). */
 export const MAX_FILE_BYTES = 16 * 1024 * 1024;
 const ERROR_RETURN = /\breturn\s+(-\s*\w+|false|FALSE|NULL|ret|rc|err|error|res|result|status|rv|retval|[A-Z][A-Z0-9_]*(ERR|ERROR|FAIL|NOMEM|OUT_OF_MEMORY|INVALID)[A-Z0-9_]*)\s*;|=\s*-\s*(E[A-Z0-9]+|\d+)\s*;/;
@@ -595,9 +618,9 @@ export class Engine {
     // analysis of every function that calls `xmalloc` would cost several times the run. A declared allocator's
     // results are all followed.
     const inferred: Inferred = {
-      allocators: all.allocators.filter((w) => applies(w.name) && (w.declared || w.failure !== 'aborts' || resultMatters(text, w.name))),
-      releasers: all.releasers.filter((r) => applies(r.name)),
-      effects: all.effects.filter((e) => applies(e.name)),
+      allocators: mentionedIn(all.allocators, mentioned).filter((w) => applies(w.name) && (w.declared || w.failure !== 'aborts' || resultMatters(text, w.name))),
+      releasers: mentionedIn(all.releasers, mentioned).filter((r) => applies(r.name)),
+      effects: mentionedIn(all.effects, mentioned).filter((e) => applies(e.name)),
     };
     const keeps = all.keeps?.filter((k) => declared(k.name));
     const nonnull = all.nonnull?.filter((n) => declared(n));
