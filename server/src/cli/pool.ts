@@ -56,9 +56,12 @@ function takeWork(work: SharedWork, own: number, heads: Int32Array, left: number
   if (i < work.queues[own].length) return { job: work.queues[own][i], prepared: true };
   for (;;) {
     let victim = -1;
+    let most = -1;
     for (let q = 0; q < work.queues.length; q++) {
       const h = Atomics.load(heads, q);
-      if (q !== own && h < work.queues[q].length && (victim < 0 || left[q][h] > left[victim][Atomics.load(heads, victim)])) victim = q;
+      if (q === own || h >= work.queues[q].length || left[q][h] <= most) continue;
+      victim = q;
+      most = left[q][h];
     }
     if (victim < 0) return undefined;
     const j = Atomics.add(heads, victim, 1);
@@ -465,6 +468,10 @@ class Server {
   }
 }
 
+function startServer(): Promise<Server> {
+  return Engine.create().then((e) => new Server(new Share(e)));
+}
+
 /**
  * The main thread's share of a multi-threaded run, spoken to like a worker: `--jobs N` runs N - 1 worker threads
  * and this, so a run pays for one engine (wasm, compiled code, young generation) less. It works a file per turn of
@@ -474,7 +481,7 @@ class Server {
 class LocalWorker extends EventEmitter {
   private readonly queue: Array<Iterator<void> | ((server: Server) => Iterator<void> | void)> = [];
   private running = false;
-  private readonly server: Promise<Server> = Engine.create().then((e) => new Server(new Share(e)));
+  private readonly server = startServer();
 
   postMessage(m: ToWorker): void {
     this.enqueue((server) => server.handle(m, (answer) => this.emit('message', answer)));
@@ -510,7 +517,7 @@ class LocalWorker extends EventEmitter {
 export function startWorkerIfNeeded(workerData: unknown): boolean {
   if (isMainThread || !(workerData as { failpathWorker?: boolean })?.failpathWorker || !parentPort) return false;
   const port = parentPort;
-  const ready = Engine.create().then((e) => new Server(new Share(e)));
+  const ready = startServer();
   port.on('message', async (m: ToWorker) => {
     const server = await ready;
     for (const _ of server.handle(m, (answer) => port.postMessage(answer))); // eslint-disable-line @typescript-eslint/no-unused-vars
