@@ -156,6 +156,41 @@ test('an invalid configuration names the file, position and key, and defaults ar
   assert.equal(JSON.parse(r.stdout).findings.length, 1, 'still analysed with the valid part');
 });
 
+test('every key of a project allocator in the schema is read; an unknown one is an error at its place', () => {
+  const dir = path.join(tmp, 'allockeys');
+  write('allockeys/.failpath.json', [
+    '{ "profiles": ["libc", "glib"], "allocators": [',
+    '  { "name": "apr_palloc", "failure": "null", "ownedBy": "pool" },',
+    '  { "name": "str_intern", "failure": "aborts", "nullIfArgNull": 0 },',
+    '  { "name": "map_region", "failure": "map-failed", "resource": "mapping", "release": ["unmap_region"] },',
+    '  { "name": "my_alloc", "failure": "null", "freeWith": "my_free" }',
+    '] }',
+  ].join('\n') + '\n');
+  write('allockeys/a.c', [
+    'int handle(void *pool, char **out, int x) {',
+    '  char *tmp = apr_palloc(pool, 64);',
+    '  if (!tmp) return -1;',
+    '  if (x) return -1;', // pool memory: no leak on this error path
+    '  *out = tmp; return 0;',
+    '}',
+    'int intern(const char *s, char **out) {',
+    '  char *i = str_intern(s);',
+    '  if (!i) return -1;', // NULL for a NULL `s`: a live test
+    '  *out = i; return 0;',
+    '}',
+    'int intern_default(char **out) {',
+    '  char *i = str_intern("default");',
+    '  if (!i) return -1;', // a literal is never NULL: dead
+    '  *out = i; return 0;',
+    '}',
+    '',
+  ].join('\n'));
+  const r = run([dir, '--format', 'json']);
+  assert.match(r.stderr, /\.failpath\.json:5:\d+: error: "allocators\[3\]\.freeWith": unknown allocator key "freeWith"/);
+  const findings = JSON.parse(r.stdout).findings.map((f: { line: number; rule: string }) => `${f.line}:${f.rule}`);
+  assert.deepEqual(findings, ['14:dead-oom-check']);
+});
+
 test('a malformed or missing cppcheck library is a configuration error at its place; the rest still applies', () => {
   const dir = path.join(tmp, 'badcfg');
   write('badcfg/.failpath.json', '{\n  "cppcheckLibraries": ["good.cfg", "cfg/broken.cfg", "missing.cfg", "not-def.cfg"]\n}\n');

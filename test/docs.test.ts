@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { expectedDocs, readRules } from '../scripts/rule-docs';
 import { RULES } from '../server/src/engine/rules/registry';
+import { ALLOCATOR_KEYS } from '../server/src/engine/config/config';
 
 const root = path.resolve(__dirname, '..', '..');
 
@@ -19,4 +20,9 @@ test('docs/rules and the README table are not stale (run `npm run docs`)', () =>
     assert.ok(fs.existsSync(file), `${path.relative(root, file)} is missing: run npm run docs`);
     assert.equal(fs.readFileSync(file, 'utf8'), content, `${path.relative(root, file)} is stale: run npm run docs`);
   }
+});
+
+test('the JSON Schema lists exactly the allocator keys the configuration reads', () => {
+  const schema = JSON.parse(fs.readFileSync(path.join(root, 'schemas', 'failpath.schema.json'), 'utf8'));
+  assert.deepEqual(Object.keys(schema.properties.allocators.items.properties).sort(), [...ALLOCATOR_KEYS].sort());
 });

@@ -25,6 +25,9 @@ export interface AllocatorSpec {
   reallocArg?: number;
   /** The call takes over this argument whether it succeeds or not (`freopen` closes the stream it is given). */
   consumesArg?: number;
+  /** The argument for which NULL gives NULL, which is no failure (`g_strdup(NULL)`, `kstrdup(NULL, gfp)`): a test of
+   *  the result is dead only where that argument cannot be NULL. */
+  nullIfArgNull?: number;
   /** Kernel: index of the gfp flags argument (`__GFP_NOFAIL` there means it cannot fail). */
   gfpArg?: number;
   /** mempool_alloc: cannot fail when the gfp mask allows direct reclaim (GFP_KERNEL, GFP_NOIO, GFP_NOFS). */

@@ -49,6 +49,9 @@ const CONVENTIONS: FailureConvention[] = [
   'null', 'err-ptr', 'err-ptr-or-null', 'map-failed', 'negative-return', 'nonzero-return', 'minus-one-return', 'aborts', 'gfp',
 ];
 const SETTINGS: RuleSetting[] = ['error', 'warning', 'hint', 'off'];
+const OWNERS: Array<NonNullable<AllocatorSpec['ownedBy']>> = ['pool', 'device', 'gc'];
+/** The keys of an `allocators` entry (the JSON Schema's, scripts/config-schema.ts). */
+export const ALLOCATOR_KEYS: ReadonlySet<string> = new Set(['name', 'failure', 'result', 'release', 'reallocArg', 'consumesArg', 'gfpArg', 'nullIfArgNull', 'failsOnlyWithoutReclaim', 'ownedBy', 'resource']);
 
 /** Where a configuration's cppcheck library files are read from (the caller's file system access). */
 export interface LibraryReader {
@@ -155,12 +158,32 @@ export function parseConfig(text: string, file: string, knownRules: readonly str
           spec.release = (release.children ?? []).map((r) => r.value as string);
         } else report(release, `${where}.release`, '"release" must be an array of function names');
       }
-      for (const key of ['reallocArg', 'gfpArg'] as const) {
+      for (const key of ['reallocArg', 'consumesArg', 'gfpArg', 'nullIfArgNull'] as const) {
         const n = findNodeAtLocation(item, [key]);
         if (n) {
           if (Number.isInteger(n.value) && n.value >= 0) spec[key] = n.value;
           else report(n, `${where}.${key}`, `"${key}" must be a non-negative integer`);
         }
+      }
+      const reclaim = findNodeAtLocation(item, ['failsOnlyWithoutReclaim']);
+      if (reclaim) {
+        if (typeof reclaim.value === 'boolean') spec.failsOnlyWithoutReclaim = reclaim.value;
+        else report(reclaim, `${where}.failsOnlyWithoutReclaim`, '"failsOnlyWithoutReclaim" must be true or false');
+      }
+      const owner = findNodeAtLocation(item, ['ownedBy']);
+      if (owner) {
+        if (OWNERS.includes(owner.value)) spec.ownedBy = owner.value;
+        else report(owner, `${where}.ownedBy`, `"ownedBy" must be one of ${OWNERS.join(', ')}`);
+      }
+      const resource = findNodeAtLocation(item, ['resource']);
+      if (resource) {
+        if (typeof resource.value === 'string' && resource.value.trim()) spec.resource = resource.value;
+        else report(resource, `${where}.resource`, '"resource" must be a non-empty string (what the allocation is: "mapping", "thread", …)');
+      }
+      for (const prop of item.children ?? []) {
+        const keyNode = prop.children?.[0];
+        const key = String(keyNode?.value);
+        if (!ALLOCATOR_KEYS.has(key)) report(keyNode, `${where}.${key}`, `unknown allocator key "${key}" (known: ${[...ALLOCATOR_KEYS].join(', ')})`);
       }
       config.allocators.push(spec);
     });

@@ -1,5 +1,5 @@
 // An allocation site: one call of a catalogue allocator, with what its failure looks like.
-import { calleeName, callArgs, walk, type Syntax } from '../parse/syntax';
+import { calleeName, callArgs, child, unwrap, walk, type Syntax } from '../parse/syntax';
 import type { AllocatorEntry, Catalogue } from '../catalogue/catalogue';
 
 /** What the pointer holds on the failure path. */
@@ -20,6 +20,9 @@ export interface AllocationSite {
   owned: boolean;
   /** The function (name) whose body holds the call: the analysed function or a same-file callee. */
   inFunction: string;
+  /** The call gives NULL without failing when its `nullIfArgNull` argument is NULL (`g_strdup(name)`), and that
+   *  argument may be NULL here. */
+  nullForNullInput?: boolean;
 }
 
 const DIRECT_RECLAIM = /\b(GFP_KERNEL|GFP_NOIO|GFP_NOFS|GFP_USER|GFP_HIGHUSER\w*|__GFP_DIRECT_RECLAIM|__GFP_RECLAIM)\b/;
@@ -63,12 +66,34 @@ export function siteFor(call: Syntax, catalogue: Catalogue, inFunction: string, 
     }
   }
   const m = spec.result && /^arg(\d+)$/.exec(spec.result);
-  return {
+  const site: AllocationSite = {
     call, callee, spec, canFail, cannotFailReason, failKind: failKindOf(spec),
     resultArg: m ? Number(m[1]) : undefined,
     owned: !spec.ownedBy,
     inFunction,
   };
+  if (spec.nullIfArgNull !== undefined && mayBeNull(args[spec.nullIfArgNull], catalogue)) site.nullForNullInput = true;
+  return site;
+}
+
+/** Whether an argument may be NULL, from its spelling: a string literal, an address (`&x`) and the result of an
+ *  allocator that never gives NULL are not; anything else may be. */
+function mayBeNull(arg: Syntax | undefined, catalogue: Catalogue): boolean {
+  if (!arg) return false;
+  const v = unwrap(arg);
+  if (v.type === 'string_literal' || v.type === 'concatenated_string') return false;
+  if (v.type === 'pointer_expression' && v.op === '&') return false;
+  if (v.type === 'conditional_expression') {
+    const yes = child(v, 'consequence');
+    const no = child(v, 'alternative');
+    return !yes || !no || mayBeNull(yes, catalogue) || mayBeNull(no, catalogue);
+  }
+  if (v.type === 'call_expression') {
+    const name = calleeName(v);
+    const spec = name ? catalogue.allocator(name) : undefined;
+    if (spec?.failure === 'aborts' && spec.nullIfArgNull === undefined && !spec.nullOtherwise) return false;
+  }
+  return true;
 }
 
 /** `malloc()`, or for an inferred wrapper the chain down to the allocator: `zalloc() → malloc()`. */

@@ -30,6 +30,8 @@ export interface WorldReturns {
   /** Of a function that returns a status: the parameter through which it hands the allocation back (`*out = p`),
    *  on every success-world return; its returns are then classed `zero` / `negative` / `other`. */
   outParam?: number;
+  /** Of an allocator that gives NULL for a NULL argument (`g_strdup(s)`): that argument may be NULL here. */
+  nullForNullInput?: boolean;
   /** Returns on paths that did not reach this allocation, and in its success and failure worlds. */
   before: ReturnClass[];
   success: ReturnClass[];
@@ -82,6 +84,7 @@ export function summariseWrapper(fn: FunctionSyntax, ctx: ExploreContext, siteCa
     const r = explore(ctx, cfg, site, siteCalls.length);
     if (!r) return undefined;
     const returns: WorldReturns = { ...r, callee: site.callee, convention, release: site.spec.release, ownedBy: site.spec.ownedBy, resource: site.spec.resource };
+    if (site.nullForNullInput) returns.nullForNullInput = true;
     if (reallocParam !== undefined) returns.reallocParam = reallocParam;
     sites.push(returns);
   }
@@ -120,7 +123,9 @@ function summariseOutWrapper(fn: FunctionSyntax, ctx: ExploreContext, siteCalls:
     });
     const [out] = outs;
     if (!r || outs.size !== 1 || out < 0) return undefined;
-    sites.push({ ...r, callee: site.callee, convention: site.canFail ? 'null' : 'aborts', release: site.spec.release, ownedBy: site.spec.ownedBy, resource: site.spec.resource, outParam: out });
+    const returns: WorldReturns = { ...r, callee: site.callee, convention: site.canFail ? 'null' : 'aborts', release: site.spec.release, ownedBy: site.spec.ownedBy, resource: site.spec.resource, outParam: out };
+    if (site.nullForNullInput) returns.nullForNullInput = true;
+    sites.push(returns);
   }
   return { name: fn.name, isStatic: fn.isStatic, sites, calls: [] };
 }

@@ -175,7 +175,8 @@ function verdict(s: WrapperSummary, lookup: (name: string) => InferredWrapper | 
   // NULL returned where a wrapped die-wrapper was not called (`copy_ref(NULL)`, openssh's `match_list` finding no
   // match) is a result of its own. Not so for a catalogue allocator's wrapper: its early NULL is a limit or argument
   // check of the allocation itself (git's `xmalloc` → `memory_limit_check`), and it stays a die-wrapper.
-  if (w.failure === 'aborts' && records.some((rec) => rec.base && (rec.base.nullOtherwise || rec.r.before.includes('null')))) w.nullOtherwise = true;
+  // A wrapper of `g_strdup(s)` with `s` its parameter gives NULL for NULL as well.
+  if (w.failure === 'aborts' && records.some((rec) => rec.r.nullForNullInput || (rec.base && (rec.base.nullOtherwise || rec.r.before.includes('null'))))) w.nullOtherwise = true;
   return w;
 }
 

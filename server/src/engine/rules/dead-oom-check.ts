@@ -19,7 +19,8 @@ export const deadOomCheck: Rule = {
   check(ctx, report) {
     const { site, fn } = ctx.outcome;
     // In a caller, the helper may return NULL for other reasons: only the allocating function's own tests are dead.
-    if (site.canFail || ctx.inlinedSite || site.spec.nullOtherwise) return;
+    // Nor when the call gives NULL for a NULL argument that may be one (`g_strdup(name)`): the test is of the input.
+    if (site.canFail || ctx.inlinedSite || site.spec.nullOtherwise || site.nullForNullInput) return;
     // An inferred die-wrapper is called all over a tree, often into a variable that other paths fill from a call
     // that may give NULL (`p = cond ? lookup() : xstrdup(s); if (p)`): its test counts as dead only when that
     // variable gets nothing else in the function, and the test is in the function itself (not in a callee).
