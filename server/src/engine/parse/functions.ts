@@ -179,7 +179,9 @@ function returnKind(def: TsNode): ReturnKind {
   if (decl && decl.type === 'pointer_declarator') return 'pointer';
   if (/^(void)$/.test(type)) return 'void';
   if (/^(bool|_Bool|gboolean|BOOL|boolean)$/.test(type)) return 'bool';
-  if (/^(int|long|short|ssize_t|int32_t|int64_t|s32|s64|errno_t|(unsigned\s+)?(int|long))$/.test(type)) return 'int';
+  if (/^((signed|unsigned)\s+)?(int|long|short|long\s+(long|int))$|^(ssize_t|int(8|16|32|64)_t|intptr_t|ptrdiff_t|s(8|16|32|64)|errno_t)$/.test(type)) return 'int';
+  // The projects' own: GLib's gint/glong/gssize, nginx's ngx_int_t, Python's Py_ssize_t.
+  if (/^(gint(8|16|32|64)?|glong|gssize|ngx_int_t|Py_ssize_t)$/.test(type)) return 'int';
   // Status types by name: CURLcode, CURLMcode, NTSTATUS, HRESULT, esp_err_t, git_error_code…
   if (/^[A-Z]\w*code$|^\w+_(code|status|err|error|result)(_t)?$|^(NTSTATUS|HRESULT|errno_t|esp_err_t|status_t)$/.test(type)) return 'int';
   return type.endsWith('*') ? 'pointer' : 'other';
