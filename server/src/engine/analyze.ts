@@ -43,6 +43,7 @@ import { MAY_ENTER_ATOMIC } from './context/atomic-regions';
 import { contextFindings } from './context/context-findings';
 import { allocInNoAllocContext } from './rules/alloc-in-no-alloc-context';
 import { blockingAllocInAtomic } from './rules/blocking-alloc-in-atomic';
+import { returnsErrors } from './dataflow/error-values';
 
 export interface PreparedFile {
   file: string;
@@ -135,7 +136,6 @@ function mentionedIn<T extends { name: string }>(list: readonly T[], mentioned: 
 
 /** Files larger than this are not parsed (a generated table, not code a person maintains). */
 export const MAX_FILE_BYTES = 16 * 1024 * 1024;
-const ERROR_RETURN = /\breturn\s+(-\s*\w+|false|FALSE|NULL|ret|rc|err|error|res|result|status|rv|retval|[A-Z][A-Z0-9_]*(ERR|ERROR|FAIL|NOMEM|OUT_OF_MEMORY|INVALID)[A-Z0-9_]*)\s*;|=\s*-\s*(E[A-Z0-9]+|\d+)\s*;/;
 
 export class Engine {
   private constructor(private readonly parser: Parser) {}
@@ -731,7 +731,7 @@ export class Engine {
       const ruleCtx: SiteRuleContext = {
         outcome,
         inlinedSite: owner !== fn,
-        functionReturnsErrors: ERROR_RETURN.test(fn.text),
+        functionReturnsErrors: returnsErrors(fn.text),
         reallocTarget: target && oldArg ? {
           lhs: normalise(text(target)), old: normalise(text(oldArg)),
           oldMayBeLive: (fromCallers ?? run.oldMayBeLive ?? true) && !savedBefore(fn, normalise(text(oldArg)), call, text),

@@ -14,6 +14,7 @@ import type { ConstantFacts } from './facts';
 import type { CalleeSummary } from './callee-summary';
 import type { FileKnowledge } from '../parse/file-knowledge';
 import { RELEASES, TAKES_OWNERSHIP, type CalleeEffects, type DerefOrigin } from './param-effects';
+import { isErrorConstant } from './error-values';
 import { splitPath, type EffectPath } from './param-summary';
 import { nonBlankLength } from '../parse/layout';
 import { isLargeFunction } from '../parse/function-size';
@@ -63,8 +64,6 @@ const MAX_INLINE_DEPTH = 3;
 /** A callee with a larger CFG is never inlined (`ExploreContext.fitsInline`). */
 export const MAX_INLINE_NODES = 600;
 const ERROR_LABEL = /(^|_)(err|errs|error|errout|fail|failed|failure|bad|nomem|enomem|oom|unwind|undo|rollback|abort|eexit)|^(out_)?(free|put|release|destroy|unmap|dealloc|kfree|unreg|unregister|disable|del)/i;
-/** Constants that name a failure (`REDIS_ERR`, `CURLE_OUT_OF_MEMORY`, `SSH_ERR_ALLOC_FAIL`, `E_FAIL`). */
-const ERROR_CONSTANT = /^[A-Z][A-Z0-9_]*(ERR|ERROR|FAIL|FAILED|FAILURE|NOMEM|OUT_OF_MEMORY|ENOMEM|INVALID)[A-Z0-9_]*$|^(FALSE|E_[A-Z]+)$/;
 /** Functions that report an error and return an error value (git's `error()`, `error_errno()`). */
 const ERROR_REPORTER = /^(error|error_errno|err_ret|fail|failure|report_error|set_error)$/i;
 const STATUS_NAME = /^(ret|rc|err|error|r|res|result|status|rv|retval|ecode|errcode|e)$/i;
@@ -470,8 +469,8 @@ export class SiteExplorer {
     }
     const u = unwrap(syntax);
     if (u.type === 'unary_expression' && u.op === '-') return true;
-    // `return REDIS_ERR;`, `return CURLE_OUT_OF_MEMORY;`, `return error("…");` (git), `return FALSE;`
-    if (u.type === 'identifier' && ERROR_CONSTANT.test(u.text ?? '')) return true;
+    // `return REDIS_ERR;`, `return CURLE_URL_MALFORMAT;`, `return EINVAL;`, `return error("…");` (git), `return FALSE;`
+    if (u.type === 'identifier' && isErrorConstant(u.text ?? '')) return true;
     if (u.type === 'call_expression' && ERROR_REPORTER.test(calleeName(u) ?? '')) return true;
     return false;
   }

@@ -1,6 +1,8 @@
 import type { Rule } from './rule';
 import { allocatedHere } from './rule';
-import type { ExitEvent } from '../dataflow/outcome';
+import type { ExitEvent, Span } from '../dataflow/outcome';
+import type { FunctionSyntax } from '../parse/functions';
+import { calleeName, callArgs, walk, type Syntax } from '../parse/syntax';
 
 export const failureSwallowed: Rule = {
   id: 'failure-swallowed',
@@ -22,7 +24,7 @@ export const failureSwallowed: Rule = {
     const says = fn.returns === 'bool' ? 'true' : '0';
     const successful = (exit: ExitEvent) => exit.returned?.k === 'int' && (fn.returns === 'bool' ? exit.returned.n !== 0 : exit.returned.n === success);
     for (const exit of ctx.outcome.failureExits.values()) {
-      if (!successful(exit)) continue;
+      if (!successful(exit) || recordedBefore(fn, exit.at)) continue;
       report({
         at: exit.at,
         message: `when ${site.callee}() fails, ${fn.name}() returns ${says} (success)`,
@@ -40,3 +42,43 @@ export const failureSwallowed: Rule = {
     }
   },
 };
+
+/** Calls that record an error or an OOM (libxml2's `xmlXPathPErrMemory(ctxt)`, `set_error(err, …)`). */
+const RECORDS_FAILURE = /(err|error)\w*mem|mem\w*(err|error)|out_?of_?memory|oom|nomem|set_?error|propagate_?error/i;
+
+/**
+ * Whether the block that leaves at `at` first records the failure where the caller looks: a call that reports an
+ * error or OOM and is given one of the function's parameters (libxml2 keeps OOM in the context its caller reads).
+ * A message to a log (`pr_err("…")`) tells the caller nothing.
+ */
+function recordedBefore(fn: FunctionSyntax, at: Span): boolean {
+  const before = (n: Syntax) => n.endLine < at.line || (n.endLine === at.line && n.endCol <= at.col);
+  const contains = (n: Syntax) => (n.line < at.line || (n.line === at.line && n.col <= at.col)) && !before(n);
+  let block: Syntax | undefined;
+  walk(fn.body, (n) => {
+    if (!contains(n)) return false;
+    if (n.type === 'compound_statement') block = n;
+    return undefined;
+  });
+  if (!block) return false;
+  const params = new Set(fn.params);
+  let recorded = false;
+  for (const statement of block.children) {
+    if (!before(statement)) break;
+    walk(statement, (n) => {
+      if (recorded || n.type !== 'call_expression') return !recorded;
+      if (RECORDS_FAILURE.test(calleeName(n) ?? '') && callArgs(n).some((a) => mentionsParam(a, params))) recorded = true;
+      return !recorded;
+    });
+  }
+  return recorded;
+}
+
+function mentionsParam(n: Syntax, params: ReadonlySet<string>): boolean {
+  let found = false;
+  walk(n, (m) => {
+    if (m.type === 'identifier' && m.text && params.has(m.text)) found = true;
+    return !found;
+  });
+  return found;
+}

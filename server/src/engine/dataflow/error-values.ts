@@ -1,0 +1,26 @@
+// Which returned spellings are errors, by name: the dataflow asks whether an exit is an error path, the rules
+// whether a function reports errors at all. Both read the same names.
+
+/** Constants that name a failure (`REDIS_ERR`, `CURLE_OUT_OF_MEMORY`, `SSH_ERR_ALLOC_FAIL`, `E_FAIL`). */
+const NAMED_FAILURE = /^[A-Z][A-Z0-9_]*(ERR|ERROR|FAIL|FAILED|FAILURE|NOMEM|OUT_OF_MEMORY|ENOMEM|INVALID)[A-Z0-9_]*$|^(FALSE|E_[A-Z]+)$/;
+/** errno values returned as they are (`return EINVAL;`, POSIX style; `EOF`), and the codes of libraries where every
+ *  code but `…_OK` is an error: curl's CURLcode and kin (`CURLE_URL_MALFORMAT`), libgit2's `GIT_ENOTFOUND`. */
+const FAILURE_CODE = /^(E[A-Z0-9]{2,}|CURL(E|M|SH|UE|HE)_[A-Z0-9_]+|GIT_E[A-Z0-9_]+)$/;
+
+export function isErrorConstant(name: string): boolean {
+  return NAMED_FAILURE.test(name) || (FAILURE_CODE.test(name) && !name.endsWith('_OK'));
+}
+
+/** `return -1;`, `return false;`, `return ret;` (a status variable), `ret = -EINVAL;`. Returns in parentheses
+ *  (`return(-1);`, libxml2's style) are left out: counted, they made libxml2's boolean and 1-for-success functions
+ *  status functions (80 more `failure-swallowed` findings there, most of them false). */
+const ERROR_RETURN = /\breturn\s+(-\s*\w+|false|FALSE|NULL|ret|rc|err|error|res|result|status|rv|retval)\s*;|=\s*-\s*(E[A-Z0-9]+|\d+)\s*;/;
+const RETURNED_CONSTANT = /\breturn\s+([A-Z][A-Z0-9_]*)\s*;/g;
+
+/** Whether a function's text returns an error somewhere: only then is a success returned on a failure path a
+ *  swallowed failure (a function that returns 0 on every path reports nothing). */
+export function returnsErrors(text: string): boolean {
+  if (ERROR_RETURN.test(text)) return true;
+  for (const m of text.matchAll(RETURNED_CONSTANT)) if (isErrorConstant(m[1])) return true;
+  return false;
+}
