@@ -746,7 +746,15 @@ export class SiteExplorer {
         const ak = this.keyOf(a, st);
         const v = ak ? st?.env.get(ak) : undefined;
         if (v?.k === 'addr') return i.text === '0' ? v.key : undefined;
-        return ak && /^\d+$/.test(i.text ?? '') ? `${ak}[${i.text}]` : undefined;
+        if (!ak) return undefined;
+        if (/^\d+$/.test(i.text ?? '')) return `${ak}[${i.text}]`;
+        // `arr[i]` by the index variable's key, until it is assigned (`arr[i] = malloc(n); if (!arr[i])`).
+        const index = unwrap(i);
+        if (index.type !== 'identifier') return undefined;
+        const ik = this.keyOf(index);
+        if (!ik) return undefined;
+        this.indexKeys.add(ik);
+        return `${ak}[#${ik}]`;
       }
       default:
         return undefined;
@@ -793,6 +801,7 @@ export class SiteExplorer {
     const old = st.env.get(key);
     this.settleComparisons(key, st, old);
     forgetConditionsOn(lastName(key), st);
+    if (this.indexKeys.has(key)) forgetElementsAt(key, st);
     const irrelevant = (v?.k === 'int' || v?.k === 'nonzero' || v?.k === 'cmp') && !this.ctx.relevant.has(lastName(key));
     if (v && !irrelevant) setVar(st, key, v);
     else deleteVar(st, key);
@@ -807,6 +816,8 @@ export class SiteExplorer {
     if (old?.k === 'tracked' && v?.k !== 'tracked') this.overwritten = at ?? this.currentStatement;
   }
   private overwritten: Syntax | undefined;
+  /** The keys of variables that index a key (`0:arr[#0:i]`): assigning one forgets those elements. */
+  private readonly indexKeys = new Set<string>();
 
   private assignTo(lhs: Syntax, v: Value | undefined, st: State, declaration?: boolean): void {
     if (declaration) {
@@ -1008,7 +1019,8 @@ export class SiteExplorer {
     if (e.op === '&') {
       const key = this.keyOf(a, st);
       if (unwrap(a).type !== 'identifier') this.ev(a, st);
-      if (!key) return { k: 'nonzero' };
+      // `&arr[i]` stays that element when `i` changes: its key does not.
+      if (!key || key.includes('[#')) return { k: 'nonzero' };
       const target = st.env.get(key);
       if (target?.k === 'fn') return target;
       return { k: 'addr', key };
@@ -1726,6 +1738,12 @@ function conditionNames(key: string): string[] {
 }
 
 /** An assignment to `name` makes remembered conditions that read it stale. */
+/** `arr[i]` is another element once `i` changes. */
+function forgetElementsAt(indexKey: string, st: State): void {
+  const marker = `[#${indexKey}]`;
+  for (const k of [...st.env.keys()]) if (k.includes(marker)) deleteVar(st, k);
+}
+
 function forgetConditionsOn(name: string, st: State): void {
   if (st.env.conditionKeys === 0) return;
   for (const k of st.env.keys()) {
@@ -1782,7 +1800,7 @@ function withoutDeadFacts(st: State, dying: ReadonlySet<string>, mentioned: (nam
 
 /** `0:s->len` → `len`, `g:flag` → `flag`. */
 function lastName(key: string): string {
-  const m = /([A-Za-z_]\w*)(?:\[\d+\])?$/.exec(key);
+  const m = /([A-Za-z_]\w*)(?:\[(?:\d+|#[^\]]+)\])?$/.exec(key);
   return m ? m[1] : key;
 }
 
