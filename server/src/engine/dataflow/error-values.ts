@@ -1,5 +1,8 @@
-// Which returned spellings are errors, by name: the dataflow asks whether an exit is an error path, the rules
-// whether a function reports errors at all. Both read the same names.
+// Which returned spellings and labels are errors, by name: the dataflow asks whether an exit is an error path, the
+// rules whether a function reports errors at all. Both read the same names.
+
+/** Labels a jump to which is an error path (`err_free_rx:`, `fail:`, `out_free:`, `unwind:`). */
+export const ERROR_LABEL = /(^|_)(err|errs|error|errout|fail|failed|failure|bad|nomem|enomem|oom|unwind|undo|rollback|abort|eexit)|^(out_)?(free|put|release|destroy|unmap|dealloc|kfree|unreg|unregister|disable|del)/i;
 
 /** Constants that name a failure (`REDIS_ERR`, `CURLE_OUT_OF_MEMORY`, `SSH_ERR_ALLOC_FAIL`, `E_FAIL`). */
 const NAMED_FAILURE = /^[A-Z][A-Z0-9_]*(ERR|ERROR|FAIL|FAILED|FAILURE|NOMEM|OUT_OF_MEMORY|ENOMEM|INVALID)[A-Z0-9_]*$|^(FALSE|E_[A-Z]+)$/;

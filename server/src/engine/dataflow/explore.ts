@@ -14,7 +14,8 @@ import type { ConstantFacts } from './facts';
 import type { CalleeSummary } from './callee-summary';
 import type { FileKnowledge } from '../parse/file-knowledge';
 import { RELEASES, TAKES_OWNERSHIP, type CalleeEffects, type DerefOrigin } from './param-effects';
-import { isErrorConstant } from './error-values';
+import { ERROR_LABEL, isErrorConstant } from './error-values';
+import { placeText, releasedPlaces } from './released-places';
 import { splitPath, type EffectPath } from './param-summary';
 import { nonBlankLength } from '../parse/layout';
 import { isLargeFunction } from '../parse/function-size';
@@ -63,7 +64,6 @@ const DIE_WRAPPER_SITE_STEPS = 300;
 const MAX_INLINE_DEPTH = 3;
 /** A callee with a larger CFG is never inlined (`ExploreContext.fitsInline`). */
 export const MAX_INLINE_NODES = 600;
-const ERROR_LABEL = /(^|_)(err|errs|error|errout|fail|failed|failure|bad|nomem|enomem|oom|unwind|undo|rollback|abort|eexit)|^(out_)?(free|put|release|destroy|unmap|dealloc|kfree|unreg|unregister|disable|del)/i;
 /** Functions that report an error and return an error value (git's `error()`, `error_errno()`). */
 const ERROR_REPORTER = /^(error|error_errno|err_ret|fail|failure|report_error|set_error)$/i;
 const STATUS_NAME = /^(ret|rc|err|error|r|res|result|status|rv|retval|ecode|errcode|e)$/i;
@@ -810,12 +810,29 @@ export class SiteExplorer {
     // A file static nothing frees holds a leak (Juliet's flow 45) — of a plain allocation: one of the project's own
     // objects kept there is its permanent state (redis' eviction pool).
     const leakedInStatic = this.ctx.unreleasedStatics.has(key.slice(2)) && this.site.spec.profile !== 'inferred';
-    if ((v?.k === 'tracked' || interior) && !this.isPlainLocal(key) && !leakedInStatic) this.escape(st);
+    if ((v?.k === 'tracked' || interior) && !this.isPlainLocal(key) && !leakedInStatic && !(v?.k === 'tracked' && st.phase === 'success' && this.ownedUntilSuccess(key, at))) this.escape(st);
     // Whether that lost the last pointer is decided when the statement ends: the value may still be in
     // flight (`s->items[i] = g_steal_pointer(&p)`).
     if (old?.k === 'tracked' && v?.k !== 'tracked') this.overwritten = at ?? this.currentStatement;
   }
   private overwritten: Syntax | undefined;
+
+  /**
+   * `f->b` of a parameter `f` that the function itself releases somewhere (`kfree(f->b)` on its unwind ladder): it
+   * owns what it stores there on its error paths (a leak when one skips the release), the caller once it succeeds.
+   */
+  private ownedUntilSuccess(key: string, at: Syntax | undefined): boolean {
+    if (this.depth !== 0 || !at) return false;
+    const m = /^0:([A-Za-z_]\w*)->/.exec(key);
+    if (!m || !this.top.fn.params.includes(m[1])) return false;
+    const place = at.type === 'assignment_expression' ? child(at, 'left') : at;
+    const releasedAt = place ? releasedPlaces(this.top.fn, this.ctx.catalogue).get(placeText(this.top.fn, place.start, place.end)) : undefined;
+    const owned = releasedAt !== undefined && releasedAt > place!.end;
+    if (owned) this.callerFields.add(key);
+    return owned;
+  }
+  /** Keys `ownedUntilSuccess` kept: a successful exit leaves them to the caller. */
+  private readonly callerFields = new Set<string>();
   /** The keys of variables that index a key (`0:arr[#0:i]`): assigning one forgets those elements. */
   private readonly indexKeys = new Set<string>();
 
@@ -1654,6 +1671,8 @@ export class SiteExplorer {
     }
     if (st.phase === 'success') {
       if (!this.site.owned || st.released || st.escaped || st.siteFrame > 0) return;
+      // Held in a member of a parameter the function frees on its error paths: the caller's, once it succeeds.
+      if (!st.errorPath && live.some((k) => this.callerFields.has(k))) return;
       if (live.length === 0) return;
       const key = `${spanKey(at)}|${+st.errorPath}`;
       if (!this.outcome.leaks.has(key)) this.outcome.leaks.set(key, event);
