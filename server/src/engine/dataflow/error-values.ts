@@ -16,7 +16,7 @@ export function isErrorConstant(name: string): boolean {
 
 /** `return -1;`, `return false;`, `return ret;` (a status variable), `ret = -EINVAL;`. Returns in parentheses
  *  (`return(-1);`, libxml2's style) are left out: counted, they made libxml2's boolean and 1-for-success functions
- *  status functions (80 more `failure-swallowed` findings there, most of them false). */
+ *  status functions (80 more `failure-swallowed` findings there; most of those read were false). */
 const ERROR_RETURN = /\breturn\s+(-\s*\w+|false|FALSE|NULL|ret|rc|err|error|res|result|status|rv|retval)\s*;|=\s*-\s*(E[A-Z0-9]+|\d+)\s*;/;
 const RETURNED_CONSTANT = /\breturn\s+([A-Z][A-Z0-9_]*)\s*;/g;
 

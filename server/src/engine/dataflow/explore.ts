@@ -810,7 +810,10 @@ export class SiteExplorer {
     // A file static nothing frees holds a leak (Juliet's flow 45) — of a plain allocation: one of the project's own
     // objects kept there is its permanent state (redis' eviction pool).
     const leakedInStatic = this.ctx.unreleasedStatics.has(key.slice(2)) && this.site.spec.profile !== 'inferred';
-    if ((v?.k === 'tracked' || interior) && !this.isPlainLocal(key) && !leakedInStatic && !(v?.k === 'tracked' && st.phase === 'success' && this.ownedUntilSuccess(key, at))) this.escape(st);
+    if ((v?.k === 'tracked' || interior) && !this.isPlainLocal(key) && !leakedInStatic) {
+      const ownedHere = v?.k === 'tracked' && st.phase === 'success' && this.ownedUntilSuccess(key, at);
+      if (!ownedHere) this.escape(st);
+    }
     // Whether that lost the last pointer is decided when the statement ends: the value may still be in
     // flight (`s->items[i] = g_steal_pointer(&p)`).
     if (old?.k === 'tracked' && v?.k !== 'tracked') this.overwritten = at ?? this.currentStatement;
@@ -1756,13 +1759,13 @@ function conditionNames(key: string): string[] {
   return key.slice(1, key.indexOf('|')).split(',');
 }
 
-/** An assignment to `name` makes remembered conditions that read it stale. */
 /** `arr[i]` is another element once `i` changes. */
 function forgetElementsAt(indexKey: string, st: State): void {
   const marker = `[#${indexKey}]`;
   for (const k of [...st.env.keys()]) if (k.includes(marker)) deleteVar(st, k);
 }
 
+/** An assignment to `name` makes remembered conditions that read it stale. */
 function forgetConditionsOn(name: string, st: State): void {
   if (st.env.conditionKeys === 0) return;
   for (const k of st.env.keys()) {

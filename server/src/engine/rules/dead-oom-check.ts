@@ -11,7 +11,7 @@ export const deadOomCheck: Rule = {
   category: 'other',
   unnecessary: true,
   doc: {
-    what: 'A failure test of an allocation that cannot fail: allocators that abort on OOM (`g_malloc`, `xmalloc`, the project\'s own under `"policy": "abort"`), `__GFP_NOFAIL`, `mempool_alloc()` with a mask that allows direct reclaim.',
+    what: 'A failure test of an allocation that cannot fail: allocators that abort on OOM (`g_malloc`, `xmalloc`, the project\'s own under `"policy": "abort"`), `__GFP_NOFAIL`, `mempool_alloc()` with a mask that allows direct reclaim. `g_strdup(s)` and its kin give NULL for a NULL `s`: their test counts as dead only when `s` cannot be NULL.',
     why: 'The branch is dead code that suggests a failure mode that does not exist, and its untested cleanup tends to rot.',
     bad: 'gchar *name = g_strdup_printf("%s-%d", base, n);\nif (!name)\n    return FALSE;',
     good: 'gchar *name = g_strdup_printf("%s-%d", base, n);   /* aborts on OOM */',

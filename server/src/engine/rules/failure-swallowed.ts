@@ -10,7 +10,7 @@ export const failureSwallowed: Rule = {
   severity: 'warning',
   category: 'other',
   doc: {
-    what: 'On the path taken when an allocation fails, a function that returns a status returns its success value (`0`, `true`): typically `ret` is still 0 when the failure branch jumps to `cleanup:`.',
+    what: 'On the path taken when an allocation fails, a function that returns a status returns its success value (`0`, `true`): typically `ret` is still 0 when the failure branch jumps to `cleanup:`. A branch that first records the error where the caller reads it (`xmlXPathPErrMemory(ctxt)`, `set_error(err, …)`) is not counted; a message to a log is.',
     why: 'The caller goes on as if the work was done: the OOM turns into missing data, a half-initialised object or a crash somewhere else, with no error reported.',
     bad: 'int ret = 0;\nif (VIR_ALLOC(def) < 0)\n    goto cleanup;   /* returns 0 */\n...\ncleanup:\n    return ret;',
     good: 'int ret = -1;\nif (VIR_ALLOC(def) < 0)\n    goto cleanup;\n...\nret = 0;\ncleanup:\n    return ret;',
