@@ -43,7 +43,7 @@ int git_thing_load(git_thing *t)
 	if ((error = git_futils_readbuffer(&data, t->path)) < 0)
 		return error;
 	if (!data[0])
-		return GIT_ENOTFOUND;              /* expect: leak-on-error-path */
+		return GIT_ENOTFOUND;
 	t->data = data;
 	return 0;
 }
