@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// Written for Failpath's examples (MIT, see LICENSE); a made-up device, not kernel code.
 /*
  * Foo Systems FX-100 packet engine: platform glue (probe/remove).
  *
@@ -266,4 +266,4 @@ static struct platform_driver foo_driver = {
 module_platform_driver(foo_driver);
 
 MODULE_DESCRIPTION("Foo Systems FX-100 packet engine");
-MODULE_LICENSE("GPL");
+MODULE_LICENSE("Dual MIT/GPL");

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* Written for Failpath's examples (MIT, see LICENSE): stand-ins for the kernel headers foo_probe.c uses. */
 /*
  * Minimal stand-ins for the kernel headers foo_probe.c uses, so that the
  * example can be syntax-checked on its own:
