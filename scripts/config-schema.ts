@@ -1,8 +1,7 @@
 // The JSON Schema of `.failpath.json` (DESIGN §5), generated from the rule ids and profile names so that it
 // cannot drift from them; VS Code validates the file with it (`contributes.jsonValidation`).
 import { PROFILE_NAMES } from '../server/src/engine/catalogue/profiles';
-
-const CONVENTIONS = ['null', 'err-ptr', 'err-ptr-or-null', 'map-failed', 'negative-return', 'nonzero-return', 'minus-one-return', 'aborts', 'gfp'];
+import { CONVENTIONS, OWNERS } from '../server/src/engine/config/config';
 
 export function configSchema(ruleIds: string[]): string {
   const severity = { enum: ['error', 'warning', 'hint', 'off'] };
@@ -28,7 +27,7 @@ export function configSchema(ruleIds: string[]): string {
             gfpArg: { description: 'Kernel: the gfp flags argument (__GFP_NOFAIL there: cannot fail).', type: 'integer', minimum: 0 },
             nullIfArgNull: { description: 'The argument for which NULL gives NULL without a failure (g_strdup(NULL)): a test of the result is not dead unless that argument cannot be NULL.', type: 'integer', minimum: 0 },
             failsOnlyWithoutReclaim: { description: 'mempool_alloc style: cannot fail when the gfp mask allows direct reclaim.', type: 'boolean' },
-            ownedBy: { description: 'Memory released with its owner (a pool, the device, a gc): never leaked by hand.', enum: ['pool', 'device', 'gc'] },
+            ownedBy: { description: 'Memory released with its owner (a pool, the device, a gc): never leaked by hand.', enum: OWNERS },
             resource: { description: 'A resource other than heap memory ("mapping", "thread", …).', type: 'string', minLength: 1 },
           },
         },

@@ -45,11 +45,11 @@ export interface LoadedConfig {
   problems: ConfigProblem[];
 }
 
-const CONVENTIONS: FailureConvention[] = [
+export const CONVENTIONS: FailureConvention[] = [
   'null', 'err-ptr', 'err-ptr-or-null', 'map-failed', 'negative-return', 'nonzero-return', 'minus-one-return', 'aborts', 'gfp',
 ];
 const SETTINGS: RuleSetting[] = ['error', 'warning', 'hint', 'off'];
-const OWNERS: Array<NonNullable<AllocatorSpec['ownedBy']>> = ['pool', 'device', 'gc'];
+export const OWNERS: Array<NonNullable<AllocatorSpec['ownedBy']>> = ['pool', 'device', 'gc'];
 /** The keys of an `allocators` entry (the JSON Schema's, scripts/config-schema.ts). */
 export const ALLOCATOR_KEYS: ReadonlySet<string> = new Set(['name', 'failure', 'result', 'release', 'reallocArg', 'consumesArg', 'gfpArg', 'nullIfArgNull', 'failsOnlyWithoutReclaim', 'ownedBy', 'resource']);
 
