@@ -14,7 +14,7 @@ import type { ConstantFacts } from './facts';
 import type { CalleeSummary } from './callee-summary';
 import type { FileKnowledge } from '../parse/file-knowledge';
 import { RELEASES, TAKES_OWNERSHIP, type CalleeEffects, type DerefOrigin } from './param-effects';
-import { ERROR_LABEL, isErrorConstant } from './error-values';
+import { ERROR_LABEL, isErrorConstant, recordsFailure } from './error-values';
 import { placeText, releasedPlaces } from './released-places';
 import { splitPath, type EffectPath } from './param-summary';
 import { nonBlankLength } from '../parse/layout';
@@ -516,7 +516,14 @@ export class SiteExplorer {
   }
 
   /** Runs a same-file callee on the current state; undefined when it is not worth or not possible to inline. */
+  /** A call on the failure path, after the test that noticed the failure, that records it where the caller reads it
+   *  (`xmlSchemaVErrMemory(vctxt)`, inlined or not). */
+  private noteReported(name: string, args: Syntax[], st: State): void {
+    if (st.phase === 'failure' && st.noticed && this.depth === 0 && recordsFailure(name, args, this.top.fn.params)) st.reported = true;
+  }
+
   private inlineCall(call: Syntax, callee: FunctionSyntax, st: State): Array<[State, Value | undefined]> | undefined {
+    this.noteReported(callee.name, callArgs(call), st);
     if (this.depth >= MAX_INLINE_DEPTH || this.inlineActive.has(callee.name)) return undefined;
     if (!this.ctx.fitsInline(callee)) return undefined;
     const args = callArgs(call);
@@ -1248,6 +1255,7 @@ export class SiteExplorer {
       values.forEach((v) => v?.k === 'tracked' && this.escape(st));
       return undefined;
     }
+    this.noteReported(name, args, st);
 
     const alloc = cat.allocator(name);
     if (alloc) {
@@ -1464,6 +1472,7 @@ export class SiteExplorer {
     st.crashed = false;
     st.pendingUse = -1;
     st.errorPath = false;
+    st.reported = false;
     st.firstJump = -1;
     st.returnNode = -1;
     st.siteFrame = this.depth;
@@ -1665,7 +1674,7 @@ export class SiteExplorer {
     const nodeSpan = (id: number) => spanOf(this.top.nodes[id].syntax ?? this.top.nodes[id].statement!);
     const exitAt = st.returnNode >= 0 ? nodeSpan(st.returnNode) : closing;
     const at = st.firstJump >= 0 ? nodeSpan(st.firstJump) : exitAt;
-    const event = { at, via, exitAt, errorPath: st.errorPath, returned: st.ret };
+    const event = { at, via, exitAt, errorPath: st.errorPath, reported: st.reported, returned: st.ret };
     const live = holders(st).filter((k) => !this.top.scopeReleased.has(k.replace(/^0:/, '')));
     if (this.trace && st.phase === 'failure' && st.siteFrame === 0) {
       const nodes: number[] = [];
@@ -1713,6 +1722,7 @@ function spliceExit(now: State, entry: State, exit: State): State {
   c.firstJump = now.firstJump;
   c.returnNode = now.returnNode;
   c.errorPath = now.errorPath;
+  c.reported = now.reported;
   c.trail = now.trail;
   c.crashAt = now.crashed ? now.crashAt : exit.crashAt;
   return c;

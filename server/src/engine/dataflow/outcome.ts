@@ -46,6 +46,8 @@ export interface ExitEvent {
   /** The return statement (or closing brace) where the path finally leaves. */
   exitAt: Span;
   errorPath: boolean;
+  /** The failure was recorded where the caller reads it before the path left (failure paths only). */
+  reported: boolean;
   returned: Value | undefined;
 }
 

@@ -143,6 +143,9 @@ export class State {
   /** The failure-path use not yet followed by a test (for use-before-check). */
   pendingUse = -1;
   errorPath = false;
+  /** On the failure path, after the test that noticed it, the failure was recorded where the caller reads it
+   *  (`xmlXPathPErrMemory(ctxt)`): whatever the function returns after, the failure is not swallowed. */
+  reported = false;
   /** First goto after the allocation, and the return taken (node ids), for finding locations. */
   firstJump = -1;
   returnNode = -1;
@@ -182,6 +185,7 @@ export class State {
     c.crashed = this.crashed;
     c.pendingUse = this.pendingUse;
     c.errorPath = this.errorPath;
+    c.reported = this.reported;
     c.firstJump = this.firstJump;
     c.returnNode = this.returnNode;
     c.ret = this.ret;
@@ -308,7 +312,7 @@ export function stateIdentity(s: State): StateIdentity {
 /** The identity of `s` with an environment of that size and those hashes. */
 function identityWith(s: State, envSize: number, envSum: number, envXor: number): StateIdentity {
   const flags = PHASES[s.phase] | (s.arming === null ? 0 : s.arming === 'success' ? 4 : 8) | ((s.failKind === null ? 0 : FAIL_KINDS[s.failKind]) << 4)
-    | (+s.released << 8) | (+s.escaped << 9) | (+s.tested << 10) | (+s.statusTested << 11) | (+s.noticed << 12) | (+s.crashed << 13) | (+s.errorPath << 14);
+    | (+s.released << 8) | (+s.escaped << 9) | (+s.tested << 10) | (+s.statusTested << 11) | (+s.noticed << 12) | (+s.crashed << 13) | (+s.errorPath << 14) | (+s.reported << 15);
   const undetected = s.undetected.length === 0 ? '' : s.undetected.join(';');
   let h = Math.imul(flags ^ 0x9e3779b9, 0x85ebca6b);
   h = Math.imul(h ^ s.pendingUse, 0x01000193);
@@ -364,7 +368,7 @@ export function isFact(v: Value): boolean {
 /** The property part of a state: states that differ only in facts are the same ESP "property state". */
 function propertyCode(s: State): number {
   return PHASES[s.phase] | (s.arming === null ? 0 : s.arming === 'success' ? 4 : 8) | ((s.failKind === null ? 0 : FAIL_KINDS[s.failKind]) << 4)
-    | (+s.released << 8) | (+s.escaped << 9) | (+s.noticed << 10) | (+s.crashed << 11);
+    | (+s.released << 8) | (+s.escaped << 9) | (+s.noticed << 10) | (+s.crashed << 11) | (+s.reported << 12);
 }
 
 /** Two facts are the same (what comparing their `valueKey`s says, without building the strings). */

@@ -1,8 +1,6 @@
 import type { Rule } from './rule';
 import { allocatedHere } from './rule';
-import type { ExitEvent, Span } from '../dataflow/outcome';
-import type { FunctionSyntax } from '../parse/functions';
-import { calleeName, callArgs, walk, type Syntax } from '../parse/syntax';
+import type { ExitEvent } from '../dataflow/outcome';
 
 export const failureSwallowed: Rule = {
   id: 'failure-swallowed',
@@ -10,7 +8,7 @@ export const failureSwallowed: Rule = {
   severity: 'warning',
   category: 'other',
   doc: {
-    what: 'On the path taken when an allocation fails, a function that returns a status returns its success value (`0`, `true`): typically `ret` is still 0 when the failure branch jumps to `cleanup:`. A branch that first records the error where the caller reads it (`xmlXPathPErrMemory(ctxt)`, `set_error(err, …)`) is not counted; a message to a log is.',
+    what: 'On the path taken when an allocation fails, a function that returns a status returns its success value (`0`, `true`): typically `ret` is still 0 when the failure branch jumps to `cleanup:`. A failure path that records the error where the caller reads it (`xmlXPathPErrMemory(ctxt)`, `set_error(err, …)`), also under a shared error label, is not counted; a message to a log is.',
     why: 'The caller goes on as if the work was done: the OOM turns into missing data, a half-initialised object or a crash somewhere else, with no error reported.',
     bad: 'int ret = 0;\nif (VIR_ALLOC(def) < 0)\n    goto cleanup;   /* returns 0 */\n...\ncleanup:\n    return ret;',
     good: 'int ret = -1;\nif (VIR_ALLOC(def) < 0)\n    goto cleanup;\n...\nret = 0;\ncleanup:\n    return ret;',
@@ -24,7 +22,7 @@ export const failureSwallowed: Rule = {
     const says = fn.returns === 'bool' ? 'true' : '0';
     const successful = (exit: ExitEvent) => exit.returned?.k === 'int' && (fn.returns === 'bool' ? exit.returned.n !== 0 : exit.returned.n === success);
     for (const exit of ctx.outcome.failureExits.values()) {
-      if (!successful(exit) || recordedBefore(fn, exit.at)) continue;
+      if (!successful(exit) || exit.reported) continue;
       report({
         at: exit.at,
         message: `when ${site.callee}() fails, ${fn.name}() returns ${says} (success)`,
@@ -42,43 +40,3 @@ export const failureSwallowed: Rule = {
     }
   },
 };
-
-/** Calls that record an error or an OOM (libxml2's `xmlXPathPErrMemory(ctxt)`, `set_error(err, …)`). */
-const RECORDS_FAILURE = /(err|error)\w*mem|mem\w*(err|error)|out_?of_?memory|oom|nomem|set_?error|propagate_?error/i;
-
-/**
- * Whether the block that leaves at `at` first records the failure where the caller looks: a call that reports an
- * error or OOM and is given one of the function's parameters (libxml2 keeps OOM in the context its caller reads).
- * A message to a log (`pr_err("…")`) tells the caller nothing.
- */
-function recordedBefore(fn: FunctionSyntax, at: Span): boolean {
-  const before = (n: Syntax) => n.endLine < at.line || (n.endLine === at.line && n.endCol <= at.col);
-  const contains = (n: Syntax) => (n.line < at.line || (n.line === at.line && n.col <= at.col)) && !before(n);
-  let block: Syntax | undefined;
-  walk(fn.body, (n) => {
-    if (!contains(n)) return false;
-    if (n.type === 'compound_statement') block = n;
-    return undefined;
-  });
-  if (!block) return false;
-  const params = new Set(fn.params);
-  let recorded = false;
-  for (const statement of block.children) {
-    if (!before(statement)) break;
-    walk(statement, (n) => {
-      if (recorded || n.type !== 'call_expression') return !recorded;
-      if (RECORDS_FAILURE.test(calleeName(n) ?? '') && callArgs(n).some((a) => mentionsParam(a, params))) recorded = true;
-      return !recorded;
-    });
-  }
-  return recorded;
-}
-
-function mentionsParam(n: Syntax, params: ReadonlySet<string>): boolean {
-  let found = false;
-  walk(n, (m) => {
-    if (m.type === 'identifier' && m.text && params.has(m.text)) found = true;
-    return !found;
-  });
-  return found;
-}
